@@ -1,0 +1,36 @@
+import type { ClusterConfig } from '../config/load.js';
+import type { Manager } from '../ports/manager.js';
+import type { Output, ProgressMode } from './output.js';
+
+/** Options every command accepts (see `mrs-trust --help`). */
+export interface GlobalOptions {
+  config: string;
+  json: boolean;
+  verbose: boolean;
+  yes: boolean;
+  /** false with `--no-input`: never prompt. */
+  input: boolean;
+  progress: ProgressMode;
+}
+
+/**
+ * Adapter constructors, wired by main.ts. Each one imports its adapter lazily, so a command
+ * loads only the I/O libraries it uses (and `--help` loads none).
+ */
+export interface AdapterFactories {
+  manager(cluster: ClusterConfig, out: Output): Promise<Manager>;
+}
+
+export interface CliContext {
+  out: Output;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  stdinIsTTY: boolean;
+  global: GlobalOptions;
+  adapters: AdapterFactories;
+  /** Aborted on SIGINT/SIGTERM: long operations stop and clean up, then exit 130. */
+  signal: AbortSignal;
+}
+
+/** A command module's entry point: parsed arguments in, result via `ctx.out.result()`. */
+export type CommandRun<A extends unknown[] = unknown[]> = (ctx: CliContext, ...args: A) => Promise<void>;

@@ -1,0 +1,41 @@
+import { Command, Option } from 'commander';
+import type { CliContext } from './context.js';
+
+/**
+ * The commander table. Each action imports its command file only when it runs, so `--help`
+ * and `--version` load commander and nothing else (bench/startup holds this).
+ */
+export interface ProgramHooks {
+  version: string;
+  /** Builds the context from the parsed global options, then runs the command module. */
+  run(load: () => Promise<{ run: (ctx: CliContext, ...args: never[]) => Promise<void> }>, command: Command, args: unknown[]): Promise<void>;
+}
+
+export function buildProgram(hooks: ProgramHooks): Command {
+  const program = new Command('mrs-trust')
+    .description('Set up Kerberos mutual trust between MRS clusters, end to end, and prove it works.')
+    .version(hooks.version, '-V, --version')
+    .addOption(new Option('-c, --config <file>', 'clusters file').env('MRS_TRUST_CONFIG').default('clusters.yaml'))
+    .option('--json', 'print one JSON document with the result on stdout', false)
+    .option('-v, --verbose', 'more detail on stderr', false)
+    .option('-y, --yes', 'confirm writes without asking (needed without a terminal)', false)
+    .option('--no-input', 'never prompt; a missing answer is an error naming its flag')
+    .addOption(new Option('--progress <mode>', 'progress on stderr').choices(['auto', 'plain', 'json', 'none']).default('auto'))
+    .showHelpAfterError('(run with --help for usage)')
+    .configureHelp({ showGlobalOptions: true });
+
+  const action =
+    (load: () => Promise<{ run: (ctx: CliContext, ...args: never[]) => Promise<void> }>) =>
+    async (...args: unknown[]) => {
+      const command = args[args.length - 1] as Command;
+      await hooks.run(load, command, args.slice(0, -1));
+    };
+
+  const config = program.command('config').description('work with clusters.yaml');
+  config
+    .command('check')
+    .description('validate the clusters file, its secret references and files (values never printed)')
+    .action(action(() => import('./commands/config-check.js')));
+
+  return program;
+}

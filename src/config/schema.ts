@@ -1,0 +1,141 @@
+import { z } from 'zod';
+import { isIp } from '../domain/ip-port.js';
+import { didYouMean } from './suggest.js';
+
+/**
+ * The `clusters.yaml` format: a public contract. Extend it; never rename a key.
+ * Every object is strict (unknown keys are errors, with "did you mean" when close).
+ */
+
+function strict<T extends z.ZodRawShape>(shape: T) {
+  const known = Object.keys(shape);
+  return z.strictObject(shape, {
+    error: (issue) => {
+      if (issue.code === 'unrecognized_keys') {
+        return issue.keys.map((k) => `unknown key "${k}"${didYouMean(k, known)}`).join('; ');
+      }
+      if (issue.code === 'invalid_type') return `expected an object, got ${describe(issue.input)}`;
+      return undefined;
+    },
+  });
+}
+
+export function describe(input: unknown): string {
+  if (input === null) return 'null';
+  if (Array.isArray(input)) return 'a list';
+  if (typeof input === 'string') return `the text "${input.length > 40 ? input.slice(0, 40) + '…' : input}"`;
+  return typeof input === 'object' ? 'an object' : `${typeof input} ${String(input)}`;
+}
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** A secret is referenced, never written inline: `{ env: NAME }` or `{ file: PATH }`. */
+export const secretRefSchema = z
+  .strictObject(
+    {
+      env: z.string().regex(ENV_NAME, 'must be an environment variable name (letters, digits, _)').optional(),
+      file: z.string().min(1, 'must be a file path').optional(),
+    },
+    {
+      error: (issue) => {
+        if (issue.code === 'invalid_type') return 'inline secrets are not allowed; use { env: NAME } or { file: PATH }';
+        if (issue.code === 'unrecognized_keys') return `unknown key "${issue.keys.join('", "')}"; a secret is { env: NAME } or { file: PATH }`;
+        return undefined;
+      },
+    },
+  )
+  .refine((ref) => (ref.env === undefined) !== (ref.file === undefined), 'give exactly one of env or file')
+  .describe('A secret reference: { env: NAME } or { file: PATH }; never inline text.');
+export type SecretRef = z.infer<typeof secretRefSchema>;
+
+const httpsUrl = z.string().superRefine((text, ctx) => {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    ctx.addIssue({ code: 'custom', message: `"${text}" is not a URL` });
+    return;
+  }
+  if (url.protocol !== 'https:') ctx.addIssue({ code: 'custom', message: `must use https (got ${url.protocol.replace(':', '')})` });
+  if (url.username || url.password) ctx.addIssue({ code: 'custom', message: 'must not contain a user or password' });
+});
+
+const FINGERPRINT = /^sha256:([0-9A-Fa-f]{2}:){31}[0-9A-Fa-f]{2}$/;
+
+export const tlsSchema = strict({
+  ca: z.string().min(1).optional(),
+  fingerprint: z.string().regex(FINGERPRINT, 'must be "sha256:" followed by 32 hex bytes separated by ":"').optional(),
+  insecure: z.literal(true, { error: 'insecure can only be true (omit it to verify TLS)' }).optional(),
+})
+  .refine((t) => [t.ca, t.fingerprint, t.insecure].filter((v) => v !== undefined).length === 1, 'give exactly one of ca, fingerprint or insecure')
+  .describe('How to trust the Manager certificate: a CA file, a pinned SHA-256 fingerprint, or (warned) no check.');
+
+const HOST = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+const host = z.string().refine((h) => isIp(h) || HOST.test(h), 'must be an IP address or a host name');
+const port = z.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be from 1 to 65535').max(65535, 'must be from 1 to 65535');
+const absolutePath = z.string().startsWith('/', 'must be an absolute path');
+const SSH_FINGERPRINT = /^SHA256:[A-Za-z0-9+/]{43}$/;
+
+const sshTarget = {
+  host,
+  port: port.default(22),
+  user: z.string().min(1).default('root'),
+  key: z.string().min(1).optional(),
+  keyPassphrase: secretRefSchema.optional(),
+  password: secretRefSchema.optional(),
+  hostKey: z.string().regex(SSH_FINGERPRINT, 'must be an ssh-keygen -lf fingerprint, "SHA256:" and 43 base64 characters').optional(),
+  knownHosts: z.string().min(1).optional(),
+};
+
+const oneHostKeySource = (t: { hostKey?: string | undefined; knownHosts?: string | undefined }) => !(t.hostKey && t.knownHosts);
+
+export const nodeSchema = strict(sshTarget).refine(oneHostKeySource, 'give hostKey or knownHosts, not both');
+
+export const clientSchema = strict({
+  ...sshTarget,
+  clientDir: absolutePath.default('/opt/client'),
+  uploadDir: absolutePath.max(256, 'must be at most 256 characters (MRS limit)').default('/tmp'),
+}).refine(oneHostKeySource, 'give hostKey or knownHosts, not both');
+
+export const cloudSchema = strict({
+  region: z.string().regex(/^[a-z]{2}(-[a-z0-9]+)+$/, 'must be a region id such as eu-west-0'),
+  projectId: z.string().regex(/^[0-9a-f]{32}$/, 'must be the 32-character hex project id'),
+  clusterId: z.string().regex(/^[0-9a-zA-Z-]{8,64}$/, 'must be the MRS cluster id'),
+  auth: strict({ ak: secretRefSchema.optional(), sk: secretRefSchema.optional(), token: secretRefSchema.optional() }).refine(
+    (a) => (a.token !== undefined && a.ak === undefined && a.sk === undefined) || (a.token === undefined && a.ak !== undefined && a.sk !== undefined),
+    'give { ak, sk } or { token }',
+  ),
+  endpoints: strict({ mrs: httpsUrl.optional(), vpc: httpsUrl.optional(), iam: httpsUrl.optional() }).optional(),
+});
+
+export const managerSchema = strict({
+  url: httpsUrl.describe('Manager floating IP URL, e.g. https://192.0.2.10:28443; a missing port means 28443'),
+  cas: httpsUrl.optional().describe('CAS login URL; default: same host, port 20009'),
+  user: z.string().min(1, 'must not be empty'),
+  password: secretRefSchema,
+  tls: tlsSchema.optional(),
+  discovery: z.enum(['api', 'krb5conf']).default('api').describe('api: Manager API; krb5conf: read a node client krb5.conf over SSH (needs nodes)'),
+});
+
+export const CLUSTER_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/;
+
+export const clusterSchema = strict({
+  type: z.enum(['analysis', 'streaming', 'hybrid']),
+  manager: managerSchema,
+  mrsVersion: z.string().regex(/^\d+\.\d+(\.\d+)?([.-][0-9A-Za-z.-]+)?$/, 'must be a version such as "2.1.0"').optional(),
+  peerLimit: z.number().int('must be a whole number').min(1, 'must be at least 1').max(10000, 'must be at most 10000').optional(),
+  cloud: cloudSchema.optional(),
+  nodes: z.array(nodeSchema).optional(),
+  clients: z.array(clientSchema).optional(),
+});
+
+export const clustersFileSchema = strict({
+  version: z.literal(1, { error: 'must be 1 (the only format version)' }),
+  clusters: z.record(z.string().regex(CLUSTER_NAME, 'cluster names use letters, digits, "-" and "_" (at most 63)'), clusterSchema),
+}).describe('mrs-trust clusters.yaml');
+
+export type ClustersFile = z.infer<typeof clustersFileSchema>;
+export type ClusterEntry = z.infer<typeof clusterSchema>;
+export type ClientEntry = z.infer<typeof clientSchema>;
+export type NodeEntry = z.infer<typeof nodeSchema>;
+export type CloudEntry = z.infer<typeof cloudSchema>;

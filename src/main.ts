@@ -1,0 +1,101 @@
+#!/usr/bin/env node
+/**
+ * Process entry: parses the command line, builds the context, wires adapters into ports, runs
+ * one command and maps errors to exit codes. The only place that catches.
+ * Imports here stay minimal: `--help` must load commander and nothing else (bench/startup).
+ */
+import { readFileSync } from 'node:fs';
+import { buildProgram } from './cli/program.js';
+import type { AdapterFactories, CliContext, GlobalOptions } from './cli/context.js';
+
+const EXIT = { usage: 2, internal: 1, interrupted: 130 } as const;
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+/** Lazily loaded adapters: each factory imports its adapter only when a command asks for it. */
+const adapters: AdapterFactories = {
+  async manager(cluster, out) {
+    const { createManager } = await import('./adapters/manager/index.js');
+    return createManager(cluster, { warn: (line) => out.warn(line), debug: (line) => out.debug(line) });
+  },
+};
+
+async function main(argv: string[]): Promise<number> {
+  const abort = new AbortController();
+  let interrupts = 0;
+  const onSignal = () => {
+    interrupts += 1;
+    if (interrupts > 1) process.exit(EXIT.interrupted);
+    abort.abort(new Error('interrupted'));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  let json = argv.includes('--json');
+  let stderrWrite = (line: string) => process.stderr.write(line);
+  const program = buildProgram({
+    version: version(),
+    async run(load, command, args) {
+      const global = command.optsWithGlobals() as GlobalOptions;
+      json = global.json;
+      const { createOutput } = await import('./cli/output.js');
+      const out = createOutput({ json: global.json, verbose: global.verbose, progress: global.progress, stdout: process.stdout, stderr: process.stderr, env: process.env });
+      stderrWrite = (line) => process.stderr.write(line);
+      const ctx: CliContext = { out, env: process.env, cwd: process.cwd(), stdinIsTTY: Boolean(process.stdin.isTTY), global, adapters, signal: abort.signal };
+      const module = await load();
+      await module.run(ctx, ...(args as never[]));
+    },
+  });
+  program.exitOverride();
+  program.configureOutput({ writeErr: (text) => process.stderr.write(text) });
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (error) {
+    return report(error, json, stderrWrite, abort.signal.aborted);
+  }
+}
+
+interface Reportable {
+  code?: string;
+  message?: string;
+  hint?: string;
+  exitCode?: number;
+  toJSON?: () => unknown;
+}
+
+function report(error: unknown, json: boolean, write: (line: string) => void, aborted: boolean): number {
+  const e = (error ?? {}) as Reportable & { name?: string };
+  // commander: --help / --version exit 0; everything else it reports is a usage error (2).
+  if (e.code?.startsWith('commander.')) {
+    return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help' ? 0 : EXIT.usage;
+  }
+  const ours = typeof e.exitCode === 'number' && typeof e.code === 'string';
+  const exitCode = ours ? (e.exitCode as number) : aborted ? EXIT.interrupted : EXIT.internal;
+  if (json) {
+    const body = ours && e.toJSON ? e.toJSON() : { code: aborted ? 'INTERRUPTED' : 'INTERNAL', message: String(e.message ?? error), exitCode };
+    process.stdout.write(`${JSON.stringify({ ok: false, error: body }, null, 2)}\n`);
+  }
+  if (ours) {
+    write(`error: ${e.message} [${e.code}]\n`);
+    if (e.hint) write(`hint: ${e.hint}\n`);
+  } else if (aborted) {
+    write('interrupted\n');
+  } else {
+    write(`internal error (a bug in mrs-trust, please report it): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  }
+  return exitCode;
+}
+
+main(process.argv).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`internal error: ${String(error)}\n`);
+    process.exitCode = EXIT.internal;
+  },
+);
