@@ -16,6 +16,9 @@ export const friendlyError = (issue: z.core.$ZodRawIssue): string | undefined =>
       return issue.input === undefined ? 'is required' : `expected ${issue.expected}, got ${describe(issue.input)}`;
     case 'invalid_value':
       return `must be ${issue.values.map((v) => JSON.stringify(v)).join(' or ')}, got ${describe(issue.input)}`;
+    case 'invalid_key':
+      // A record key (cluster name) failed its own schema; its message is the useful one.
+      return issue.issues[0]?.message;
     default:
       return undefined;
   }

@@ -1,0 +1,22 @@
+import { z } from 'zod';
+import { clustersFileSchema } from '../config/schema.js';
+
+/**
+ * Every JSON Schema published under `schemas/`, generated from the zod source of truth.
+ * `npm run schemas` writes them; test/unit/schemas.test.ts fails when a committed file is stale.
+ */
+export interface PublishedSchema {
+  file: string;
+  schema: z.ZodType;
+  /** `input` for files users write (defaults optional), `output` for documents we print. */
+  io: 'input' | 'output';
+  title: string;
+}
+
+export const published: PublishedSchema[] = [{ file: 'clusters.schema.json', schema: clustersFileSchema, io: 'input', title: 'mrs-trust clusters.yaml' }];
+
+export function render(entry: PublishedSchema): string {
+  const json = z.toJSONSchema(entry.schema, { io: entry.io, unrepresentable: 'any', target: 'draft-2020-12' }) as Record<string, unknown>;
+  const document = { $id: `https://mrs-trust.dev/schemas/${entry.file}`, title: entry.title, ...json };
+  return `${JSON.stringify(document, null, 2)}\n`;
+}
