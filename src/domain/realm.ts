@@ -11,11 +11,11 @@ export const MAX_REALM_LENGTH = 255;
 export function checkRealm(name: string): Result<string> {
   if (name.length === 0) return fail('realm is empty');
   if (name.length > MAX_REALM_LENGTH) return fail(`realm is longer than ${MAX_REALM_LENGTH} characters`);
+  if (/[a-z]/.test(name)) return fail(`realm "${name}": lowercase letters are not allowed (realms are upper case, e.g. "${name.toUpperCase()}")`);
   if (!/^[A-Z0-9]/.test(name)) return fail(`realm "${name}" must start with an uppercase letter or a digit`);
   const bad = [...name].find((c) => !/[A-Z0-9._]/.test(c));
   if (bad !== undefined) {
-    const why = /[a-z]/.test(bad) ? 'lowercase letters are not allowed' : `character "${bad}" is not allowed`;
-    return fail(`realm "${name}": ${why} (use A-Z, 0-9, "." and "_")`);
+    return fail(`realm "${name}": character "${bad}" is not allowed (use A-Z, 0-9, "." and "_")`);
   }
   return REALM.test(name) ? ok(name) : fail(`realm "${name}" is not valid`);
 }
