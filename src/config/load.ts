@@ -65,7 +65,14 @@ function resolveCluster(name: string, entry: ClusterEntry, baseDir: string): Clu
     clients: entry.clients?.map(ssh),
     cloud: entry.cloud && {
       ...entry.cloud,
-      auth: { ak: resolveRef(entry.cloud.auth.ak, baseDir), sk: resolveRef(entry.cloud.auth.sk, baseDir), token: resolveRef(entry.cloud.auth.token, baseDir) },
+      auth: {
+        ...entry.cloud.auth,
+        ak: resolveRef(entry.cloud.auth.ak, baseDir),
+        sk: resolveRef(entry.cloud.auth.sk, baseDir),
+        token: resolveRef(entry.cloud.auth.token, baseDir),
+        password: resolveRef(entry.cloud.auth.password, baseDir),
+      },
+      tls: entry.cloud.tls?.ca ? { ca: resolvePath(entry.cloud.tls.ca, baseDir) } : entry.cloud.tls,
     },
   };
 }

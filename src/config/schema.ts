@@ -101,11 +101,23 @@ export const cloudSchema = strict({
   region: z.string().regex(/^[a-z]{2}(-[a-z0-9]+)+$/, 'must be a region id such as eu-west-0'),
   projectId: z.string().regex(/^[0-9a-f]{32}$/, 'must be the 32-character hex project id'),
   clusterId: z.string().regex(/^[0-9a-zA-Z-]{8,64}$/, 'must be the MRS cluster id'),
-  auth: strict({ ak: secretRefSchema.optional(), sk: secretRefSchema.optional(), token: secretRefSchema.optional() }).refine(
-    (a) => (a.token !== undefined && a.ak === undefined && a.sk === undefined) || (a.token === undefined && a.ak !== undefined && a.sk !== undefined),
-    'give { ak, sk } or { token }',
-  ),
+  auth: strict({
+    ak: secretRefSchema.optional(),
+    sk: secretRefSchema.optional(),
+    token: secretRefSchema.optional(),
+    // IAM password login (POST /v3/auth/tokens, project-scoped token cached for the run).
+    user: z.string().min(1, 'must not be empty').optional(),
+    password: secretRefSchema.optional(),
+    domain: z.string().min(1, 'must not be empty').optional(),
+  }).refine((a) => {
+    const aksk = a.ak !== undefined || a.sk !== undefined;
+    const login = a.user !== undefined || a.password !== undefined || a.domain !== undefined;
+    const kinds = [aksk, a.token !== undefined, login].filter(Boolean).length;
+    if (kinds !== 1) return false;
+    return aksk ? a.ak !== undefined && a.sk !== undefined : login ? a.user !== undefined && a.password !== undefined && a.domain !== undefined : true;
+  }, 'give { ak, sk } or { token } (or an IAM login: { user, password, domain })'),
   endpoints: strict({ mrs: httpsUrl.optional(), vpc: httpsUrl.optional(), iam: httpsUrl.optional() }).optional(),
+  tls: tlsSchema.optional().describe('How to trust the cloud endpoints; default: system CAs'),
 });
 
 export const managerSchema = strict({

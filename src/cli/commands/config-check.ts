@@ -17,10 +17,11 @@ function references(c: ClusterConfig): Reference[] {
   const refs: Reference[] = [{ field: `${at}.manager.password`, secret: c.manager.password }];
   if (c.manager.tls?.ca) refs.push({ field: `${at}.manager.tls.ca`, file: c.manager.tls.ca });
   const auth = c.cloud?.auth;
-  for (const key of ['ak', 'sk', 'token'] as const) {
+  for (const key of ['ak', 'sk', 'token', 'password'] as const) {
     const secret = auth?.[key];
     if (secret) refs.push({ field: `${at}.cloud.auth.${key}`, secret });
   }
+  if (c.cloud?.tls?.ca) refs.push({ field: `${at}.cloud.tls.ca`, file: c.cloud.tls.ca });
   for (const [kind, list] of [['nodes', c.nodes ?? []], ['clients', c.clients ?? []]] as const) {
     list.forEach((t, i) => {
       const f = `${at}.${kind}[${i}]`;
