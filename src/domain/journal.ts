@@ -1,0 +1,47 @@
+import type { PeerChange } from './peers.js';
+import type { Plan } from './plan.js';
+
+/**
+ * The record of one run, written atomically after every step event, so that a run that dies
+ * (Ctrl-C, crash, failed restart) leaves enough to converge (`link` again), resume or roll back.
+ * Lives in `.mrs-trust/journal/<cluster names sorted, joined by "+">.json`, mode 0600.
+ */
+export const JOURNAL_VERSION = 1;
+
+export type StepStatus = 'started' | 'done' | 'skipped' | 'failed';
+
+export interface JournalStep {
+  id: string;
+  scope?: string;
+  status: StepStatus;
+  startedAt: string;
+  endedAt?: string;
+  message?: string;
+  error?: { code: string; message: string };
+  /** What `rollback` needs to undo this step: e.g. the peer change written, rule ids added. */
+  undo?: JournalUndo;
+}
+
+export type JournalUndo =
+  | { kind: 'peer-change'; cluster: string; change: PeerChange; configVersionAfter?: string }
+  | { kind: 'security-group-rules'; cluster: string; ruleIds: string[] };
+
+export interface JournalDoc {
+  version: typeof JOURNAL_VERSION;
+  runId: string;
+  action: string;
+  clusters: string[];
+  pid: number;
+  startedAt: string;
+  updatedAt: string;
+  status: 'running' | 'done' | 'failed' | 'interrupted';
+  dryRun: boolean;
+  plan?: Plan;
+  /** Clusters whose `peer_realms` was saved but whose restart has not completed (carried across runs). */
+  restartPending: string[];
+  steps: JournalStep[];
+}
+
+export function journalKey(clusters: readonly string[]): string {
+  return [...clusters].sort().join('+');
+}

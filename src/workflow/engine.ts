@@ -1,0 +1,93 @@
+import type { JournalUndo } from '../domain/journal.js';
+import { InterruptedError, isMrsTrustError } from '../errors/index.js';
+import type { EventSink } from '../ports/events.js';
+import type { RunJournal } from './run-journal.js';
+
+/** What a step reports back. */
+export interface StepResult {
+  message?: string;
+  /** The step decided at run time that there was nothing to do (e.g. "already present"). */
+  skipped?: string;
+  /** Recorded in the journal for rollback. */
+  undo?: JournalUndo;
+}
+
+/**
+ * One step of a workflow, as data. Ids are stable kebab-case verbs: they appear in progress,
+ * the journal, `--json` results and tests.
+ */
+export interface Step<C> {
+  id: string;
+  title: string;
+  /** Runs once per scope, all scopes in parallel (the two sides of a link). */
+  scopes?: (ctx: C) => string[];
+  /** A human reason to skip, decided before running; undefined = run. */
+  skip?: (ctx: C, scope?: string) => string | undefined;
+  run: (ctx: C, scope?: string) => Promise<StepResult | void>;
+}
+
+export interface StepReport {
+  id: string;
+  scope?: string;
+  status: 'done' | 'skipped' | 'failed';
+  message?: string;
+  error?: { code: string; message: string };
+}
+
+export interface EngineIo {
+  events: EventSink;
+  journal: RunJournal;
+  signal: AbortSignal;
+}
+
+function describeError(error: unknown): { code: string; message: string } {
+  if (isMrsTrustError(error)) return { code: error.code, message: error.message };
+  return { code: 'INTERNAL', message: error instanceof Error ? error.message : String(error) };
+}
+
+async function runOne<C>(step: Step<C>, ctx: C, scope: string | undefined, io: EngineIo): Promise<StepReport> {
+  const at = scope === undefined ? {} : { scope };
+  const reason = step.skip?.(ctx, scope);
+  if (reason !== undefined) {
+    io.events.emit({ type: 'step-done', step: step.id, ...at, outcome: 'skipped', message: reason });
+    await io.journal.recordStep({ id: step.id, ...at, status: 'skipped', message: reason });
+    return { id: step.id, ...at, status: 'skipped', message: reason };
+  }
+  io.events.emit({ type: 'step-start', step: step.id, title: step.title, ...at });
+  await io.journal.recordStep({ id: step.id, ...at, status: 'started' });
+  try {
+    const result = (await step.run(ctx, scope)) ?? {};
+    const status = result.skipped === undefined ? 'done' : 'skipped';
+    const message = result.skipped ?? result.message;
+    io.events.emit({ type: 'step-done', step: step.id, ...at, outcome: status, ...(message === undefined ? {} : { message }) });
+    await io.journal.recordStep({ id: step.id, ...at, status, ...(message === undefined ? {} : { message }), ...(result.undo ? { undo: result.undo } : {}) });
+    return { id: step.id, ...at, status, ...(message === undefined ? {} : { message }) };
+  } catch (error) {
+    const described = describeError(error);
+    io.events.emit({ type: 'step-failed', step: step.id, ...at, error: described });
+    await io.journal.recordStep({ id: step.id, ...at, status: 'failed', error: described });
+    throw error;
+  }
+}
+
+/**
+ * Runs the steps in order; a scoped step runs its scopes in parallel and waits for all of them
+ * (one side failing never cuts the other side's write or restart short). Stops at the first
+ * failure, or between steps when interrupted. Returns the report of every step that ran.
+ */
+export async function runSteps<C>(steps: readonly Step<C>[], ctx: C, io: EngineIo): Promise<StepReport[]> {
+  const reports: StepReport[] = [];
+  for (const step of steps) {
+    if (io.signal.aborted) throw new InterruptedError('interrupted between steps; nothing more was written', { hint: 'run the same command again: it continues from what is in place' });
+    const scopes = step.scopes?.(ctx);
+    if (scopes === undefined) {
+      reports.push(await runOne(step, ctx, undefined, io));
+      continue;
+    }
+    const settled = await Promise.allSettled(scopes.map((scope) => runOne(step, ctx, scope, io)));
+    for (const s of settled) if (s.status === 'fulfilled') reports.push(s.value);
+    const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+  return reports;
+}

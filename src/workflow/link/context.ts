@@ -1,0 +1,79 @@
+import type { ClusterFacts, ClusterType } from '../../domain/facts.js';
+import type { Plan } from '../../domain/plan.js';
+import type { Problem } from '../../domain/preflight.js';
+import type { Clock } from '../../ports/clock.js';
+import type { EventSink } from '../../ports/events.js';
+import type { KerberosFacts, Manager } from '../../ports/manager.js';
+import type { JournalStore, LockManager } from '../../ports/state.js';
+import type { RecordedWrite } from '../dry-run.js';
+import type { RunJournal } from '../run-journal.js';
+
+/** What the workflow needs to know about a cluster from clusters.yaml (no secrets). */
+export interface LinkCluster {
+  name: string;
+  type: ClusterType;
+  /** From clusters.yaml; discovered when absent. */
+  mrsVersion?: string;
+  peerLimit?: number;
+  clientHosts: string[];
+}
+
+export interface LinkRequest {
+  action: 'link' | 'unlink';
+  a: string;
+  b: string;
+  dryRun: boolean;
+  /** Bound on each restart (both sides restart in parallel). */
+  restartTimeoutMs: number;
+  skipPrecheck: boolean;
+}
+
+/** The network pre-check (security groups, …) plugged in when configured. */
+export interface Precheck {
+  run(a: ClusterFacts, b: ClusterFacts): Promise<{ problems: Problem[]; summary: string; details?: unknown }>;
+}
+
+/** Client refresh plugged in as the `refresh-clients` step. */
+export interface ClientRefresher {
+  refresh(plan: Plan, signal: AbortSignal): Promise<{ summary: string; details?: unknown }>;
+}
+
+/** Everything the link steps use, injected (release-it style): tests hand in fakes. */
+export interface LinkDeps {
+  clusters: Record<string, LinkCluster>;
+  managers: Record<string, Manager>;
+  /** Realm and KDCs from a node's krb5.conf (`manager.discovery: krb5conf`), by cluster name. */
+  kerberosFallback?: Record<string, () => Promise<Pick<KerberosFacts, 'realm' | 'kdcs'>>>;
+  journal: JournalStore;
+  locks: LockManager;
+  clock: Clock;
+  events: EventSink;
+  signal: AbortSignal;
+  /** Shows the plan and asks; false = the user declined. Not called when nothing would change. */
+  confirm(plan: Plan): Promise<boolean>;
+  precheck?: Precheck;
+  clients?: ClientRefresher;
+  newRunId(): string;
+}
+
+/** Mutable state of one run, filled in by the steps in order. */
+export interface LinkState {
+  request: LinkRequest;
+  deps: LinkDeps;
+  journal: RunJournal;
+  /** Managers the steps talk to: the real ones, or recording wrappers in a dry run. */
+  managers: Record<string, Manager>;
+  writes: RecordedWrite[];
+  facts: Record<string, ClusterFacts>;
+  plan?: Plan;
+  /** Clusters whose restart is owed: changed in this run, or left pending by a previous run. */
+  restartPending: Set<string>;
+  restarted: Set<string>;
+  configVersionAfter: Record<string, string>;
+  precheck?: { summary: string; details?: unknown; skipped?: string };
+  clients?: { summary: string; details?: unknown };
+  verified?: boolean;
+}
+
+export const sides = (s: LinkState): string[] => [s.request.a, s.request.b];
+export const peerOf = (s: LinkState, name: string): string => (name === s.request.a ? s.request.b : s.request.a);

@@ -1,0 +1,19 @@
+import type { Step } from '../../engine.js';
+import type { LinkState } from '../context.js';
+
+/** Pushes the new client configuration to every client host (scenario 1 or 2). */
+export const refreshClients: Step<LinkState> = {
+  id: 'refresh-clients',
+  title: 'Refresh client configuration on client hosts',
+  skip(s) {
+    if (s.request.dryRun) return 'dry run';
+    if (!s.plan?.sides.some((side) => side.clientHosts.length > 0)) return 'no client hosts configured (clusters.<name>.clients)';
+    if (!s.deps.clients) return 'client refresh is not available in this build';
+    return undefined;
+  },
+  async run(s) {
+    const result = await (s.deps.clients as NonNullable<typeof s.deps.clients>).refresh(s.plan as NonNullable<typeof s.plan>, s.deps.signal);
+    s.clients = result;
+    return { message: result.summary };
+  },
+};

@@ -1,0 +1,52 @@
+import { linkPreflight, unlinkPreflight } from '../../../domain/preflight.js';
+import { CheckError } from '../../../errors/index.js';
+import type { Step } from '../../engine.js';
+import type { LinkState } from '../context.js';
+
+function factsOf(s: LinkState) {
+  const a = s.facts[s.request.a];
+  const b = s.facts[s.request.b];
+  if (!a || !b) throw new Error('preflight before discover');
+  return [a, b] as const;
+}
+
+/** The rules that stop the run before any write. Never skipped by --skip-precheck. */
+export const preflight: Step<LinkState> = {
+  id: 'preflight',
+  title: 'Check realms, Kerberos mode, health, overlap and the peer limit',
+  async run(s) {
+    const [a, b] = factsOf(s);
+    const problems = s.request.action === 'link' ? linkPreflight(a, b) : unlinkPreflight(a, b);
+    if (problems.length > 0) {
+      throw new CheckError('PREFLIGHT_FAILED', `preflight refused ${s.request.action} ${a.name} ${b.name}: ${problems.map((p) => p.message).join('; ')}`, {
+        hint: 'fix the listed problems on the clusters, then run again; nothing was written',
+        details: { problems },
+      });
+    }
+    return { message: 'all rules pass' };
+  },
+};
+
+/** The network pre-check (security groups …), when the clusters have cloud access configured. */
+export const precheck: Step<LinkState> = {
+  id: 'precheck',
+  title: 'Pre-check security groups between the clusters',
+  skip(s) {
+    if (s.request.action !== 'link') return 'not needed to remove trust';
+    if (!s.deps.precheck) return 'no cloud access configured (clusters.<name>.cloud)';
+    if (s.request.skipPrecheck) return 'skipped by --skip-precheck';
+    return undefined;
+  },
+  async run(s) {
+    const [a, b] = factsOf(s);
+    const result = await (s.deps.precheck as NonNullable<typeof s.deps.precheck>).run(a, b);
+    s.precheck = { summary: result.summary, details: result.details };
+    if (result.problems.length > 0) {
+      throw new CheckError('PRECHECK_FAILED', `pre-check failed: ${result.problems.map((p) => p.message).join('; ')}`, {
+        hint: `run \`mrs-trust precheck ${a.name} ${b.name} --fix\`, or pass --skip-precheck to link anyway`,
+        details: { problems: result.problems },
+      });
+    }
+    return { message: result.summary };
+  },
+};

@@ -1,0 +1,67 @@
+import { samePeerList } from '../../../domain/peers.js';
+import type { SidePlan } from '../../../domain/plan.js';
+import { CheckError } from '../../../errors/index.js';
+import type { Step } from '../../engine.js';
+import { sides, type LinkState } from '../context.js';
+
+function sideOf(s: LinkState, name: string): SidePlan {
+  const side = s.plan?.sides.find((x) => x.cluster === name);
+  if (!side) throw new Error(`no plan for ${name}`);
+  return side;
+}
+
+const writes = (side: SidePlan) => side.change.kind === 'added' || side.change.kind === 'updated' || side.change.kind === 'removed';
+
+function drift(name: string, why: string): CheckError {
+  return new CheckError('CONFIG_DRIFT', `${name}: peer_realms changed since it was read (${why}); nothing was written`, {
+    hint: 'someone else changed the KrbServer configuration: run the command again to plan from the new state',
+  });
+}
+
+/**
+ * Before writing either side, re-read both and refuse if anything moved since discovery, so a
+ * concurrent change stops the run with nothing written on either cluster.
+ */
+export const checkDrift: Step<LinkState> = {
+  id: 'check-drift',
+  title: 'Re-read both clusters before writing',
+  scopes: sides,
+  skip: (s, scope) => (writes(sideOf(s, scope as string)) ? undefined : 'nothing to write on this side'),
+  async run(s, scope) {
+    const name = scope as string;
+    const side = sideOf(s, name);
+    const now = await (s.managers[name] as NonNullable<LinkState['managers'][string]>).readKerberosFacts();
+    if (now.configVersion !== side.configVersion) throw drift(name, `config version ${side.configVersion} → ${now.configVersion}`);
+    if (!samePeerList(now.peers, side.peersBefore)) throw drift(name, 'different rows');
+    return { message: `config version ${now.configVersion} unchanged` };
+  },
+};
+
+/**
+ * Saves the merged `peer_realms` (one whole-value save: never half-written). The undo data goes
+ * into the journal before the write, so a crash right after the save can still be rolled back.
+ */
+export const writePeerRealms: Step<LinkState> = {
+  id: 'write-peer-realms',
+  title: 'Write peer_realms',
+  scopes: sides,
+  skip: (s, scope) => {
+    const side = sideOf(s, scope as string);
+    if (writes(side)) return undefined;
+    return side.change.kind === 'absent' ? 'already absent' : 'already present';
+  },
+  async run(s, scope) {
+    const name = scope as string;
+    const side = sideOf(s, name);
+    const undo = { kind: 'peer-change' as const, cluster: name, change: side.change };
+    await s.journal.recordStep({ id: 'write-peer-realms', scope: name, status: 'started', undo });
+    await s.journal.update((doc) => {
+      if (!doc.restartPending.includes(name)) doc.restartPending.push(name);
+    });
+    const saved = await (s.managers[name] as NonNullable<LinkState['managers'][string]>).savePeerRealms(side.peersAfter, { expectedVersion: side.configVersion, restart: false });
+    if (saved.configVersion) s.configVersionAfter[name] = saved.configVersion;
+    s.restartPending.add(name);
+    const verb = side.change.kind === 'removed' ? 'removed' : side.change.kind === 'added' ? 'added' : 'updated';
+    return { message: `${verb} ${side.change.realm}`, undo: { ...undo, ...(saved.configVersion ? { configVersionAfter: saved.configVersion } : {}) } };
+  },
+};
