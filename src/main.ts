@@ -17,6 +17,14 @@ function version(): string {
 
 /** Lazily loaded adapters: each factory imports its adapter only when a command asks for it. */
 const adapters: AdapterFactories = {
+  async prompter() {
+    const { createPrompter } = await import('./adapters/prompter/index.js');
+    return createPrompter();
+  },
+  async state(stateDir) {
+    const { createState } = await import('./adapters/state/index.js');
+    return createState(stateDir);
+  },
   async manager(cluster, out) {
     const { createManager } = await import('./adapters/manager/index.js');
     return createManager(cluster, { warn: (line) => out.warn(line), debug: (line) => out.debug(line) });

@@ -1,5 +1,8 @@
 import type { ClusterConfig } from '../config/load.js';
 import type { Manager } from '../ports/manager.js';
+import type { Prompter } from '../ports/prompter.js';
+import type { Clock } from '../ports/clock.js';
+import type { JournalStore, LockManager } from '../ports/state.js';
 import type { Output, ProgressMode } from './output.js';
 
 /** Options every command accepts (see `mrs-trust --help`). */
@@ -19,6 +22,10 @@ export interface GlobalOptions {
  */
 export interface AdapterFactories {
   manager(cluster: ClusterConfig, out: Output): Promise<Manager>;
+  /** Questions on the terminal (inquirer); only called on a TTY without --no-input. */
+  prompter(): Promise<Prompter>;
+  /** Journal, locks and clock for the state directory next to the config file. */
+  state(stateDir: string): Promise<{ journal: JournalStore; locks: LockManager; clock: Clock }>;
 }
 
 export interface CliContext {

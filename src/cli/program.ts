@@ -37,5 +37,24 @@ export function buildProgram(hooks: ProgramHooks): Command {
     .description('validate the clusters file, its secret references and files (values never printed)')
     .action(action(() => import('./commands/config-check.js')));
 
+  program
+    .command('link')
+    .description('set up two-way Kerberos trust between two clusters: discover, check, plan, write, restart, verify')
+    .argument('<a>', 'first cluster (name in clusters.yaml)')
+    .argument('<b>', 'second cluster')
+    .option('--dry-run', 'show the plan and the writes it would make; write nothing')
+    .option('--skip-precheck', 'skip the network pre-check (security groups); never the realm, limit or health rules')
+    .option('--restart-timeout <seconds>', 'bound on each KrbServer restart', '900')
+    .action(action(() => import('./commands/link.js')));
+
+  program
+    .command('unlink')
+    .description('remove the trust between two clusters (only their rows; every other peer stays)')
+    .argument('<a>', 'first cluster')
+    .argument('<b>', 'second cluster')
+    .option('--dry-run', 'show the plan; write nothing')
+    .option('--restart-timeout <seconds>', 'bound on each KrbServer restart', '900')
+    .action(action(() => import('./commands/unlink.js')));
+
   return program;
 }

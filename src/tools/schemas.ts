@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { clustersFileSchema } from '../config/schema.js';
+import { linkResultSchema } from '../workflow/link/result.js';
 
 /**
  * Every JSON Schema published under `schemas/`, generated from the zod source of truth.
@@ -13,7 +14,10 @@ export interface PublishedSchema {
   title: string;
 }
 
-export const published: PublishedSchema[] = [{ file: 'clusters.schema.json', schema: clustersFileSchema, io: 'input', title: 'mrs-trust clusters.yaml' }];
+export const published: PublishedSchema[] = [
+  { file: 'clusters.schema.json', schema: clustersFileSchema, io: 'input', title: 'mrs-trust clusters.yaml' },
+  { file: 'link-result.schema.json', schema: linkResultSchema, io: 'output', title: 'mrs-trust link/unlink --json result' },
+];
 
 export function render(entry: PublishedSchema): string {
   const json = z.toJSONSchema(entry.schema, { io: entry.io, unrepresentable: 'any', target: 'draft-2020-12' }) as Record<string, unknown>;

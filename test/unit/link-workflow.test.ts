@@ -15,7 +15,7 @@ describe('link workflow (fake Managers)', () => {
     const m = twoClusters();
     m.alpha.peers = [SEEDED];
     const { deps, journal, asked } = linkDeps(m);
-    const first = await runLink(deps, request());
+    const first = (await runLink(deps, request())).result;
     expect(m.alpha.peers).toEqual([SEEDED, { realm_name: 'BETA.MRS', ip_port: '10.2.0.11:21732,10.2.0.12:21732' }]);
     expect(m.beta.peers).toEqual([{ realm_name: 'ALPHA.MRS', ip_port: '10.1.0.11:21732,10.1.0.12:21732' }]);
     expect([m.alpha.restarts, m.beta.restarts]).toEqual([1, 1]);
@@ -29,7 +29,7 @@ describe('link workflow (fake Managers)', () => {
     expect(doc?.restartPending).toEqual([]);
     expect(doc?.steps.find((s) => s.id === 'write-peer-realms' && s.scope === 'alpha')?.undo).toMatchObject({ kind: 'peer-change', change: { kind: 'added' } });
 
-    const second = await runLink(deps, request());
+    const second = (await runLink(deps, request())).result;
     expect(second.changed).toBe(false);
     expect([m.alpha.restarts, m.beta.restarts]).toEqual([1, 1]);
     expect([m.alpha.saves.length, m.beta.saves.length]).toEqual([1, 1]);
@@ -43,7 +43,7 @@ describe('link workflow (fake Managers)', () => {
     const m = twoClusters();
     m.alpha.peers = [{ realm_name: 'BETA.MRS', ip_port: '10.2.0.99:21732' }, SEEDED];
     const { deps } = linkDeps(m);
-    const result = await runLink(deps, request());
+    const result = (await runLink(deps, request())).result;
     expect(result.sides[0]).toMatchObject({ change: 'updated', before: { ip_port: '10.2.0.99:21732' } });
     expect(m.alpha.peers).toEqual([{ realm_name: 'BETA.MRS', ip_port: '10.2.0.11:21732,10.2.0.12:21732' }, SEEDED]);
   });
@@ -52,12 +52,12 @@ describe('link workflow (fake Managers)', () => {
     const m = twoClusters();
     m.alpha.peers = [SEEDED];
     const { deps } = linkDeps(m);
-    await runLink(deps, request());
-    const result = await runLink(deps, request({ action: 'unlink' }));
+    (await runLink(deps, request())).result;
+    const result = (await runLink(deps, request({ action: 'unlink' }))).result;
     expect(m.alpha.peers).toEqual([SEEDED]);
     expect(m.beta.peers).toEqual([]);
     expect(result.sides.map((s) => s.change)).toEqual(['removed', 'removed']);
-    const again = await runLink(deps, request({ action: 'unlink' }));
+    const again = (await runLink(deps, request({ action: 'unlink' }))).result;
     expect(again.sides.map((s) => s.change)).toEqual(['absent', 'absent']);
     expect(again.changed).toBe(false);
   });
@@ -100,7 +100,7 @@ describe('link workflow (fake Managers)', () => {
     expect(m.alpha.restarts).toBe(1); // the other side's restart still ran to the end
     expect(journal.docs.get('alpha+beta')?.restartPending).toEqual(['beta']);
     m.beta.restartOutcome = 'COMPLETE';
-    const again = await runLink(deps, request());
+    const again = (await runLink(deps, request())).result;
     expect(again.changed).toBe(false);
     expect([m.alpha.restarts, m.beta.restarts]).toEqual([1, 2]);
     expect([m.alpha.saves.length, m.beta.saves.length]).toEqual([1, 1]);
@@ -111,7 +111,7 @@ describe('link workflow (fake Managers)', () => {
     const m = twoClusters();
     m.alpha.peers = [SEEDED];
     const { deps, journal, asked } = linkDeps(m);
-    const result = await runLink(deps, request({ dryRun: true }));
+    const result = (await runLink(deps, request({ dryRun: true }))).result;
     expect([m.alpha.saves.length, m.beta.saves.length, m.alpha.restarts]).toEqual([0, 0, 0]);
     expect(journal.writes).toBe(0);
     expect(asked).toHaveLength(0);
@@ -124,7 +124,7 @@ describe('link workflow (fake Managers)', () => {
       { type: 'restart-services', cluster: 'beta', services: ['KrbServer'] },
     ]);
     // The real run then does the same writes.
-    await runLink(deps, request());
+    (await runLink(deps, request())).result;
     expect(m.alpha.saves[0]).toEqual(result.sides[0]?.peersAfter);
   });
 
@@ -141,7 +141,7 @@ describe('link workflow (fake Managers)', () => {
   it('journal never contains a secret', async () => {
     const m = twoClusters();
     const { deps, journal } = linkDeps(m);
-    await runLink(deps, request());
+    (await runLink(deps, request())).result;
     expect(JSON.stringify([...journal.docs.values()])).not.toMatch(/password|Admin@123/i);
   });
 });

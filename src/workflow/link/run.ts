@@ -1,4 +1,5 @@
 import type { PeerChange } from '../../domain/peers.js';
+import type { Plan } from '../../domain/plan.js';
 import { UsageError, isMrsTrustError } from '../../errors/index.js';
 import type { Manager } from '../../ports/manager.js';
 import { recordingManager, type RecordedWrite } from '../dry-run.js';
@@ -60,7 +61,7 @@ function validate(deps: LinkDeps, request: LinkRequest): void {
  * Runs `link` or `unlink` for one pair: lock both clusters (sorted), journal every step, run the
  * steps, and always log out and unlock. A dry run takes no locks and writes no journal.
  */
-export async function runLink(deps: LinkDeps, request: LinkRequest): Promise<LinkResult> {
+export async function runLink(deps: LinkDeps, request: LinkRequest): Promise<{ result: LinkResult; plan?: Plan }> {
   validate(deps, request);
   const names = [request.a, request.b];
   const lock = request.dryRun ? undefined : await deps.locks.acquire(names, { command: `${request.action} ${names.join(' ')}` });
@@ -86,7 +87,7 @@ export async function runLink(deps: LinkDeps, request: LinkRequest): Promise<Lin
       await journal.update((doc) => {
         doc.status = 'done';
       });
-      return buildResult(state, steps);
+      return { result: buildResult(state, steps), ...(state.plan ? { plan: state.plan } : {}) };
     } catch (error) {
       const interrupted = isMrsTrustError(error) && error.code === 'INTERRUPTED';
       await journal.update((doc) => {

@@ -1,0 +1,129 @@
+import { randomUUID } from 'node:crypto';
+import { clusterByName, loadConfig, type ClusterConfig } from '../../config/load.js';
+import { renderPlan, type Plan } from '../../domain/plan.js';
+import { UsageError } from '../../errors/index.js';
+import type { Manager } from '../../ports/manager.js';
+import type { LinkCluster, LinkDeps } from '../../workflow/link/context.js';
+import type { LinkResult } from '../../workflow/link/result.js';
+import { runLink } from '../../workflow/link/run.js';
+import type { CliContext } from '../context.js';
+
+/** The input of link/unlink, whether it came from flags or from the wizard. */
+export interface LinkInput {
+  configPath: string;
+  a: string;
+  b: string;
+  /** `--yes`: the user has confirmed up front (or confirmed in the wizard). */
+  confirmed: boolean;
+  dryRun?: boolean;
+  skipPrecheck?: boolean;
+  restartTimeoutSeconds?: number;
+  action?: 'link' | 'unlink';
+}
+
+export interface LinkFlags {
+  dryRun?: boolean;
+  skipPrecheck?: boolean;
+  restartTimeout?: string;
+}
+
+const DEFAULT_RESTART_TIMEOUT_S = 900;
+
+function linkCluster(c: ClusterConfig): LinkCluster {
+  return { name: c.name, type: c.type, ...(c.mrsVersion ? { mrsVersion: c.mrsVersion } : {}), ...(c.peerLimit ? { peerLimit: c.peerLimit } : {}), clientHosts: (c.clients ?? []).map((h) => h.host) };
+}
+
+export function parseTimeout(text: string | undefined): number {
+  if (text === undefined) return DEFAULT_RESTART_TIMEOUT_S;
+  if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > 86_400) {
+    throw new UsageError('BAD_FLAG', `--restart-timeout: "${text}" is not a number of seconds from 1 to 86400`);
+  }
+  return Number(text);
+}
+
+/** Typed confirmation on a terminal: the user types `A-B`, as a guard against the wrong pair. */
+async function confirmOnTerminal(ctx: CliContext, plan: Plan): Promise<boolean> {
+  const expected = `${plan.clusters[0]}-${plan.clusters[1]}`;
+  const prompter = await ctx.adapters.prompter();
+  const typed = await prompter.input({ message: `This restarts KrbServer on both clusters. Type ${expected} to continue (anything else cancels):` });
+  return typed.trim() === expected;
+}
+
+function mustConfirmUpFront(ctx: CliContext, input: LinkInput): void {
+  if (input.confirmed || input.dryRun) return;
+  if (!ctx.stdinIsTTY || !ctx.global.input) {
+    throw new UsageError('CONFIRMATION_REQUIRED', `${input.action ?? 'link'} writes to both clusters and restarts KrbServer; without a terminal it needs --yes`, {
+      hint: 'pass --yes to confirm, or --dry-run to see the plan',
+    });
+  }
+}
+
+function humanSummary(result: LinkResult): string[] {
+  const lines: string[] = [];
+  const title = result.dryRun ? 'Dry run (nothing written)' : result.changed ? `${result.action === 'link' ? 'Linked' : 'Unlinked'} ${result.clusters.join(' ↔ ')}` : 'Nothing changed';
+  lines.push(title);
+  for (const s of result.sides) {
+    const what = {
+      added: `added ${s.peer} ${s.after?.ip_port ?? ''}`,
+      updated: `updated ${s.peer}: ${s.before?.ip_port ?? ''} → ${s.after?.ip_port ?? ''}`,
+      removed: `removed ${s.peer}`,
+      unchanged: `already lists ${s.peer}`,
+      absent: `does not list ${s.peer}`,
+    }[s.change];
+    lines.push(`  ${s.cluster} (${s.realm}): ${what}${s.restarted ? '; KrbServer restarted' : ''}`);
+  }
+  const skipped = result.steps.filter((s) => s.status === 'skipped' && ['precheck', 'refresh-clients', 'verify-ticket'].includes(s.id));
+  for (const s of skipped) lines.push(`  ${s.id}: skipped (${s.message ?? ''})`);
+  if (result.journal) lines.push(`  journal: ${result.journal}`);
+  return lines;
+}
+
+/** Runs link or unlink: used by the `link`/`unlink` commands and by the wizard. */
+export async function executeLink(ctx: CliContext, input: LinkInput): Promise<LinkResult> {
+  const action = input.action ?? 'link';
+  mustConfirmUpFront(ctx, input);
+  const config = await loadConfig(input.configPath);
+  const clusters = [clusterByName(config, input.a), clusterByName(config, input.b)];
+  if (input.a === input.b) throw new UsageError('SAME_CLUSTER', `cannot ${action} ${input.a} with itself`, { hint: 'name two different clusters' });
+  const state = await ctx.adapters.state(config.stateDir);
+  const managers: Record<string, Manager> = {};
+  for (const c of clusters) managers[c.name] = await ctx.adapters.manager(c, ctx.out);
+  const deps: LinkDeps = {
+    clusters: Object.fromEntries(clusters.map((c) => [c.name, linkCluster(c)])),
+    managers,
+    journal: state.journal,
+    locks: state.locks,
+    clock: state.clock,
+    events: { emit: (e) => ctx.out.event(e) },
+    signal: ctx.signal,
+    confirm: async (plan) => {
+      for (const line of renderPlan(plan)) ctx.out.info(line);
+      return input.confirmed ? true : confirmOnTerminal(ctx, plan);
+    },
+    newRunId: randomUUID,
+  };
+  const { result, plan } = await runLink(deps, {
+    action,
+    a: input.a,
+    b: input.b,
+    dryRun: Boolean(input.dryRun),
+    restartTimeoutMs: (input.restartTimeoutSeconds ?? DEFAULT_RESTART_TIMEOUT_S) * 1000,
+    skipPrecheck: Boolean(input.skipPrecheck),
+  });
+  if (input.dryRun && plan) for (const line of renderPlan(plan)) ctx.out.info(line);
+  const withJournal: LinkResult = input.dryRun ? result : { ...result, journal: `${config.stateDir}/journal/${[input.a, input.b].sort().join('+')}.json` };
+  ctx.out.result(withJournal, () => humanSummary(withJournal));
+  return withJournal;
+}
+
+export async function run(ctx: CliContext, a: string, b: string, flags: LinkFlags): Promise<void> {
+  await executeLink(ctx, {
+    configPath: ctx.global.config,
+    a,
+    b,
+    confirmed: ctx.global.yes,
+    dryRun: Boolean(flags.dryRun),
+    skipPrecheck: Boolean(flags.skipPrecheck),
+    restartTimeoutSeconds: parseTimeout(flags.restartTimeout),
+  });
+}
