@@ -25,6 +25,13 @@ const adapters: AdapterFactories = {
     const { createState } = await import('./adapters/state/index.js');
     return createState(stateDir);
   },
+  async remoteHost(entry, { field, acceptNew, out }) {
+    const [{ createRemoteHost }, { resolveSecret }] = await Promise.all([import('./adapters/ssh/index.js'), import('./config/secrets.js')]);
+    const passphrase = entry.keyPassphrase ? await resolveSecret(entry.keyPassphrase, `${field}.keyPassphrase`) : undefined;
+    const password = entry.password ? await resolveSecret(entry.password, `${field}.password`) : undefined;
+    const target = { host: entry.host, port: entry.port, user: entry.user, key: entry.key, passphrase, password, hostKey: entry.hostKey, knownHosts: entry.knownHosts, field, agent: process.env.SSH_AUTH_SOCK };
+    return createRemoteHost(target, { acceptNew, log: { warn: (line) => out.warn(line), debug: (line) => out.debug(line) } });
+  },
   async manager(cluster, out) {
     const { createManager } = await import('./adapters/manager/index.js');
     return createManager(cluster, { warn: (line) => out.warn(line), debug: (line) => out.debug(line) });

@@ -1,5 +1,7 @@
 import type { ClusterConfig } from '../config/load.js';
 import type { Manager } from '../ports/manager.js';
+import type { RemoteHost } from '../ports/remote-host.js';
+import type { ClientEntry, NodeEntry } from '../config/schema.js';
 import type { Prompter } from '../ports/prompter.js';
 import type { Clock } from '../ports/clock.js';
 import type { JournalStore, LockManager } from '../ports/state.js';
@@ -14,6 +16,8 @@ export interface GlobalOptions {
   /** false with `--no-input`: never prompt. */
   input: boolean;
   progress: ProgressMode;
+  /** `--accept-new`: trust (and record) SSH host keys never seen before; never a changed one. */
+  acceptNew: boolean;
 }
 
 /**
@@ -22,6 +26,12 @@ export interface GlobalOptions {
  */
 export interface AdapterFactories {
   manager(cluster: ClusterConfig, out: Output): Promise<Manager>;
+  /**
+   * An SSH host from a `nodes[i]` or `clients[i]` entry (paths already resolved by the config
+   * loader). `field` is that entry's config path (`clusters.alpha.clients[0]`): errors name its
+   * fields. Secrets are resolved here; nothing connects until first use.
+   */
+  remoteHost(entry: NodeEntry | ClientEntry, options: { field: string; acceptNew: boolean; out: Output }): Promise<RemoteHost>;
   /** Questions on the terminal (inquirer); only called on a TTY without --no-input. */
   prompter(): Promise<Prompter>;
   /** Journal, locks and clock for the state directory next to the config file. */

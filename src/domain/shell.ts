@@ -3,7 +3,7 @@
  * (a `'` inside becomes `'\''`), so no character is special to `sh`.
  */
 export function shellQuote(arg: string): string {
-  if (/^[A-Za-z0-9_\/.,:=@%+-]+$/.test(arg)) return arg;
+  if (/^[A-Za-z0-9_/.,:=@%+-]+$/.test(arg)) return arg;
   return `'${arg.replace(/'/g, `'\\''`)}'`;
 }
 

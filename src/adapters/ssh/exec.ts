@@ -1,0 +1,113 @@
+import type { Client } from 'ssh2';
+import { InterruptedError, RemoteError } from '../../errors/index.js';
+import type { ExecResult, SshTarget } from '../../ports/remote-host.js';
+import { shellQuote } from '../../domain/shell.js';
+import { disconnected, toRemoteError } from './errors.js';
+
+/** Output beyond this is dropped (the tool's commands print little; a runaway must not eat memory). */
+const MAX_OUTPUT = 8 * 1024 * 1024;
+
+class Collector {
+  readonly #chunks: Buffer[] = [];
+  #size = 0;
+  #dropped = 0;
+  push(chunk: Buffer): void {
+    if (this.#size + chunk.length > MAX_OUTPUT) {
+      this.#dropped += chunk.length;
+      return;
+    }
+    this.#chunks.push(chunk);
+    this.#size += chunk.length;
+  }
+  text(): string {
+    const text = Buffer.concat(this.#chunks).toString('utf8');
+    return this.#dropped > 0 ? `${text}\n[… ${this.#dropped} more bytes dropped]` : text;
+  }
+}
+
+/**
+ * NOTE: OpenSSH (≥ 7.9) delivers a "signal" channel request to the session's process, except
+ * for root logins ("session signalling requires privilege separation", sshd 9.2 log), and
+ * ssh2's `Channel.signal()` sends nothing once stdin was ended (we always send EOF, or commands
+ * reading stdin would hang). Closing the channel alone leaves a non-pty command running. So a
+ * command with a timeout also runs under the host's coreutils `timeout` (see `withTimeout`), and
+ * the signal request goes through the protocol object ssh2 itself uses.
+ */
+function sendSignal(stream: unknown, name: string): void {
+  const channel = stream as { outgoing?: { id?: number; state?: string }; _client?: { _protocol?: { signal(id: number, signal: string): void } } };
+  try {
+    if ((channel.outgoing?.state === 'open' || channel.outgoing?.state === 'eof') && channel.outgoing.id !== undefined) channel._client?._protocol?.signal(channel.outgoing.id, name);
+  } catch {
+    // The channel is already going away; closing it below is all that is left to do.
+  }
+}
+
+/**
+ * Wraps a command so the host kills it (its whole process group) shortly after the client
+ * gives up: TERM one second after the client's deadline, KILL five seconds later.
+ */
+export function withTimeout(command: string, timeoutMs: number): string {
+  const seconds = (Math.ceil(timeoutMs / 100) / 10 + 1).toFixed(1);
+  return `timeout -k 5 ${seconds} sh -c ${shellQuote(command)}`;
+}
+
+export interface ExecOptions {
+  timeoutMs?: number;
+  stdin?: string;
+  signal?: AbortSignal;
+}
+
+/** Runs one command on its own channel. A non-zero exit is a result; a timeout kills the command. */
+export function runExec(client: Client, command: string, options: ExecOptions, target: SshTarget, label: string): Promise<ExecResult> {
+  return new Promise<ExecResult>((resolve, reject) => {
+    let settled = false;
+    let timer: NodeJS.Timeout | undefined;
+    const cleanups: (() => void)[] = [];
+    const settle = (fn: () => void) => {
+      if (settled) return;
+      settled = true;
+      if (timer) clearTimeout(timer);
+      cleanups.forEach((c) => c());
+      fn();
+    };
+    const onClose = () => settle(() => reject(disconnected(label, target, `"${command.slice(0, 60)}"`)));
+    client.once('close', onClose);
+    cleanups.push(() => client.removeListener('close', onClose));
+    if (options.signal?.aborted) return settle(() => reject(new InterruptedError()));
+
+    const remote = options.timeoutMs === undefined ? command : withTimeout(command, options.timeoutMs);
+    client.exec(remote, (error, stream) => {
+      if (error) return settle(() => reject(toRemoteError(error, target, label)));
+      const stdout = new Collector();
+      const stderr = new Collector();
+      let exitCode: number | null = null;
+      let signal: string | undefined;
+      stream.on('data', (chunk: Buffer) => stdout.push(chunk));
+      stream.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+      stream.on('exit', (code: number | null, signalName?: string) => {
+        exitCode = typeof code === 'number' ? code : null;
+        if (signalName) signal = signalName;
+      });
+      stream.on('close', () => settle(() => resolve({ exitCode, ...(signal ? { signal } : {}), stdout: stdout.text(), stderr: stderr.text() })));
+      const kill = () => {
+        sendSignal(stream, 'KILL');
+        stream.close();
+      };
+      if (options.timeoutMs !== undefined) {
+        timer = setTimeout(() => {
+          kill();
+          settle(() => reject(new RemoteError('SSH_TIMEOUT', `${label}: command did not finish within ${options.timeoutMs} ms: ${command.slice(0, 80)}`, { hint: 'the command was killed; check the host, or raise the timeout', details: { stdout: stdout.text().slice(-2000), stderr: stderr.text().slice(-2000) } })));
+        }, options.timeoutMs);
+      }
+      if (options.signal) {
+        const onAbort = () => {
+          kill();
+          settle(() => reject(new InterruptedError()));
+        };
+        options.signal.addEventListener('abort', onAbort, { once: true });
+        cleanups.push(() => options.signal?.removeEventListener('abort', onAbort));
+      }
+      stream.end(options.stdin ?? undefined);
+    });
+  });
+}

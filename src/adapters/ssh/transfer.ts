@@ -1,0 +1,112 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { posix } from 'node:path';
+import { Transform, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { SFTPWrapper } from 'ssh2';
+import { RemoteError } from '../../errors/index.js';
+import { shellQuote } from '../../domain/shell.js';
+import type { ExecResult, UploadResult } from '../../ports/remote-host.js';
+
+/** What the upload needs from the host it runs on. */
+export interface TransferHost {
+  label: string;
+  sftp(): Promise<SFTPWrapper>;
+  exec(command: string): Promise<ExecResult>;
+  /** Converts an SFTP/socket error (a disconnect becomes SSH_DISCONNECTED). */
+  convert(error: unknown, what: string): Error;
+}
+
+/** `dir/.name.<random>.part`: hidden, clearly partial, and unique per upload. */
+export function tempNameFor(remotePath: string): string {
+  return posix.join(posix.dirname(remotePath), `.${posix.basename(remotePath)}.${randomBytes(6).toString('hex')}.part`);
+}
+
+async function sha256OfFile(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+function fastPut(sftp: SFTPWrapper, local: string, remote: string, mode: number): Promise<void> {
+  return new Promise((resolve, reject) => sftp.fastPut(local, remote, { mode, concurrency: 32, chunkSize: 32768 }, (error) => (error ? reject(error) : resolve())));
+}
+
+/**
+ * Writes to a temporary name, checks `sha256sum` on the host against the hash computed while
+ * sending, then renames. A dropped connection leaves at most a hidden `.part` file: the target
+ * path only ever appears complete and verified.
+ */
+async function verifiedUpload(host: TransferHost, remotePath: string, write: (sftp: SFTPWrapper, tmp: string) => Promise<{ bytes: number; sha256: string }>): Promise<UploadResult> {
+  const tmp = tempNameFor(remotePath);
+  const sftp = await host.sftp();
+  let sent: { bytes: number; sha256: string };
+  try {
+    sent = await write(sftp, tmp);
+  } catch (error) {
+    await removeQuietly(sftp, tmp);
+    throw host.convert(error, `upload to ${remotePath}`);
+  }
+  const check = await host.exec(`sha256sum -- ${shellQuote(tmp)}`);
+  const remoteHash = /^\\?([0-9a-f]{64})\s/.exec(check.stdout)?.[1];
+  if (check.exitCode !== 0 || !remoteHash) {
+    await removeQuietly(sftp, tmp);
+    throw new RemoteError('UPLOAD_VERIFY_FAILED', `${host.label}: cannot check the upload with sha256sum (exit ${check.exitCode}): ${check.stderr.trim().slice(0, 200)}`, { hint: 'the host needs coreutils sha256sum' });
+  }
+  if (remoteHash !== sent.sha256) {
+    await removeQuietly(sftp, tmp);
+    throw new RemoteError('UPLOAD_MISMATCH', `${host.label}: ${remotePath} arrived damaged (sha256 ${remoteHash}, sent ${sent.sha256})`, { hint: 'retry; check the disk space on the host', details: { remoteHash, sentHash: sent.sha256 } });
+  }
+  const moved = await host.exec(`mv -f -- ${shellQuote(tmp)} ${shellQuote(remotePath)}`);
+  if (moved.exitCode !== 0) {
+    await removeQuietly(sftp, tmp);
+    throw new RemoteError('UPLOAD_RENAME_FAILED', `${host.label}: cannot move the upload into place at ${remotePath}: ${moved.stderr.trim().slice(0, 200)}`);
+  }
+  return sent;
+}
+
+async function removeQuietly(sftp: SFTPWrapper, path: string): Promise<void> {
+  await new Promise<void>((resolve) => {
+    try {
+      sftp.unlink(path, () => resolve());
+    } catch {
+      resolve();
+    }
+  });
+}
+
+export async function uploadFile(host: TransferHost, localPath: string, remotePath: string, mode = 0o600): Promise<UploadResult> {
+  const size = (await stat(localPath)).size;
+  return verifiedUpload(host, remotePath, async (sftp, tmp) => {
+    // The hash is read from the same file while fastPut sends it (page cache: one disk read).
+    const [sha256] = await Promise.all([sha256OfFile(localPath), fastPut(sftp, localPath, tmp, mode)]);
+    return { bytes: size, sha256 };
+  });
+}
+
+export async function uploadStream(host: TransferHost, source: Readable, remotePath: string, mode = 0o600, signal?: AbortSignal): Promise<UploadResult> {
+  return verifiedUpload(host, remotePath, async (sftp, tmp) => {
+    const hash = createHash('sha256');
+    let bytes = 0;
+    const tap = new Transform({
+      highWaterMark: 1 << 20,
+      transform(chunk: Buffer, _encoding, done) {
+        hash.update(chunk);
+        bytes += chunk.length;
+        done(null, chunk);
+      },
+    });
+    const sink = sftp.createWriteStream(tmp, { mode, highWaterMark: 1 << 20 });
+    await pipeline(source, tap, sink, ...(signal ? [{ signal }] : []));
+    return { bytes, sha256: hash.digest('hex') };
+  });
+}
+
+export function download(sftp: SFTPWrapper, remotePath: string, localPath: string): Promise<void> {
+  return new Promise((resolve, reject) => sftp.fastGet(remotePath, localPath, { concurrency: 32 }, (error) => (error ? reject(error) : resolve())));
+}
+
+export function readRemote(sftp: SFTPWrapper, remotePath: string): Promise<Buffer> {
+  return new Promise((resolve, reject) => sftp.readFile(remotePath, (error: Error | undefined, data: Buffer) => (error ? reject(error) : resolve(data))));
+}
