@@ -1,0 +1,147 @@
+import { InterruptedError, isMrsTrustError, RemoteError } from '../../errors/index.js';
+import type { EventSink } from '../../ports/events.js';
+import type { RemoteHost } from '../../ports/remote-host.js';
+import type { ClientEntry } from '../../config/schema.js';
+import type { ProfileName } from '../../domain/version.js';
+import { hostSteps, type HostRun } from './host-steps.js';
+import type { HostResult } from './result-schema.js';
+import type { HostJob } from './routing.js';
+import { removeCommand } from './shell.js';
+import type { ClientRefreshDeps, PreparedTarball } from './types.js';
+
+export const STEP_ID = 'refresh-clients';
+
+/**
+ * Errors of the connection itself (and a damaged upload): worth a new connection, but only
+ * before the script starts. Auth and host-key errors are never retried.
+ */
+const TRANSPORT = new Set(['SSH_REFUSED', 'SSH_TIMEOUT', 'SSH_DISCONNECTED', 'UPLOAD_MISMATCH']);
+
+export function isTransport(error: unknown): boolean {
+  return isMrsTrustError(error) && TRANSPORT.has(error.code);
+}
+
+export interface HostRunOptions {
+  tarballs: ReadonlyMap<string, PreparedTarball>;
+  profiles: ReadonlyMap<string, ProfileName>;
+  expectRealms: string[];
+  force: boolean;
+  attempts: number;
+  retryDelayMs: number;
+  hostTimeoutMs: number;
+  signal?: AbortSignal;
+}
+
+export function scopeOf(job: HostJob<ClientEntry>): string {
+  return `${job.cluster}/${job.host.host}`;
+}
+
+/** Rejects when `signal` aborts, so a hung remote call cannot hold a host past its timeout. */
+function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (v) => (signal.removeEventListener('abort', onAbort), resolve(v)),
+      (e) => (signal.removeEventListener('abort', onAbort), reject(e)),
+    );
+  });
+}
+
+interface Attempt {
+  outcome: 'ok' | 'skipped';
+  realms?: string[];
+}
+
+/** One pass over the steps on one connection. Throws a StepFailure naming the step. */
+async function attempt(run: HostRun, sink: EventSink, scope: string): Promise<Attempt> {
+  for (const step of hostSteps(run.job.sources, run.profiles)) {
+    sink.emit({ type: 'step-progress', step: STEP_ID, scope, message: step.title });
+    try {
+      const outcome = await raceAbort(step.run(run), run.signal);
+      if (outcome && 'skip' in outcome) return { outcome: 'skipped' };
+    } catch (error) {
+      throw new StepFailure(step.id, step.phase, error);
+    }
+  }
+  return run.realms ? { outcome: 'ok', realms: run.realms } : { outcome: 'ok' };
+}
+
+class StepFailure {
+  constructor(
+    readonly step: string,
+    readonly phase: 'prepare' | 'apply',
+    readonly error: unknown,
+  ) {}
+}
+
+async function closeQuietly(host: RemoteHost | undefined, cleanup: string[]): Promise<void> {
+  if (!host) return;
+  if (cleanup.length > 0) await host.exec(removeCommand(cleanup), { timeoutMs: 30_000 }).catch(() => undefined);
+  await host.close().catch(() => undefined);
+}
+
+/**
+ * The whole procedure on one host: steps in order, a new connection after a transport error
+ * before the script starts (up to `attempts`), a time limit, cleanup of every upload. Never
+ * throws: the outcome is the HostResult.
+ */
+export async function refreshHost(deps: ClientRefreshDeps, job: HostJob<ClientEntry>, options: HostRunOptions, sink: EventSink): Promise<HostResult> {
+  const scope = scopeOf(job);
+  const started = deps.clock.now().getTime();
+  const timeout = new AbortController();
+  const timer = setTimeout(() => timeout.abort(new RemoteError('HOST_TIMEOUT', `gave up after ${Math.round(options.hostTimeoutMs / 1000)} s`)), options.hostTimeoutMs);
+  const signal = options.signal ? AbortSignal.any([options.signal, timeout.signal]) : timeout.signal;
+  const base = { cluster: job.cluster, host: job.host.host, port: job.host.port, user: job.host.user, clientDir: job.host.clientDir, sources: job.sources };
+  const finish = (fields: Pick<HostResult, 'status'> & Partial<HostResult>, attempts: number): HostResult => ({ ...base, attempts, durationMs: Math.max(0, deps.clock.now().getTime() - started), ...fields });
+  sink.emit({ type: 'step-start', step: STEP_ID, scope, title: `refresh ${job.host.user}@${job.host.host}:${job.host.port} with ${job.sources.join(' + ')}` });
+  let attempts = 0;
+  try {
+    for (;;) {
+      attempts += 1;
+      let host: RemoteHost | undefined;
+      const cleanup: string[] = [];
+      try {
+        host = await deps.openHost(job.host, { cluster: job.cluster, field: job.field });
+        const state: HostRun = { job, host, tarballs: options.tarballs, profiles: options.profiles, expectRealms: options.expectRealms, force: options.force, signal, cleanup, uploads: new Map(), configArgs: new Map() };
+        const done = await attempt(state, sink, scope);
+        await closeQuietly(host, cleanup);
+        return succeeded(done, (fields) => finish(fields, attempts), sink, scope);
+      } catch (thrown) {
+        await closeQuietly(host, cleanup);
+        const failure = thrown instanceof StepFailure ? thrown : new StepFailure('connect', 'prepare', thrown);
+        if (!signal.aborted && failure.phase === 'prepare' && isTransport(failure.error) && attempts < options.attempts) {
+          const delay = options.retryDelayMs * 2 ** (attempts - 1);
+          sink.emit({ type: 'step-progress', step: STEP_ID, scope, message: `${describe(failure.error)}; new connection in ${delay} ms (attempt ${attempts + 1} of ${options.attempts})` });
+          await deps.clock.sleep(delay, signal).catch(() => undefined);
+          if (!signal.aborted) continue;
+        }
+        // A timeout or Ctrl-C explains the failure better than the error it caused.
+        const cause = options.signal?.aborted ? new InterruptedError() : signal.aborted ? timeout.signal.reason : failure.error;
+        const result = failed(cause, failure.step, (fields) => finish(fields, attempts));
+        sink.emit({ type: 'step-failed', step: STEP_ID, scope, error: { code: result.code ?? 'FAILED', message: `${result.status}: ${result.reason ?? ''}` } });
+        return result;
+      }
+    }
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function succeeded(done: Attempt, finish: (fields: Pick<HostResult, 'status'> & Partial<HostResult>) => HostResult, sink: EventSink, scope: string): HostResult {
+  const skipped = done.outcome === 'skipped';
+  sink.emit({ type: 'step-done', step: STEP_ID, scope, outcome: skipped ? 'skipped' : 'done', message: skipped ? 'already current' : 'refreshed' });
+  if (skipped) return finish({ status: 'skipped', reason: 'already current' });
+  return finish(done.realms ? { status: 'ok', realms: done.realms } : { status: 'ok' });
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function failed(error: unknown, step: string, finish: (fields: Pick<HostResult, 'status'> & Partial<HostResult>) => HostResult): HostResult {
+  const code = isMrsTrustError(error) ? error.code : 'INTERNAL';
+  const unreachable = step === 'connect' && isTransport(error);
+  return finish({ status: unreachable ? 'unreachable' : 'failed', code, step, reason: describe(error) });
+}

@@ -1,0 +1,97 @@
+import { posix } from 'node:path';
+import { RemoteError, UsageError } from '../../errors/index.js';
+import type { EventSink } from '../../ports/events.js';
+import type { TarballInfo } from '../../ports/client-config.js';
+import type { RemoteHost } from '../../ports/remote-host.js';
+import { namedRealms, parseKrb5Realms } from './krb5.js';
+import { NODE_TARBALL_PATH, type ClientRefreshDeps, type PreparedTarball, type RefreshCluster } from './types.js';
+
+const STEP = 'client-config';
+
+function prepared(cluster: string, origin: PreparedTarball['origin'], from: string, path: string, fileName: string, info: TarballInfo): PreparedTarball {
+  const parsed = info.krb5 ? parseKrb5Realms(info.krb5.text) : { realms: [] };
+  const base = { cluster, origin, from, path, fileName, bytes: info.bytes, sha256: info.sha256, realms: namedRealms(parsed) };
+  return parsed.defaultRealm ? { ...base, realm: parsed.defaultRealm } : base;
+}
+
+const why = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/** A tarball from before the trust was saved does not name the peer; the next source may. */
+function stale(t: PreparedTarball, peerRealms: string[]): string | undefined {
+  const missing = peerRealms.filter((r) => !t.realms.includes(r));
+  return missing.length > 0 ? `its krb5.conf does not name ${missing.join(', ')} (downloaded before the trust was saved?)` : undefined;
+}
+
+async function fromNodes(deps: ClientRefreshDeps, c: RefreshCluster, tempDir: string, peerRealms: string[], sink: EventSink, problems: string[]): Promise<PreparedTarball | undefined> {
+  const remotePath = NODE_TARBALL_PATH[c.profile];
+  for (const [index, node] of (c.config.nodes ?? []).entries()) {
+    const from = `${node.user}@${node.host}:${remotePath}`;
+    const local = posix.join(tempDir, `${c.config.name}-node${index}.tar`);
+    let host: RemoteHost;
+    try {
+      host = await deps.openHost(node, { cluster: c.config.name, field: `clusters.${c.config.name}.nodes[${index}]` });
+    } catch (error) {
+      problems.push(`${from}: ${why(error)}`);
+      continue;
+    }
+    try {
+      sink.emit({ type: 'step-progress', step: STEP, scope: c.config.name, message: `SFTP ${from}` });
+      await host.connect();
+      await host.downloadFile(remotePath, local);
+      const t = prepared(c.config.name, 'node', from, local, posix.basename(remotePath), await deps.files.inspect(local));
+      const staleness = stale(t, peerRealms);
+      if (!staleness) return t;
+      problems.push(`${from}: ${staleness}`);
+    } catch (error) {
+      problems.push(`${from}: ${why(error)}`);
+    } finally {
+      await host.close().catch(() => undefined);
+    }
+  }
+  return undefined;
+}
+
+async function fromManager(deps: ClientRefreshDeps, c: RefreshCluster, tempDir: string, signal: AbortSignal | undefined, problems: string[]): Promise<PreparedTarball | undefined> {
+  if (!deps.managerDownload) return undefined;
+  try {
+    const downloader = await deps.managerDownload(c.config);
+    const local = posix.join(tempDir, `${c.config.name}-manager.tar`);
+    const { fileName } = await downloader.download(local, signal ? { signal } : {});
+    return prepared(c.config.name, 'manager', downloader.label, local, fileName, await deps.files.inspect(local));
+  } catch (error) {
+    problems.push(`Manager: ${why(error)}`);
+    return undefined;
+  }
+}
+
+/**
+ * The configuration tarball of one cluster, from the first source that has one: `--tarball`,
+ * SFTP from a cluster node (where "Download Client → save to server" leaves it), the Manager.
+ */
+export async function prepareTarball(deps: ClientRefreshDeps, c: RefreshCluster, flagPath: string | undefined, peerRealms: string[], tempDir: string, sink: EventSink, signal?: AbortSignal): Promise<PreparedTarball> {
+  const name = c.config.name;
+  if (flagPath !== undefined) {
+    let info: TarballInfo;
+    try {
+      info = await deps.files.inspect(flagPath);
+    } catch (error) {
+      throw new UsageError('TARBALL_UNREADABLE', `--tarball ${name}=${flagPath}: ${why(error)}`, { hint: 'pass the "Only configuration files" client tarball downloaded from the Manager', cause: error });
+    }
+    const t = prepared(name, 'flag', flagPath, flagPath, posix.basename(flagPath), info);
+    if (c.realm && t.realm && t.realm !== c.realm) throw new UsageError('TARBALL_WRONG_CLUSTER', `--tarball ${name}=${flagPath} is the configuration of realm ${t.realm}, but ${name} is ${c.realm}`, { hint: `pass ${name}'s own client configuration` });
+    const staleness = stale(t, peerRealms);
+    if (staleness) sink.emit({ type: 'warning', scope: name, message: `--tarball ${name}: ${staleness}; hosts will fail the krb5.conf check` });
+    return t;
+  }
+  const problems: string[] = [];
+  const t = (await fromNodes(deps, c, tempDir, peerRealms, sink, problems)) ?? (await fromManager(deps, c, tempDir, signal, problems));
+  if (!t) {
+    throw new RemoteError('NO_CLIENT_CONFIG', `no client configuration for ${name}${problems.length > 0 ? `: ${problems.join('; ')}` : ' (no nodes and no Manager download)'}`, {
+      hint: `download "Only configuration files" from the ${name} Manager and pass --tarball ${name}=PATH`,
+    });
+  }
+  const staleness = t.origin === 'manager' ? stale(t, peerRealms) : undefined;
+  if (staleness) sink.emit({ type: 'warning', scope: name, message: `the Manager's configuration of ${name}: ${staleness}` });
+  for (const problem of problems) sink.emit({ type: 'info', scope: name, message: `skipped source ${problem}` });
+  return t;
+}
