@@ -1,3 +1,7 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { namedRealms, parseKrb5Realms } from '../../../src/workflow/clients/krb5.js';
 import { routeJobs, scenarioFor } from '../../../src/workflow/clients/routing.js';
@@ -61,6 +65,10 @@ describe('remote commands', () => {
   it('quote every path so none can inject a command', () => {
     expect(shQuote("/tmp/it's here")).toBe(`'/tmp/it'\\''s here'`);
     expect(refreshCommand('/opt/client', '/tmp/x;rm -rf /')).toBe(`cd '/opt/client' && sh refreshConfig.sh '/opt/client' '/tmp/x;rm -rf /'`);
-    expect(uploadDirCommand('/tmp/$(reboot)')).not.toMatch(/[^']\$\(reboot\)/);
+    const marker = join(tmpdir(), `mrs-trust-injected-${process.pid}`);
+    const out = execFileSync('sh', ['-c', uploadDirCommand(`/nonexistent/$(touch ${marker})'; touch ${marker}; '`)], { encoding: 'utf8' });
+    expect(out.trim()).toBe('MISSING');
+    expect(existsSync(marker)).toBe(false);
+    expect(execFileSync('sh', ['-c', uploadDirCommand(tmpdir())], { encoding: 'utf8' })).toMatch(/^OK \d+\n$/);
   });
 });
