@@ -17,6 +17,10 @@ function version(): string {
 
 /** Lazily loaded adapters: each factory imports its adapter only when a command asks for it. */
 const adapters: AdapterFactories = {
+  async cloud(cluster, out, options) {
+    const { createCloud } = await import('./adapters/cloud/index.js');
+    return createCloud(cluster, { warn: (line) => out.warn(line), debug: (line) => out.debug(line) }, options);
+  },
   async prompter() {
     const { createPrompter } = await import('./adapters/prompter/index.js');
     return createPrompter();

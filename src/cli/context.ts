@@ -1,5 +1,6 @@
 import type { ClusterConfig } from '../config/load.js';
 import type { Manager } from '../ports/manager.js';
+import type { Cloud } from '../ports/cloud.js';
 import type { RemoteHost } from '../ports/remote-host.js';
 import type { ClientEntry, NodeEntry } from '../config/schema.js';
 import type { Prompter } from '../ports/prompter.js';
@@ -34,6 +35,12 @@ export interface AdapterFactories {
   remoteHost(entry: NodeEntry | ClientEntry, options: { field: string; acceptNew: boolean; out: Output }): Promise<RemoteHost>;
   /** Questions on the terminal (inquirer); only called on a TTY without --no-input. */
   prompter(): Promise<Prompter>;
+  /**
+   * The cloud API of one cluster (`clusters.<name>.cloud`: MRS cluster info, VPC security-group
+   * rules), or with `rulesFile` a read-only offline view of an exported rules file. Throws a
+   * UsageError naming the field when the cluster has no `cloud` block and no rules file is given.
+   */
+  cloud(cluster: ClusterConfig, out: Output, options?: { rulesFile?: string }): Promise<Cloud>;
   /** Journal, locks and clock for the state directory next to the config file. */
   state(stateDir: string): Promise<{ journal: JournalStore; locks: LockManager; clock: Clock }>;
 }
