@@ -1,0 +1,103 @@
+import { readFile } from 'node:fs/promises';
+import { parse } from 'yaml';
+import { z } from 'zod';
+
+/**
+ * Fault injection, read from `sandbox up --faults FILE` (YAML or JSON). The format is part of
+ * the sandbox contract: docs/sandbox.md "Faults".
+ */
+export const ENDPOINT_NAMES = [
+  'cas-login-page', 'cas-login', 'cas-logout', 'security-check', 'web-index', 'login-check', 'logout',
+  'clusters', 'cluster-status', 'service', 'services', 'hosts', 'service-config', 'save',
+  'service-start', 'service-stop', 'restart', 'progress',
+] as const;
+export type EndpointName = (typeof ENDPOINT_NAMES)[number];
+
+const faultSchema = z.strictObject({
+  /** Cluster name; omitted = every cluster. */
+  cluster: z.string().optional(),
+  /** An endpoint name from ENDPOINT_NAMES, or `*`. */
+  endpoint: z.union([z.enum(ENDPOINT_NAMES), z.literal('*')]),
+  /** Skip this many matching requests before the fault applies. */
+  after: z.number().int().min(0).default(0),
+  /** Apply to this many matching requests, then stop; omitted = always. */
+  times: z.number().int().min(1).optional(),
+  latencyMs: z.number().int().min(0).max(600_000).optional(),
+  /** Answer with this HTTP status and an error envelope. */
+  status: z.number().int().min(400).max(599).optional(),
+  /** Destroy the connection without an answer. */
+  reset: z.literal(true).optional(),
+  /** Never answer (the client times out). */
+  hang: z.literal(true).optional(),
+  /** html: a login-page-like HTML body; garbled: cut-off JSON; missing-fields: the envelope without res_obj. */
+  malformed: z.enum(['html', 'garbled', 'missing-fields']).optional(),
+});
+export type Fault = z.infer<typeof faultSchema>;
+
+const overridesSchema = z.strictObject({
+  version: z.string().optional(),
+  kerberos: z.boolean().optional(),
+  type: z.enum(['analysis', 'streaming', 'hybrid']).optional(),
+  passwordMustChange: z.boolean().optional(),
+  /** Services reported BAD (e.g. [HDFS]). */
+  unhealthy: z.array(z.string()).optional(),
+  /** Restarts end in this state. */
+  restartOutcome: z.enum(['COMPLETE', 'FAILED']).optional(),
+  /** "Someone else" saves peer_realms right after the KrbServer configuration was read `afterReads` times. */
+  concurrentEdit: z.strictObject({ afterReads: z.number().int().min(1).default(1), realm: z.string().default('INTRUDER.MRS'), ipPort: z.string().optional() }).optional(),
+});
+export type ClusterOverrides = z.infer<typeof overridesSchema>;
+
+export const faultFileSchema = z.strictObject({
+  faults: z.array(faultSchema).default([]),
+  clusters: z.record(z.string(), overridesSchema).default({}),
+});
+export type FaultFile = z.infer<typeof faultFileSchema>;
+
+export class FaultFileError extends Error {}
+
+export async function loadFaultFile(path: string): Promise<FaultFile> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new FaultFileError(`--faults ${path}: cannot read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  return parseFaultFile(text, path);
+}
+
+export function parseFaultFile(text: string, path = 'faults'): FaultFile {
+  let data: unknown;
+  try {
+    data = parse(text) ?? {};
+  } catch (error) {
+    throw new FaultFileError(`--faults ${path}: not YAML or JSON: ${(error as Error).message.split('\n')[0]}`);
+  }
+  const parsed = faultFileSchema.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new FaultFileError(`--faults ${path}: ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`);
+  }
+  return parsed.data;
+}
+
+/** Counts requests per fault, so `after` and `times` work. */
+export class FaultPlan {
+  readonly #seen = new Map<Fault, number>();
+  constructor(readonly faults: readonly Fault[]) {}
+
+  /** The faults that apply to this request (each counted once). */
+  match(cluster: string, endpoint: EndpointName): Fault[] {
+    const hits: Fault[] = [];
+    for (const fault of this.faults) {
+      if (fault.cluster !== undefined && fault.cluster !== cluster) continue;
+      if (fault.endpoint !== '*' && fault.endpoint !== endpoint) continue;
+      const n = this.#seen.get(fault) ?? 0;
+      this.#seen.set(fault, n + 1);
+      if (n < fault.after) continue;
+      if (fault.times !== undefined && n >= fault.after + fault.times) continue;
+      hits.push(fault);
+    }
+    return hits;
+  }
+}

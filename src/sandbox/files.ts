@@ -1,0 +1,63 @@
+import { chmodSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import type { ClusterFragment } from './plugins.js';
+
+/** Files of the state directory (docs/sandbox.md "State directory"). */
+export const FILES = {
+  config: 'clusters.yaml',
+  state: 'state.json',
+  pid: 'sandbox.pid',
+  log: 'sandbox.log',
+  secrets: 'secrets',
+  certs: 'certs',
+} as const;
+
+export function ensureDir(path: string): void {
+  mkdirSync(path, { recursive: true, mode: 0o700 });
+  chmodSync(path, 0o700);
+}
+
+/** Atomic write (temp file + rename), so readers never see half a file. */
+export function writeAtomic(path: string, text: string, mode = 0o600): void {
+  const temp = `${path}.${process.pid}.tmp`;
+  writeFileSync(temp, text, { mode });
+  chmodSync(temp, mode);
+  renameSync(temp, path);
+}
+
+export interface ConfigCluster {
+  name: string;
+  type: 'analysis' | 'streaming' | 'hybrid';
+  managerUrl: string;
+  casUrl: string;
+  user: string;
+  passwordFile: string;
+  fingerprint: string;
+  fragment: ClusterFragment;
+}
+
+/**
+ * clusters.yaml in the format of src/config/schema.ts: passwords as `{file}` references
+ * (relative to the state dir), the certificate pinned, never `insecure`.
+ */
+export function writeClustersYaml(stateDir: string, clusters: ConfigCluster[]): string {
+  const doc = {
+    version: 1,
+    clusters: Object.fromEntries(
+      clusters.map((c) => [
+        c.name,
+        {
+          type: c.type,
+          manager: { url: c.managerUrl, cas: c.casUrl, user: c.user, password: { file: c.passwordFile }, tls: { fingerprint: c.fingerprint } },
+          ...(c.fragment.cloud ? { cloud: c.fragment.cloud } : {}),
+          ...(c.fragment.nodes ? { nodes: c.fragment.nodes } : {}),
+          ...(c.fragment.clients ? { clients: c.fragment.clients } : {}),
+        },
+      ]),
+    ),
+  };
+  const path = join(stateDir, FILES.config);
+  writeAtomic(path, `# Written by mrs-trust sandbox; see docs/sandbox.md. Regenerated on every \`sandbox up\`.\n${stringify(doc)}`, 0o600);
+  return path;
+}

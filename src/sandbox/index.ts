@@ -1,0 +1,158 @@
+/**
+ * The sandbox: simulated MRS clusters on loopback (docs/sandbox.md is the contract).
+ * `startSandbox()` starts them in this process; `mrs-trust sandbox up` runs it in a detached
+ * process, `--sandbox` on a command runs it for that one command.
+ */
+import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { managerCert } from './cert.js';
+import { FaultPlan, loadFaultFile, type FaultFile } from './faults.js';
+import { ensureDir, FILES, writeAtomic, writeClustersYaml } from './files.js';
+import { CAS_PORT, MANAGER_PORT, sandboxLayout, type SandboxLayout } from './layout.js';
+import { SimServer } from './manager/server.js';
+import { SimCluster } from './manager/state.js';
+import { PLUGIN_MODULES, loadPlugin, type ClusterFragment, type SandboxHub, type StartedPlugin } from './plugins.js';
+import { resolveNames, SandboxError } from './names.js';
+
+export { SandboxError } from './names.js';
+export { parseFaultFile, type FaultFile } from './faults.js';
+
+export interface SandboxOptions {
+  /** Created if missing (mode 0700); clusters.yaml, secrets, certs and state.json go here. */
+  stateDir: string;
+  /** Cluster names; default `alpha, beta`. */
+  clusters?: string[];
+  /** Instead of names: N clusters named alpha, beta, gamma, … */
+  count?: number;
+  /** Cluster i lives on 127.<subnet>.<i>.0/24. Default 0. */
+  subnet?: number;
+  /** Each cluster starts with one unrelated peer realm (PARTNER.MRS). */
+  seedPeer?: boolean;
+  /** How long a restart command runs. Default 300 ms. */
+  restartMs?: number;
+  /** A faults file path (YAML/JSON) or its parsed content. */
+  faults?: string | FaultFile;
+  /** Skip the ssh/cloud plugins (tests of the Manager alone). */
+  plugins?: boolean;
+}
+
+export interface SandboxClusterInfo {
+  name: string;
+  realm: string;
+  managerUrl: string;
+  casUrl: string;
+  fingerprint: string;
+  kdcs: string[];
+}
+
+export interface RunningSandbox {
+  stateDir: string;
+  configPath: string;
+  layout: SandboxLayout;
+  clusters: SandboxClusterInfo[];
+  /** The live state, as state.json holds it. */
+  snapshot(): SandboxSnapshot;
+  stop(): Promise<void>;
+}
+
+export type SandboxSnapshot = ReturnType<typeof snapshotOf>;
+
+function snapshotOf(base: { stateDir: string; configPath: string; subnet: number; restartMs: number; running: boolean }, sims: SimCluster[], infos: SandboxClusterInfo[], plugins: Map<string, StartedPlugin>, types: Map<string, string>) {
+  return {
+    version: 1 as const,
+    pid: process.pid,
+    running: base.running,
+    stateDir: base.stateDir,
+    configPath: base.configPath,
+    subnet: base.subnet,
+    restartMs: base.restartMs,
+    updatedAt: new Date().toISOString(),
+    clusters: sims.map((sim, i) => ({ ...sim.snapshot(), type: types.get(sim.name) ?? 'analysis', manager: { url: infos[i]?.managerUrl, cas: infos[i]?.casUrl, fingerprint: infos[i]?.fingerprint } })),
+    plugins: Object.fromEntries([...plugins].map(([name, p]) => [name, p.state?.() ?? {}])),
+  };
+}
+
+async function startPlugins(layout: SandboxLayout, stateDir: string, hub: SandboxHub, started: Map<string, StartedPlugin>): Promise<void> {
+  for (const spec of PLUGIN_MODULES) {
+    const start = await loadPlugin(spec);
+    if (start) started.set(spec.name, await start(layout, stateDir, hub));
+  }
+}
+
+export async function startSandbox(options: SandboxOptions): Promise<RunningSandbox> {
+  const names = resolveNames(options.clusters, options.count);
+  const subnet = options.subnet ?? 0;
+  const layout = sandboxLayout(names, subnet);
+  const stateDir = resolve(options.stateDir);
+  const restartMs = options.restartMs ?? 300;
+  const faults: FaultFile = typeof options.faults === 'string' ? await loadFaultFile(options.faults) : (options.faults ?? { faults: [], clusters: {} });
+  for (const name of Object.keys(faults.clusters)) if (!names.includes(name)) throw new SandboxError('SANDBOX_FAULTS', `--faults: clusters.${name} is not one of the sandbox clusters (${names.join(', ')})`);
+  ensureDir(stateDir);
+  ensureDir(join(stateDir, FILES.secrets));
+  ensureDir(join(stateDir, FILES.certs));
+  const plan = new FaultPlan(faults.faults);
+  const servers: SimServer[] = [];
+  const plugins = new Map<string, StartedPlugin>();
+  const listeners: ((cluster: string, peers: { realm_name: string; ip_port: string }[]) => void)[] = [];
+  const base = { stateDir, configPath: join(stateDir, FILES.config), subnet, restartMs, running: true };
+  const types = new Map(names.map((n) => [n, faults.clusters[n]?.type ?? 'analysis']));
+  const sims: SimCluster[] = [];
+  const infos: SandboxClusterInfo[] = [];
+  let pending = false;
+  const persist = () => writeAtomic(join(stateDir, FILES.state), `${JSON.stringify(snapshotOf(base, sims, infos, plugins, types), null, 2)}\n`, 0o600);
+  const onChange = () => {
+    if (pending) return;
+    pending = true;
+    setImmediate(() => {
+      pending = false;
+      persist();
+    });
+  };
+  const stop = async () => {
+    await Promise.allSettled([...servers.map((s) => s.close()), ...[...plugins.values()].map((p) => p.stop())]);
+    base.running = false;
+    persist();
+  };
+  try {
+    for (const cl of layout.clusters) {
+      const overrides = faults.clusters[cl.name] ?? {};
+      const password = `Sbx-${randomBytes(9).toString('base64url')}@1`;
+      let lastPeers = '';
+      const sim = new SimCluster(cl, password, restartMs, overrides, () => {
+        const now = JSON.stringify(sim.peers);
+        if (now !== lastPeers) {
+          lastPeers = now;
+          for (const l of listeners) l(sim.name, sim.peers.map((p) => ({ ...p })));
+        }
+        onChange();
+      });
+      if (options.seedPeer) sim.peers = [{ realm_name: 'PARTNER.MRS', ip_port: `127.${subnet}.249.11:21732,127.${subnet}.249.12:21732` }];
+      lastPeers = JSON.stringify(sim.peers);
+      const cert = await managerCert(cl.managerIp);
+      writeFileSync(join(stateDir, FILES.secrets, `${cl.name}.password`), `${password}\n`, { mode: 0o600 });
+      writeFileSync(join(stateDir, FILES.certs, `${cl.name}.pem`), cert.cert, { mode: 0o644 });
+      sims.push(sim);
+      infos.push({ name: cl.name, realm: cl.realm, managerUrl: `https://${cl.managerIp}:${MANAGER_PORT}`, casUrl: `https://${cl.managerIp}:${CAS_PORT}`, fingerprint: cert.fingerprint, kdcs: sim.kdcs });
+      for (const port of sim.kerberos ? (['manager', 'cas'] as const) : (['manager'] as const)) {
+        const server = new SimServer(sim, port, cert, plan);
+        await server.listen().catch((error: NodeJS.ErrnoException) => {
+          throw new SandboxError(error.code === 'EADDRINUSE' ? 'SANDBOX_ADDRESS_IN_USE' : 'SANDBOX_LISTEN', `cannot listen on ${cl.managerIp}:${port === 'manager' ? MANAGER_PORT : CAS_PORT} (${error.code ?? error.message})`);
+        });
+        servers.push(server);
+      }
+    }
+    const hub: SandboxHub = {
+      managers: sims.map((s) => ({ name: s.name, realm: s.realm, kdcs: s.kdcs, peers: () => s.peers.map((p) => ({ ...p })) })),
+      onPeerRealmsSaved: (listener) => listeners.push(listener),
+    };
+    if (options.plugins !== false) await startPlugins(layout, stateDir, hub, plugins);
+    const fragments = (name: string): ClusterFragment => Object.assign({}, ...[...plugins.values()].map((p) => p.clusters[name] ?? {})) as ClusterFragment;
+    writeClustersYaml(stateDir, sims.map((sim, i) => ({ name: sim.name, type: types.get(sim.name) as 'analysis', managerUrl: infos[i]?.managerUrl ?? '', casUrl: infos[i]?.casUrl ?? '', user: sim.user, passwordFile: `${FILES.secrets}/${sim.name}.password`, fingerprint: infos[i]?.fingerprint ?? '', fragment: fragments(sim.name) })));
+    persist();
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { stateDir, configPath: base.configPath, layout, clusters: infos, snapshot: () => snapshotOf(base, sims, infos, plugins, types), stop };
+}

@@ -1,0 +1,61 @@
+import { progressSchema, serviceActionBodySchema } from '../../wire/manager/documented.js';
+import { html, ok, refuse, type Route } from './http.js';
+import type { SimCluster } from './state.js';
+
+/** The documented MRS 2.x Manager endpoints (reference: mrs.md "Manager web API — documented"). */
+
+function clusterState(sim: SimCluster): 'GOOD' | 'BAD' {
+  return [...sim.health.values()].every((h) => h === 'GOOD') ? 'GOOD' : 'BAD';
+}
+
+function json(body: string): unknown {
+  try {
+    return JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+}
+
+export const documentedRoutes: Route[] = [
+  { name: 'web-index', method: 'GET', port: 'manager', pattern: /^\/web\/(index\.html)?$/, auth: true, handle: () => html('<html><body>FusionInsight Manager</body></html>') },
+  {
+    name: 'clusters', method: 'GET', port: 'manager', pattern: /^\/web\/v1\/clusters$/, auth: true,
+    handle: (sim) => ok({ clusters: [{ id: 1, name: sim.name, version: sim.version, stack_model: sim.kerberos ? 'Sec' : 'Normal' }] }),
+  },
+  { name: 'cluster-status', method: 'GET', port: 'manager', pattern: /^\/web\/v1\/cluster\/1\/status$/, auth: true, handle: (sim) => ok({ state: clusterState(sim) }) },
+  {
+    name: 'service', method: 'GET', port: 'manager', pattern: /^\/web\/v1\/cluster\/1\/services\/([^/]+)$/, auth: true,
+    handle(sim, req) {
+      const name = decodeURIComponent(req.params[0] ?? '');
+      const health = sim.health.get(name);
+      if (!health) return refuse(404, '12-4000404', `Service ${name} does not exist`);
+      return ok({ key_property: [{ name: 'health_status', value: health, type: 'string' }, { name: 'service_name', value: name, type: 'string' }] });
+    },
+  },
+  ...(['start', 'stop'] as const).map(
+    (action): Route => ({
+      name: action === 'start' ? 'service-start' : 'service-stop', method: 'POST', port: 'manager', pattern: new RegExp(`^/web/v1/maintain/cluster/1/service/([^/]+)/${action}$`), auth: true,
+      handle(sim, req) {
+        const body = serviceActionBodySchema.safeParse(json(req.body));
+        if (!body.success) return refuse(400, '12-4000400', 'invalid request body');
+        if (body.data.user_password !== sim.password) return refuse(403, '12-4000403', 'The password of the current user is incorrect');
+        const name = decodeURIComponent(req.params[0] ?? '');
+        if (!sim.health.has(name)) return refuse(404, '12-4000404', `Service ${name} does not exist`);
+        return ok(undefined, { id: sim.startRestart([name], 'restart'), state: 'IN_PROGRESS', total_progress: 0 });
+      },
+    }),
+  ),
+  {
+    name: 'progress', method: 'GET', port: 'manager', pattern: /^\/web\/v1\/common\/command\/([^/]+)\/progress$/, auth: true,
+    handle(sim, req) {
+      const id = decodeURIComponent(req.params[0] ?? '');
+      const p = sim.progress(id);
+      if (!p) return refuse(404, '12-4000404', `Command ${id} does not exist`);
+      const steps = [{ name: `Restart ${sim.commands.get(id)?.record.services.join(', ')}`, state: p.state, progress: p.percent }];
+      const body = { id: Number(id), state: p.state, error_code: null, error_description: null, total_progress: p.percent, res_obj: { step_list: steps, fail_entity_list: p.failures } };
+      // The sandbox replies only with what the shared schema accepts (a self-check of the mirror).
+      progressSchema.parse(body);
+      return { status: 200, body };
+    },
+  },
+];

@@ -1,0 +1,118 @@
+import { createServer, type Server } from 'node:https';
+import type { Socket } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { CAS } from '../../wire/manager/documented.js';
+import type { ServerCert } from '../cert.js';
+import type { Fault, FaultPlan } from '../faults.js';
+import { CAS_PORT, MANAGER_PORT } from '../layout.js';
+import { assumedRoutes } from './assumed-routes.js';
+import { casRoutes, notLoggedIn } from './cas-routes.js';
+import { html, parseCookies, readBody, refuse, send, type Route, type SimReply, type SimRequest } from './http.js';
+import { documentedRoutes } from './routes.js';
+import type { SimCluster } from './state.js';
+
+const ROUTES: Route[] = [...casRoutes, ...documentedRoutes, ...assumedRoutes];
+
+function findRoute(method: string, path: string, port: SimRequest['port']): { route: Route; params: string[] } | undefined {
+  for (const route of ROUTES) {
+    if (route.port !== port || route.method !== method) continue;
+    const match = route.pattern.exec(path);
+    if (match) return { route, params: match.slice(1) };
+  }
+  return undefined;
+}
+
+function hasSession(sim: SimCluster, req: SimRequest): boolean {
+  const id = req.cookies.get(sim.kerberos ? CAS.securitySession : CAS.plainSession);
+  return id !== undefined && sim.sessions.has(id);
+}
+
+/** Applies `malformed` to a finished reply. */
+function malform(reply: SimReply, kind: NonNullable<Fault['malformed']>): SimReply {
+  if (kind === 'html') return html('<!DOCTYPE html><html><head><title>Error</title></head><body><h1>Gateway error</h1></body></html>');
+  if (kind === 'garbled') {
+    const text = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
+    return { status: reply.status, headers: { 'content-type': 'application/json;charset=UTF-8' }, body: text.slice(0, Math.max(1, Math.floor(text.length / 2))) };
+  }
+  if (typeof reply.body === 'string') return reply;
+  const { res_obj: _dropped, ...rest } = reply.body as Record<string, unknown>;
+  return { ...reply, body: rest };
+}
+
+/** A Manager (or CAS) listener of one simulated cluster. */
+export class SimServer {
+  readonly #server: Server;
+  readonly #sockets = new Set<Socket>();
+
+  constructor(
+    readonly sim: SimCluster,
+    readonly port: SimRequest['port'],
+    cert: ServerCert,
+    readonly faults: FaultPlan,
+  ) {
+    this.#server = createServer({ cert: cert.cert, key: cert.key }, (req, res) => {
+      this.handle(req, res).catch((error: unknown) => {
+        if (!res.headersSent) send(res, refuse(500, '12-4000500', `sandbox error: ${(error as Error).message}`));
+        else res.destroy();
+      });
+    });
+    this.#server.on('connection', (socket: Socket) => {
+      this.#sockets.add(socket);
+      socket.once('close', () => this.#sockets.delete(socket));
+    });
+    // A client that resets mid-handshake (pin mismatch) is expected; nothing to report.
+    this.#server.on('tlsClientError', () => undefined);
+  }
+
+  listen(): Promise<void> {
+    const portNumber = this.port === 'manager' ? MANAGER_PORT : CAS_PORT;
+    return new Promise((resolve, reject) => {
+      this.#server.once('error', reject);
+      this.#server.listen(portNumber, this.sim.layout.managerIp, () => {
+        this.#server.off('error', reject);
+        resolve();
+      });
+    });
+  }
+
+  /** Closes the listener and every open (including hung) connection. */
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      this.#server.close(() => resolve());
+      for (const socket of this.#sockets) socket.destroy();
+      this.#server.closeAllConnections();
+    });
+  }
+
+  /** Latency, then reset / hang / status faults; true when the request got no normal answer. */
+  private async preempt(faults: Fault[], req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse): Promise<boolean> {
+    for (const f of faults) if (f.latencyMs) await sleep(f.latencyMs);
+    if (faults.some((f) => f.reset)) {
+      req.socket.resetAndDestroy();
+      return true;
+    }
+    if (faults.some((f) => f.hang)) return true; // never answered; close() destroys the socket
+    const status = faults.find((f) => f.status)?.status;
+    if (status) send(res, refuse(status, `12-4000${status}`, `injected HTTP ${status}`));
+    return status !== undefined;
+  }
+
+  private async handle(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'https://sandbox');
+    const method = (req.method ?? 'GET').toUpperCase();
+    const found = findRoute(method, url.pathname, this.port);
+    const body = await readBody(req);
+    if (!found) {
+      send(res, refuse(404, '12-4000404', `no such endpoint: ${method} ${url.pathname}`));
+      return;
+    }
+    const { route, params } = found;
+    const faults = this.faults.match(this.sim.name, route.name);
+    if (await this.preempt(faults, req, res)) return;
+    const request: SimRequest = { method, path: url.pathname, query: url.searchParams, cookies: parseCookies(req.headers.cookie), body, port: this.port, params };
+    let reply = route.auth && !hasSession(this.sim, request) ? notLoggedIn(this.sim) : await route.handle(this.sim, request);
+    const malformed = faults.find((f) => f.malformed)?.malformed;
+    if (malformed) reply = malform(reply, malformed);
+    send(res, reply);
+  }
+}

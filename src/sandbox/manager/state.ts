@@ -1,0 +1,131 @@
+import { randomBytes } from 'node:crypto';
+import type { ClusterLayout } from '../layout.js';
+import { KDC_PORT } from '../layout.js';
+import type { ClusterOverrides } from '../faults.js';
+import type { PeerRow } from './rules.js';
+
+export type SimHealth = 'GOOD' | 'CONCERNING' | 'BAD' | 'UNKNOWN';
+
+export interface RestartRecord {
+  commandId: string;
+  services: string[];
+  /** `save`: save with restart_affected_components; `restart`: the restart call. */
+  via: 'save' | 'restart';
+  requestedAt: string;
+  outcome: 'IN_PROGRESS' | 'COMPLETE' | 'FAILED';
+}
+
+interface Command {
+  id: string;
+  startedMs: number;
+  durationMs: number;
+  fail: boolean;
+  record: RestartRecord;
+}
+
+/** Services of a typical MRS 2.x analysis cluster with Kerberos. */
+const SERVICES = ['KrbServer', 'LdapServer', 'ZooKeeper', 'HDFS', 'Yarn', 'MapReduce', 'Hive', 'Spark2x'];
+
+const token = (prefix: string) => `${prefix}-${randomBytes(12).toString('hex')}`;
+
+/**
+ * One simulated cluster's state: what the Manager reports and what it remembers. Commands
+ * progress with the clock (no timers), so nothing is left running when the sandbox stops.
+ */
+export class SimCluster {
+  readonly name: string;
+  readonly realm: string;
+  readonly user = 'admin';
+  readonly version: string;
+  readonly kerberos: boolean;
+  readonly passwordMustChange: boolean;
+  readonly layout: ClusterLayout;
+  peers: PeerRow[] = [];
+  configVersion = 1;
+  krbConfigReads = 0;
+  readonly health = new Map<string, SimHealth>();
+  readonly restarts: RestartRecord[] = [];
+  readonly commands = new Map<string, Command>();
+  readonly counters = { logins: 0, logouts: 0, saves: 0, refusedLogins: 0 };
+  /** casSessionId → pending lt; CASTGC → user; ST → service; JSESSIONID set. */
+  readonly casSessions = new Map<string, string>();
+  readonly tgts = new Set<string>();
+  readonly tickets = new Map<string, string>();
+  readonly sessions = new Set<string>();
+  #nextCommand = 100;
+
+  constructor(
+    layout: ClusterLayout,
+    readonly password: string,
+    readonly restartMs: number,
+    readonly overrides: ClusterOverrides,
+    readonly onChange: () => void,
+  ) {
+    this.layout = layout;
+    this.name = layout.name;
+    this.realm = layout.realm;
+    this.version = overrides.version ?? 'MRS 2.1.0';
+    this.kerberos = overrides.kerberos ?? true;
+    this.passwordMustChange = overrides.passwordMustChange ?? false;
+    for (const s of SERVICES) {
+      if (!this.kerberos && (s === 'KrbServer' || s === 'LdapServer')) continue;
+      this.health.set(s, overrides.unhealthy?.includes(s) ? 'BAD' : 'GOOD');
+    }
+  }
+
+  get kdcs(): string[] {
+    return this.layout.kdcIps.map((ip) => `${ip}:${KDC_PORT}`);
+  }
+
+  newToken(prefix: 'LT' | 'TGT' | 'ST' | 'CAS' | 'JS'): string {
+    return token(prefix);
+  }
+
+  /** Starts an asynchronous command that restarts `services` and records it. */
+  startRestart(services: string[], via: RestartRecord['via']): string {
+    const id = String(this.#nextCommand++);
+    const record: RestartRecord = { commandId: id, services, via, requestedAt: new Date().toISOString(), outcome: 'IN_PROGRESS' };
+    this.restarts.push(record);
+    this.commands.set(id, { id, startedMs: Date.now(), durationMs: this.restartMs, fail: this.overrides.restartOutcome === 'FAILED', record });
+    this.onChange();
+    return id;
+  }
+
+  /** A command's progress now; settles it (and records the outcome) when its time is up. */
+  progress(id: string): { state: RestartRecord['outcome']; percent: number; failures: string[] } | undefined {
+    const command = this.commands.get(id);
+    if (!command) return undefined;
+    const elapsed = Date.now() - command.startedMs;
+    const percent = command.durationMs <= 0 ? 100 : Math.min(100, Math.floor((elapsed / command.durationMs) * 100));
+    if (percent < 100) return { state: 'IN_PROGRESS', percent, failures: [] };
+    if (command.record.outcome === 'IN_PROGRESS') {
+      command.record.outcome = command.fail ? 'FAILED' : 'COMPLETE';
+      this.onChange();
+    }
+    const failures = command.fail ? command.record.services.map((s) => `${s}: restart failed on ${this.layout.nodes[0]?.name ?? 'master1'} (injected fault)`) : [];
+    return { state: command.record.outcome, percent: command.fail ? 90 : 100, failures };
+  }
+
+  /** Settles every command whose time is up (for snapshots). */
+  settle(): void {
+    for (const id of this.commands.keys()) this.progress(id);
+  }
+
+  snapshot() {
+    this.settle();
+    return {
+      name: this.name,
+      realm: this.realm,
+      version: this.version,
+      kerberos: this.kerberos,
+      kdcs: this.kerberos ? this.kdcs : [],
+      peers: this.peers.map((p) => ({ ...p })),
+      configVersion: String(this.configVersion),
+      services: [...this.health].map(([name, health]) => ({ name, health })),
+      restarts: this.restarts.map((r) => ({ ...r })),
+      restartCount: this.restarts.length,
+      saves: this.counters.saves,
+      sessions: { active: this.sessions.size, logins: this.counters.logins, logouts: this.counters.logouts, refused: this.counters.refusedLogins },
+    };
+  }
+}

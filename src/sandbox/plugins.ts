@@ -1,0 +1,62 @@
+import type { SandboxLayout } from './layout.js';
+
+/**
+ * Extension point for the other simulated systems (SSH hosts, the cloud API). The orchestrator
+ * (index.ts) imports each module below if it exists and calls its start function once, after
+ * the Managers listen and before clusters.yaml is written. docs/sandbox.md "Plugins".
+ */
+
+/** What a plugin adds to one cluster's entry of clusters.yaml (format of src/config/schema.ts). */
+export interface ClusterFragment {
+  clients?: Record<string, unknown>[];
+  nodes?: Record<string, unknown>[];
+  cloud?: Record<string, unknown>;
+}
+
+/** Read-only view of a simulated Manager, and what happens on it. */
+export interface ManagerView {
+  name: string;
+  realm: string;
+  /** `ip:port` of the two KerberosServer instances. */
+  kdcs: string[];
+  peers(): { realm_name: string; ip_port: string }[];
+}
+
+export interface SandboxHub {
+  managers: ManagerView[];
+  /** Called after every accepted `peer_realms` save (e.g. to create cross-realm principals in a KDC). */
+  onPeerRealmsSaved(listener: (cluster: string, peers: { realm_name: string; ip_port: string }[]) => void): void;
+}
+
+export interface StartedPlugin {
+  clusters: Record<string, ClusterFragment>;
+  /** Extra state shown under `plugins.<name>` by `sandbox status --json`. */
+  state?(): unknown;
+  stop(): Promise<void>;
+}
+
+/** A plugin module exports one function under `entry`: `(layout, stateDir, hub) => StartedPlugin`. */
+export type PluginStart = (layout: SandboxLayout, stateDir: string, hub: SandboxHub) => Promise<StartedPlugin>;
+
+export const PLUGIN_MODULES = [
+  { name: 'ssh', module: './ssh/index.js', entry: 'startSshHosts' },
+  { name: 'cloud', module: './cloud/index.js', entry: 'startCloud' },
+] as const;
+
+/** Imports a plugin if its module exists; any other import failure is a real error. */
+export async function loadPlugin(spec: (typeof PLUGIN_MODULES)[number]): Promise<PluginStart | undefined> {
+  // A plain string (not a literal) so TypeScript does not require the module to exist yet.
+  const specifier: string = spec.module;
+  let module: Record<string, unknown>;
+  try {
+    module = (await import(specifier)) as Record<string, unknown>;
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException;
+    const missing = e.code === 'ERR_MODULE_NOT_FOUND' || /Cannot find module|Failed to load url|does not exist/i.test(String(e.message));
+    if (missing && String(e.message).includes(spec.module.replace(/^\.\//, '').replace(/\.js$/, ''))) return undefined;
+    throw error;
+  }
+  const start = module[spec.entry];
+  if (typeof start !== 'function') throw new Error(`sandbox plugin ${spec.module} does not export ${spec.entry}()`);
+  return start as PluginStart;
+}
