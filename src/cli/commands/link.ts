@@ -6,6 +6,9 @@ import type { Manager } from '../../ports/manager.js';
 import type { LinkCluster, LinkDeps } from '../../workflow/link/context.js';
 import type { LinkResult } from '../../workflow/link/result.js';
 import { runLink } from '../../workflow/link/run.js';
+import { linkSteps } from '../../workflow/link/steps.js';
+import type { EventSink } from '../../ports/events.js';
+import { createTaskList } from '../progress/task-list.js';
 import type { CliContext } from '../context.js';
 
 /** The input of link/unlink, whether it came from flags or from the wizard. */
@@ -88,15 +91,19 @@ export async function executeLink(ctx: CliContext, input: LinkInput): Promise<Li
   const state = await ctx.adapters.state(config.stateDir);
   const managers: Record<string, Manager> = {};
   for (const c of clusters) managers[c.name] = await ctx.adapters.manager(c, ctx.out);
+  // On a terminal, a live task list; otherwise plain lines or JSON lines (ctx.out decides).
+  const live = ctx.out.progress === 'auto' ? createTaskList(linkSteps.map((st) => ({ id: st.id, title: st.title, ...(st.scopes ? { scopes: [input.a, input.b] } : {}), quiet: st.id === 'confirm' })), process.stderr) : undefined;
+  const events: EventSink = live?.sink ?? { emit: (e) => ctx.out.event(e) };
   const deps: LinkDeps = {
     clusters: Object.fromEntries(clusters.map((c) => [c.name, linkCluster(c)])),
     managers,
     journal: state.journal,
     locks: state.locks,
     clock: state.clock,
-    events: { emit: (e) => ctx.out.event(e) },
+    events,
     signal: ctx.signal,
     confirm: async (plan) => {
+      await live?.idle();
       for (const line of renderPlan(plan)) ctx.out.info(line);
       return input.confirmed ? true : confirmOnTerminal(ctx, plan);
     },
@@ -109,7 +116,7 @@ export async function executeLink(ctx: CliContext, input: LinkInput): Promise<Li
     dryRun: Boolean(input.dryRun),
     restartTimeoutMs: (input.restartTimeoutSeconds ?? DEFAULT_RESTART_TIMEOUT_S) * 1000,
     skipPrecheck: Boolean(input.skipPrecheck),
-  });
+  }).finally(() => live?.finish());
   if (input.dryRun && plan) for (const line of renderPlan(plan)) ctx.out.info(line);
   const withJournal: LinkResult = input.dryRun ? result : { ...result, journal: `${config.stateDir}/journal/${[input.a, input.b].sort().join('+')}.json` };
   ctx.out.result(withJournal, () => humanSummary(withJournal));

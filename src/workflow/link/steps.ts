@@ -2,7 +2,7 @@ import type { Step } from '../engine.js';
 import type { LinkState } from './context.js';
 import { refreshClients } from './steps/clients.js';
 import { discover } from './steps/discover.js';
-import { plan } from './steps/plan.js';
+import { confirm, plan } from './steps/plan.js';
 import { precheck, preflight } from './steps/preflight.js';
 import { restart } from './steps/restart.js';
 import { verifyConfig, verifyTicket } from './steps/verify.js';
@@ -16,7 +16,8 @@ export const linkSteps: readonly Step<LinkState>[] = [
   discover, //          login; realm, KDCs, peers, health, version (A ∥ B)
   preflight, //         realms valid and different, Kerberos on, healthy, no overlap, peer limit
   precheck, //          security groups (when cloud is configured; --skip-precheck)
-  plan, //              one plan for both sides; typed confirmation
+  plan, //              one plan for both sides
+  confirm, //           typed A-B on a terminal, or --yes
   checkDrift, //        re-read both; refuse if either moved (A ∥ B)
   writePeerRealms, //   merge-write peer_realms (A ∥ B)
   restart, //           restart KrbServer (A ∥ B), bounded by --restart-timeout

@@ -3,7 +3,7 @@ import { InterruptedError } from '../../../errors/index.js';
 import type { Step } from '../../engine.js';
 import type { LinkState } from '../context.js';
 
-/** Computes the one plan for both sides and asks for confirmation when it changes anything. */
+/** Computes the one plan for both sides (shown with the confirmation, and in --dry-run). */
 export const plan: Step<LinkState> = {
   id: 'plan',
   title: 'Compute the plan for both clusters',
@@ -19,10 +19,23 @@ export const plan: Step<LinkState> = {
     await s.journal.update((doc) => {
       doc.plan = computed;
     });
-    const changes = planChangesAnything(computed);
-    if (!changes) return { message: 'nothing to change: both sides are already as planned' };
-    if (s.request.dryRun) return { message: 'dry run: not asking for confirmation' };
-    const yes = await s.deps.confirm(computed);
+    if (!planChangesAnything(computed)) return { message: 'nothing to change: both sides are already as planned' };
+    const counts = computed.sides.map((side) => `${side.cluster}: ${side.change.kind} ${side.change.realm}`);
+    return { message: counts.join(', ') };
+  },
+};
+
+/** Asks before any write (typed `A-B` on a terminal, or --yes). Its own step, so a live task list can pause for the question. */
+export const confirm: Step<LinkState> = {
+  id: 'confirm',
+  title: 'Confirm the plan',
+  skip(s) {
+    if (!s.plan || !planChangesAnything(s.plan)) return 'nothing to change';
+    if (s.request.dryRun) return 'dry run';
+    return undefined;
+  },
+  async run(s) {
+    const yes = await s.deps.confirm(s.plan as NonNullable<typeof s.plan>);
     if (!yes) throw new InterruptedError('cancelled at the confirmation; nothing was written');
     return { message: 'confirmed' };
   },
