@@ -1,0 +1,137 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
+import { linkResultSchema } from '../../src/workflow/link/result.js';
+import { runCli } from '../support/cli.js';
+
+// Subnet 11 (127.11.x.x) belongs to this file: other files use other subnets, so they run in parallel.
+const SUBNET = 11;
+const PARTNER = { realm_name: 'PARTNER.MRS' };
+
+async function withSandbox(options: Parameters<typeof startSandbox>[0] extends infer O ? Partial<O> : never, fn: (sb: RunningSandbox) => Promise<void>, subnet = SUBNET) {
+  const sb = await startSandbox({ stateDir: mkdtempSync(join(tmpdir(), 'mrs-link-')), subnet, restartMs: 30, seedPeer: true, plugins: false, ...options });
+  try {
+    await fn(sb);
+  } finally {
+    await sb.stop();
+  }
+}
+
+const cluster = (sb: RunningSandbox, name: string) => sb.snapshot().clusters.find((c) => c.name === name) as ReturnType<RunningSandbox['snapshot']>['clusters'][number];
+
+describe('link / unlink against the sandbox', () => {
+  let sb: RunningSandbox;
+  beforeAll(async () => {
+    sb = await startSandbox({ stateDir: mkdtempSync(join(tmpdir(), 'mrs-link-')), subnet: SUBNET, restartMs: 30, seedPeer: true, plugins: false });
+  });
+  afterAll(async () => sb?.stop());
+
+  it('without a terminal and without --yes: exit 2, nothing written', async () => {
+    const run = await runCli(['link', 'alpha', 'beta', '--config', sb.configPath]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/error: link writes to both clusters .* needs --yes \[CONFIRMATION_REQUIRED\]/);
+    expect(cluster(sb, 'alpha').saves).toBe(0);
+    expect(cluster(sb, 'alpha').sessions.logins).toBe(0); // refused before any network call
+  });
+
+  it('--dry-run shows the plan and writes nothing', async () => {
+    const run = await runCli(['link', 'alpha', 'beta', '--config', sb.configPath, '--dry-run', '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    const result = linkResultSchema.parse(JSON.parse(run.stdout));
+    expect(result.dryRun).toBe(true);
+    expect(result.plannedWrites?.map((w) => `${w.type} ${w.cluster}`)).toEqual(['save-peer-realms alpha', 'save-peer-realms beta', 'restart-services alpha', 'restart-services beta']);
+    expect(run.stderr).toContain('+ add     BETA.MRS');
+    expect([cluster(sb, 'alpha').saves, cluster(sb, 'beta').restartCount]).toEqual([0, 0]);
+  });
+
+  it('links both sides with the right KDCs, keeps the seeded peer, and a second run changes nothing', async () => {
+    const run = await runCli(['link', 'alpha', 'beta', '--config', sb.configPath, '--yes', '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    const result = linkResultSchema.parse(JSON.parse(run.stdout));
+    expect(result.changed).toBe(true);
+    const [alpha, beta] = [cluster(sb, 'alpha'), cluster(sb, 'beta')];
+    expect(alpha.peers).toEqual([expect.objectContaining(PARTNER), { realm_name: beta.realm, ip_port: beta.kdcs.join(',') }]);
+    expect(beta.peers).toEqual([expect.objectContaining(PARTNER), { realm_name: alpha.realm, ip_port: alpha.kdcs.join(',') }]);
+    expect([alpha.restartCount, beta.restartCount]).toEqual([1, 1]);
+    expect(alpha.sessions.active).toBe(0); // logged out
+
+    const again = await runCli(['link', 'alpha', 'beta', '--config', sb.configPath, '--yes']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toMatch(/^Nothing changed/);
+    expect(again.stdout).toContain('alpha (ALPHA.MRS): already lists BETA.MRS');
+    expect([cluster(sb, 'alpha').restartCount, cluster(sb, 'beta').restartCount]).toEqual([1, 1]);
+    expect([cluster(sb, 'alpha').saves, cluster(sb, 'beta').saves]).toEqual([1, 1]);
+
+    const journal = join(sb.stateDir, '.mrs-trust', 'journal', 'alpha+beta.json');
+    expect(existsSync(journal)).toBe(true);
+    expect(readFileSync(journal, 'utf8')).not.toMatch(/password/i);
+  });
+
+  it('status shows the trust, unlink removes only the pair, status then shows none', async () => {
+    const status = await runCli(['status', 'alpha', 'beta', '--config', sb.configPath, '--json']);
+    expect(status.code, status.stderr).toBe(0);
+    expect(status.stdout).toContain('BETA.MRS');
+    const run = await runCli(['unlink', 'alpha', 'beta', '--config', sb.configPath, '--yes']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/^Unlinked alpha ↔ beta/);
+    expect(cluster(sb, 'alpha').peers).toEqual([expect.objectContaining(PARTNER)]);
+    expect(cluster(sb, 'beta').peers).toEqual([expect.objectContaining(PARTNER)]);
+    const after = await runCli(['status', 'alpha', 'beta', '--config', sb.configPath, '--json']);
+    expect(after.stdout).not.toContain('"BETA.MRS"');
+  });
+
+  it('refuses an unknown cluster name with a suggestion (exit 2)', async () => {
+    const run = await runCli(['link', 'alpah', 'beta', '--config', sb.configPath, '--yes']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/no cluster "alpah" .*did you mean "alpha"/);
+  });
+});
+
+describe('link failure modes against the sandbox', () => {
+  it('a concurrent change between discovery and write: exit 3, nothing written on either side', async () => {
+    await withSandbox({ faults: { faults: [], clusters: { beta: { concurrentEdit: { afterReads: 1, realm: 'INTRUDER.MRS' } } } } }, async (sb) => {
+      const run = await runCli(['link', 'alpha', 'beta', '--config', sb.configPath, '--yes']);
+      expect(run.code, run.stderr).toBe(3);
+      expect(run.stderr).toMatch(/beta: peer_realms changed since it was read .* \[CONFIG_DRIFT\]/);
+      expect(cluster(sb, 'alpha').saves).toBe(0);
+      expect(cluster(sb, 'beta').peers.map((p) => p.realm_name)).toEqual(['PARTNER.MRS', 'INTRUDER.MRS']);
+    }, 12);
+  });
+
+  it('an unhealthy service stops the run in preflight: exit 3 naming it', async () => {
+    await withSandbox({ faults: { faults: [], clusters: { alpha: { unhealthy: ['HDFS'] } } } }, async (sb) => {
+      const run = await runCli(['link', 'alpha', 'beta', '--config', sb.configPath, '--yes']);
+      expect(run.code).toBe(3);
+      expect(run.stderr).toMatch(/alpha: services not healthy: HDFS \(BAD\)/);
+      expect(cluster(sb, 'beta').saves).toBe(0);
+    }, 13);
+  });
+
+  it('two runs on one cluster at once: the second exits 3 naming the lock and its owner', async () => {
+    await withSandbox({ restartMs: 3000 }, async (sb) => {
+      const first = runCli(['link', 'alpha', 'beta', '--config', sb.configPath, '--yes']);
+      const journal = join(sb.stateDir, '.mrs-trust', 'journal', 'alpha+beta.json');
+      // Wait until the first run is writing (it holds both locks from its start).
+      for (let i = 0; i < 400 && !(existsSync(journal) && readFileSync(journal, 'utf8').includes('write-peer-realms')); i++) await delay(25);
+      const second = await runCli(['unlink', 'alpha', 'beta', '--config', sb.configPath, '--yes']);
+      expect(second.code).toBe(3);
+      expect(second.stderr).toMatch(/cluster alpha is locked by pid \d+ \(link alpha beta/);
+      expect((await first).code).toBe(0);
+      expect(cluster(sb, 'alpha').restartCount).toBe(1);
+    }, 14);
+  });
+
+  it('a restart that ends FAILED: exit 4, the other side still finishes, the journal keeps the restart pending', async () => {
+    await withSandbox({ faults: { faults: [], clusters: { beta: { restartOutcome: 'FAILED' } } } }, async (sb) => {
+      const run = await runCli(['link', 'alpha', 'beta', '--config', sb.configPath, '--yes']);
+      expect(run.code).toBe(4);
+      expect(run.stderr).toMatch(/beta: restart of KrbServer ended FAILED/);
+      expect(cluster(sb, 'alpha').restartCount).toBe(1);
+      const journal = JSON.parse(readFileSync(join(sb.stateDir, '.mrs-trust', 'journal', 'alpha+beta.json'), 'utf8'));
+      expect(journal.restartPending).toEqual(['beta']);
+    }, 15);
+  });
+});
