@@ -25,6 +25,10 @@ const adapters: AdapterFactories = {
     const { createPrompter } = await import('./adapters/prompter/index.js');
     return createPrompter();
   },
+  async tlsProbe() {
+    const { createTlsProbe } = await import('./adapters/tls-probe/index.js');
+    return createTlsProbe();
+  },
   async state(stateDir) {
     const { createState } = await import('./adapters/state/index.js');
     return createState(stateDir);
@@ -35,6 +39,18 @@ const adapters: AdapterFactories = {
     const password = entry.password ? await resolveSecret(entry.password, `${field}.password`) : undefined;
     const target = { host: entry.host, port: entry.port, user: entry.user, key: entry.key, passphrase, password, hostKey: entry.hostKey, knownHosts: entry.knownHosts, field, agent: process.env.SSH_AUTH_SOCK };
     return createRemoteHost(target, { acceptNew, log: { warn: (line) => out.warn(line), debug: (line) => out.debug(line) } });
+  },
+  async sandbox() {
+    const { startSandbox } = await import('./sandbox/index.js');
+    return { start: startSandbox };
+  },
+  async clientFiles() {
+    const { createLocalClientFiles } = await import('./adapters/client-config/files.js');
+    return createLocalClientFiles();
+  },
+  async clientConfigDownload(cluster, out) {
+    const { createClientConfigDownloader } = await import('./adapters/manager/client-download.js');
+    return createClientConfigDownloader(cluster, { warn: (line) => out.warn(line), debug: (line) => out.debug(line) });
   },
   async manager(cluster, out) {
     const { createManager } = await import('./adapters/manager/index.js');
@@ -86,19 +102,23 @@ interface Reportable {
   toJSON?: () => unknown;
 }
 
-function report(error: unknown, json: boolean, write: (line: string) => void, aborted: boolean): number {
-  const e = (error ?? {}) as Reportable & { name?: string };
-  // commander: --help / --version exit 0; everything else it reports is a usage error (2).
-  if (e.code?.startsWith('commander.')) {
-    return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help' ? 0 : EXIT.usage;
-  }
-  const ours = typeof e.exitCode === 'number' && typeof e.code === 'string';
-  const exitCode = ours ? (e.exitCode as number) : aborted ? EXIT.interrupted : EXIT.internal;
-  if (json) {
-    const body = ours && e.toJSON ? e.toJSON() : { code: aborted ? 'INTERRUPTED' : 'INTERNAL', message: String(e.message ?? error), exitCode };
-    process.stdout.write(`${JSON.stringify({ ok: false, error: body }, null, 2)}\n`);
-  }
-  if (ours) {
+const COMMANDER_OK = new Set(['commander.helpDisplayed', 'commander.version', 'commander.help']);
+
+function isOurs(e: Reportable): boolean {
+  return typeof e.exitCode === 'number' && typeof e.code === 'string';
+}
+
+/** With --json, stdout carries exactly one document: the error, unless the command already printed its result. */
+function printJsonError(e: Reportable, error: unknown, exitCode: number, aborted: boolean): void {
+  // A command that already printed its result document (e.g. a per-host table with exit 5)
+  // says so in `details.resultPrinted`.
+  if ((e as { details?: { resultPrinted?: unknown } }).details?.resultPrinted === true) return;
+  const body = isOurs(e) && e.toJSON ? e.toJSON() : { code: aborted ? 'INTERRUPTED' : 'INTERNAL', message: String(e.message ?? error), exitCode };
+  process.stdout.write(`${JSON.stringify({ ok: false, error: body }, null, 2)}\n`);
+}
+
+function printHuman(e: Reportable, error: unknown, aborted: boolean, write: (line: string) => void): void {
+  if (isOurs(e)) {
     write(`error: ${e.message} [${e.code}]\n`);
     if (e.hint) write(`hint: ${e.hint}\n`);
   } else if (aborted) {
@@ -106,6 +126,15 @@ function report(error: unknown, json: boolean, write: (line: string) => void, ab
   } else {
     write(`internal error (a bug in mrs-trust, please report it): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   }
+}
+
+function report(error: unknown, json: boolean, write: (line: string) => void, aborted: boolean): number {
+  const e = (error ?? {}) as Reportable;
+  // commander: --help / --version exit 0; everything else it reports is a usage error (2).
+  if (e.code?.startsWith('commander.')) return COMMANDER_OK.has(e.code) ? 0 : EXIT.usage;
+  const exitCode = isOurs(e) ? (e.exitCode as number) : aborted ? EXIT.interrupted : EXIT.internal;
+  if (json) printJsonError(e, error, exitCode, aborted);
+  printHuman(e, error, aborted, write);
   return exitCode;
 }
 

@@ -52,7 +52,7 @@ describe('link workflow (fake Managers)', () => {
     const m = twoClusters();
     m.alpha.peers = [SEEDED];
     const { deps } = linkDeps(m);
-    (await runLink(deps, request())).result;
+    await runLink(deps, request());
     const result = (await runLink(deps, request({ action: 'unlink' }))).result;
     expect(m.alpha.peers).toEqual([SEEDED]);
     expect(m.beta.peers).toEqual([]);
@@ -124,7 +124,7 @@ describe('link workflow (fake Managers)', () => {
       { type: 'restart-services', cluster: 'beta', services: ['KrbServer'] },
     ]);
     // The real run then does the same writes.
-    (await runLink(deps, request())).result;
+    await runLink(deps, request());
     expect(m.alpha.saves[0]).toEqual(result.sides[0]?.peersAfter);
   });
 
@@ -141,7 +141,7 @@ describe('link workflow (fake Managers)', () => {
   it('journal never contains a secret', async () => {
     const m = twoClusters();
     const { deps, journal } = linkDeps(m);
-    (await runLink(deps, request())).result;
+    await runLink(deps, request());
     expect(JSON.stringify([...journal.docs.values()])).not.toMatch(/password|Admin@123/i);
   });
 });
