@@ -105,11 +105,11 @@ export async function refreshClients(deps: ClientRefreshDeps, request: ClientRef
 }
 
 /** Exit 5 (PartialError) when any host failed or was unreachable; the result is in `details`. */
-export function assertAllRefreshed(result: ClientRefreshResult): void {
+export function assertAllRefreshed(result: ClientRefreshResult, options: { resultPrinted?: boolean } = {}): void {
   if (result.ok) return;
   const bad = result.hosts.filter((h) => h.status === 'failed' || h.status === 'unreachable');
   throw new PartialError('CLIENTS_PARTIAL', `${bad.length} of ${result.hosts.length} client host${result.hosts.length === 1 ? '' : 's'} not refreshed: ${bad.map((h) => `${h.host} (${h.code ?? h.status})`).join(', ')}`, {
     hint: 'fix the hosts named above and re-run `mrs-trust clients refresh`; hosts already refreshed are skipped',
-    details: { summary: result.summary },
+    details: { summary: result.summary, ...(options.resultPrinted ? { resultPrinted: true } : {}) },
   });
 }

@@ -1,0 +1,100 @@
+import { isAbsolute, resolve } from 'node:path';
+import { clusterByName, loadConfig, type ClusterConfig } from '../../config/load.js';
+import { profileFor, type ProfileName } from '../../domain/version.js';
+import { UsageError } from '../../errors/index.js';
+import { assertAllRefreshed, refreshClients, type ClientRefreshDeps, type ClientRefreshResult, type RefreshCluster } from '../../workflow/clients/index.js';
+import type { CliContext } from '../context.js';
+
+export interface ClientsRefreshFlags {
+  tarball?: string[];
+  hosts?: string;
+  parallel?: string;
+  scenario?: string;
+  hostTimeout?: string;
+  force?: boolean;
+}
+
+/** `--tarball NAME=PATH` (repeatable) → absolute paths by cluster name. */
+export function parseTarballs(values: string[] | undefined, cwd: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const value of values ?? []) {
+    const eq = value.indexOf('=');
+    if (eq <= 0 || eq === value.length - 1) throw new UsageError('BAD_FLAG', `--tarball "${value}": expected NAME=PATH`, { hint: '--tarball alpha=/downloads/MRS_Services_Client.tar' });
+    const name = value.slice(0, eq);
+    if (out[name] !== undefined) throw new UsageError('BAD_FLAG', `--tarball ${name}=… given twice`);
+    const path = value.slice(eq + 1);
+    out[name] = isAbsolute(path) ? path : resolve(cwd, path);
+  }
+  return out;
+}
+
+function wholeNumber(flag: string, text: string | undefined, min: number, max: number): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) throw new UsageError('BAD_FLAG', `${flag}: "${text}" is not a whole number from ${min} to ${max}`);
+  return Number(text);
+}
+
+function parseHosts(text: string | undefined): string[] | undefined {
+  if (text === undefined) return undefined;
+  const hosts = text.split(',').map((h) => h.trim()).filter(Boolean);
+  if (hosts.length === 0) throw new UsageError('BAD_FLAG', '--hosts: expected a comma-separated list of client hosts', { hint: '--hosts 10.0.0.5,10.0.0.6' });
+  return hosts;
+}
+
+function profileOf(c: ClusterConfig, ctx: CliContext): ProfileName {
+  if (c.mrsVersion) {
+    const profile = profileFor(c.mrsVersion);
+    if (profile) return profile.name;
+  }
+  ctx.out.debug(`clusters.${c.name}.mrsVersion not set: refreshing as MRS 2.x (the tarball is the refreshConfig.sh argument)`);
+  return '2.x';
+}
+
+/** `mrs-trust clients refresh A [B]`: see docs/clients.md. */
+export async function run(ctx: CliContext, a: string, b: string | undefined, flags: ClientsRefreshFlags): Promise<void> {
+  const tarballs = parseTarballs(flags.tarball, ctx.cwd);
+  const parallel = wholeNumber('--parallel', flags.parallel, 1, 256);
+  const hostTimeout = wholeNumber('--host-timeout', flags.hostTimeout, 1, 86_400);
+  const scenario = flags.scenario === undefined ? undefined : flags.scenario === '1' ? 1 : flags.scenario === '2' ? 2 : undefined;
+  if (flags.scenario !== undefined && scenario === undefined) throw new UsageError('BAD_FLAG', `--scenario: "${flags.scenario}" is not 1 or 2`, { hint: '1: same-type clusters; 2: different types or hybrid' });
+  const hosts = parseHosts(flags.hosts);
+  const config = await loadConfig(ctx.global.config);
+  const clusters = [a, ...(b === undefined ? [] : [b])].map((name) => clusterByName(config, name));
+  const request = clusters.map((c): RefreshCluster => ({ config: c, profile: profileOf(c, ctx) }));
+  const { clock } = await ctx.adapters.state(config.stateDir);
+  const deps: ClientRefreshDeps = {
+    clock,
+    files: await ctx.adapters.clientFiles(),
+    openHost: (entry, where) => ctx.adapters.remoteHost(entry, { field: where.field, acceptNew: ctx.global.acceptNew, out: ctx.out }),
+    managerDownload: (cluster) => ctx.adapters.clientConfigDownload(cluster, ctx.out),
+  };
+  const result = await refreshClients(
+    deps,
+    {
+      clusters: request,
+      tarballs,
+      ...(hosts ? { hosts } : {}),
+      ...(parallel ? { parallel } : {}),
+      ...(scenario ? { scenario } : {}),
+      ...(hostTimeout ? { hostTimeoutMs: hostTimeout * 1000 } : {}),
+      ...(flags.force ? { force: true } : {}),
+      signal: ctx.signal,
+    },
+    { emit: (event) => ctx.out.event(event) },
+  );
+  ctx.out.result(result, () => renderTable(result));
+  assertAllRefreshed(result, { resultPrinted: true });
+}
+
+/** The per-host table of the human output. */
+export function renderTable(result: ClientRefreshResult): string[] {
+  const lines = [`Client refresh (scenario ${result.scenario}): ${result.clusters.join(', ')}`];
+  for (const t of result.tarballs) lines.push(`  ${t.cluster} configuration: ${t.origin} ${t.from} (${(t.bytes / 1024 / 1024).toFixed(1)} MB, sha256 ${t.sha256.slice(0, 12)}…${t.realm ? `, realm ${t.realm}` : ''})`);
+  if (result.hosts.length === 0) return [...lines, '  no client hosts (add clients: entries to clusters.yaml)'];
+  const rows = result.hosts.map((h) => [h.cluster, `${h.user}@${h.host}:${h.port}`, h.sources.join('+'), h.status === 'failed' ? `failed (${h.reason ?? h.code ?? ''})` : h.status === 'skipped' ? 'skipped (already current)' : h.status === 'unreachable' ? `unreachable (${h.reason ?? ''})` : 'ok']);
+  const header = ['CLUSTER', 'HOST', 'CONFIG', 'STATUS'];
+  const widths = header.map((title, i) => Math.max(title.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const fmt = (r: string[]) => `  ${r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ')}`;
+  const s = result.summary;
+  return [...lines, fmt(header), ...rows.map(fmt), `  ${s.ok} ok, ${s.skipped} skipped (already current), ${s.failed} failed, ${s.unreachable} unreachable`];
+}
