@@ -7,6 +7,7 @@ import type { Prompter } from '../ports/prompter.js';
 import type { Clock } from '../ports/clock.js';
 import type { JournalStore, LockManager } from '../ports/state.js';
 import type { Output, ProgressMode } from './output.js';
+import type { ClientConfigDownloader, LocalClientFiles } from '../ports/client-config.js';
 
 /** Options every command accepts (see `mrs-trust --help`). */
 export interface GlobalOptions {
@@ -41,6 +42,10 @@ export interface AdapterFactories {
    * UsageError naming the field when the cluster has no `cloud` block and no rules file is given.
    */
   cloud(cluster: ClusterConfig, out: Output, options?: { rulesFile?: string }): Promise<Cloud>;
+  /** Client configuration tarballs on this machine: hash, krb5.conf inside, temp dirs (clients refresh). */
+  clientFiles(): Promise<LocalClientFiles>;
+  /** The Manager's client configuration download (ASSUMED endpoint, docs/assumptions.md). */
+  clientConfigDownload(cluster: ClusterConfig, out: Output): Promise<ClientConfigDownloader>;
   /** Journal, locks and clock for the state directory next to the config file. */
   state(stateDir: string): Promise<{ journal: JournalStore; locks: LockManager; clock: Clock }>;
 }

@@ -57,5 +57,19 @@ export function buildProgram(hooks: ProgramHooks): Command {
     .option('--restart-timeout <seconds>', 'bound on each KrbServer restart', '900')
     .action(action(() => import('./commands/unlink.js')));
 
+  const clients = program.command('clients').description('client hosts of the clusters');
+  clients
+    .command('refresh')
+    .description('push the client configuration to the client hosts (scenario 1: own config; 2: also the peer\'s) and run refreshConfig.sh')
+    .argument('<a>', 'cluster (name in clusters.yaml)')
+    .argument('[b]', 'second cluster: its hosts too, and scenario routing between the two')
+    .option('--tarball <name=path>', 'use this "Only configuration files" tarball for cluster NAME (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--hosts <list>', 'only these client hosts (comma-separated, as in clusters.yaml)')
+    .option('--parallel <n>', 'hosts refreshed at once', '8')
+    .option('--scenario <n>', '1 (same type) or 2 (different types or hybrid); default from the cluster types')
+    .option('--host-timeout <seconds>', 'limit for the whole procedure on one host', '600')
+    .option('--force', 'refresh hosts even when they already have this configuration')
+    .action(action(() => import('./commands/clients-refresh.js')));
+
   return program;
 }
