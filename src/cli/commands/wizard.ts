@@ -1,0 +1,109 @@
+import { access, constants } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { addClusters, readConfigSource, saveConfigText, writeSecretFile, type ConfigSource } from '../../config/edit.js';
+import { resolvePath, type LoadedConfig } from '../../config/load.js';
+import { UsageError } from '../../errors/index.js';
+import { runWizard, type WizardOutcome } from '../../wizard/index.js';
+import { equivalentCommand } from '../../wizard/command-line.js';
+import type { CliContext } from '../context.js';
+import { withSandbox } from '../with-sandbox.js';
+import { executeLink, type LinkInput } from './link.js';
+
+export interface WizardFlags {
+  sandbox?: boolean;
+  dryRun?: boolean;
+  skipPrecheck?: boolean;
+}
+
+const INSTEAD = 'run `mrs-trust link <A> <B> --config FILE --yes` instead (--dry-run to only see the plan); `mrs-trust config check` validates the file';
+
+/** The wizard needs a person at a terminal; anything else gets exit 2 and the flags to use. */
+export function requireTerminal(ctx: CliContext, what = 'the wizard'): void {
+  if (!ctx.global.input) throw new UsageError('NO_INPUT', `${what} asks questions, but --no-input was given`, { hint: INSTEAD });
+  if (!ctx.stdinIsTTY || !ctx.out.isTTY) throw new UsageError('NO_TERMINAL', `${what} needs a terminal (stdin and stderr must be a TTY)`, { hint: INSTEAD });
+}
+
+/** What the questions settled, ready to run: the input `link` takes and the context to run it in. */
+export interface AskedLink {
+  input: LinkInput & { config?: LoadedConfig };
+  outcome: WizardOutcome;
+  /** The command that does the same without questions (lines to show the user). */
+  command: string[];
+}
+
+/**
+ * Asks what flags and config left open, then (only then) writes what the user agreed to:
+ * password files (0600) and clusters.yaml (atomic, never over a file changed meanwhile).
+ * Used by `mrs-trust wizard` and by `link` on a terminal when a cluster argument is missing.
+ */
+export async function askLinkInput(ctx: CliContext, given: { configPath: string; a?: string; b?: string; dryRun?: boolean; skipPrecheck?: boolean }): Promise<AskedLink> {
+  requireTerminal(ctx);
+  const configPath = resolve(ctx.cwd, given.configPath);
+  const source = await readConfigSource(configPath);
+  const baseDir = dirname(configPath);
+  const prompter = await ctx.adapters.prompter();
+  const probe = await ctx.adapters.tlsProbe();
+  const outcome = await runWizard(
+    {
+      configPath,
+      configExists: source.text !== undefined,
+      known: Object.values(source.config?.clusters ?? {}).map((c) => ({ name: c.name, type: c.type, url: c.manager.url })),
+      ...pick(given),
+      confirmed: ctx.global.yes,
+    },
+    {
+      prompter,
+      probe,
+      env: ctx.env,
+      readable: (path) => access(path, constants.R_OK).then(() => true, () => false),
+      resolvePath: (path) => resolvePath(path, baseDir),
+      existingClusters: () => [],
+    },
+  );
+  // Before the typed passwords are put in the environment: the user must export them next time.
+  const command = equivalentCommand(outcome, { cwd: ctx.cwd, env: ctx.env });
+  // Every question is answered: from here on, writes.
+  const config = await applyOutcome(ctx, source, outcome);
+  return { input: { ...outcome.input, ...(config ? { config } : {}) }, outcome, command };
+}
+
+function pick(given: { a?: string; b?: string; dryRun?: boolean; skipPrecheck?: boolean }) {
+  return Object.fromEntries(Object.entries({ a: given.a, b: given.b, dryRun: given.dryRun, skipPrecheck: given.skipPrecheck }).filter(([, v]) => v !== undefined));
+}
+
+/** Writes what the user agreed to; returns the in-memory config when it was not saved. */
+async function applyOutcome(ctx: CliContext, source: ConfigSource, outcome: WizardOutcome): Promise<LoadedConfig | undefined> {
+  if (outcome.added.length === 0) return undefined;
+  for (const secret of outcome.secrets) {
+    if (secret.writeFile) {
+      await writeSecretFile(secret.writeFile, secret.value);
+      ctx.out.info(`wrote ${secret.writeFile} (mode 0600)`);
+    } else if (secret.ref.env !== undefined && !ctx.env[secret.ref.env]) {
+      // Exactly what `export NAME=…` would do; the value stays in this process only.
+      ctx.env[secret.ref.env] = secret.value.reveal();
+    }
+  }
+  const edited = addClusters(source, outcome.added.map((c) => ({ name: c.name, entry: c.entry })));
+  if (!outcome.saveConfig) {
+    ctx.out.warn(`${outcome.added.map((c) => c.name).join(', ')} not saved: they exist for this run only`);
+    return edited.config;
+  }
+  await saveConfigText(source, edited.text);
+  ctx.out.info(`${source.text === undefined ? 'created' : 'updated'} ${source.path} (${outcome.added.map((c) => c.name).join(', ')})`);
+  return undefined;
+}
+
+export async function run(ctx: CliContext, a: string | undefined, b: string | undefined, flags: WizardFlags): Promise<void> {
+  requireTerminal(ctx);
+  const clusters = [a, b].filter((n): n is string => n !== undefined);
+  await withSandbox(ctx, { enabled: Boolean(flags.sandbox), clusters: clusters.length === 2 ? clusters : ['alpha', 'beta'] }, async (configPath) => {
+    const asked = await askLinkInput(ctx, { configPath, a, b, dryRun: flags.dryRun ? true : undefined, skipPrecheck: flags.skipPrecheck });
+    try {
+      await executeLink(ctx, asked.input);
+    } finally {
+      ctx.out.info('');
+      ctx.out.info(flags.sandbox ? 'Without questions (against a real clusters.yaml):' : 'Next time, without questions:');
+      for (const line of asked.command) ctx.out.info(`  ${line}`);
+    }
+  });
+}
