@@ -1,0 +1,36 @@
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { utils } from 'ssh2';
+
+export interface KeyPair {
+  privateKey: string;
+  /** `ssh-ed25519 AAAA… comment` */
+  publicLine: string;
+  /** `SHA256:…` as `ssh-keygen -lf` prints it. */
+  fingerprint: string;
+}
+
+export function fingerprintOfPublic(publicLine: string): string {
+  const parsed = utils.parseKey(publicLine);
+  if (parsed instanceof Error) throw parsed;
+  return `SHA256:${createHash('sha256').update(parsed.getPublicSSH()).digest('base64').replace(/=+$/, '')}`;
+}
+
+/**
+ * An ed25519 key pair kept at `path` (private, 0600) and `path.pub`: made once per sandbox
+ * state directory and reused, so host-key pins in clusters.yaml stay valid across restarts.
+ */
+export async function keyPairAt(path: string, comment: string): Promise<KeyPair> {
+  try {
+    const [privateKey, publicLine] = await Promise.all([readFile(path, 'utf8'), readFile(`${path}.pub`, 'utf8')]);
+    return { privateKey, publicLine: publicLine.trim(), fingerprint: fingerprintOfPublic(publicLine.trim()) };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  const pair = utils.generateKeyPairSync('ed25519', { comment });
+  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  await writeFile(path, pair.private, { mode: 0o600 });
+  await writeFile(`${path}.pub`, `${pair.public}\n`, { mode: 0o644 });
+  return { privateKey: pair.private, publicLine: pair.public.trim(), fingerprint: fingerprintOfPublic(pair.public) };
+}
