@@ -4,6 +4,7 @@ import type { Cloud } from '../ports/cloud.js';
 import type { RemoteHost } from '../ports/remote-host.js';
 import type { ClientEntry, NodeEntry } from '../config/schema.js';
 import type { Prompter } from '../ports/prompter.js';
+import type { TlsProbe } from '../ports/tls-probe.js';
 import type { Clock } from '../ports/clock.js';
 import type { JournalStore, LockManager } from '../ports/state.js';
 import type { Output, ProgressMode } from './output.js';
@@ -36,6 +37,8 @@ export interface AdapterFactories {
   remoteHost(entry: NodeEntry | ClientEntry, options: { field: string; acceptNew: boolean; out: Output }): Promise<RemoteHost>;
   /** Questions on the terminal (inquirer); only called on a TTY without --no-input. */
   prompter(): Promise<Prompter>;
+  /** Fetches a server's TLS certificate without trusting it (the wizard shows it to pin it). */
+  tlsProbe(): Promise<TlsProbe>;
   /**
    * The cloud API of one cluster (`clusters.<name>.cloud`: MRS cluster info, VPC security-group
    * rules), or with `rulesFile` a read-only offline view of an exported rules file. Throws a

@@ -71,5 +71,15 @@ export function buildProgram(hooks: ProgramHooks): Command {
     .option('--force', 'refresh hosts even when they already have this configuration')
     .action(action(() => import('./commands/clients-refresh.js')));
 
+  program
+    .command('wizard')
+    .description('guided link on a terminal: pick or add clusters (TLS pin, password reference), check, plan, confirm, link; offers to save clusters.yaml')
+    .argument('[a]', 'first cluster (asked when omitted; a new name is entered as a new cluster)')
+    .argument('[b]', 'second cluster')
+    .option('--sandbox', 'run against simulated clusters started in this process (docs/sandbox.md)')
+    .option('--dry-run', 'show the plan; write nothing to the clusters')
+    .option('--skip-precheck', 'skip the network pre-check (security groups); never the realm, limit or health rules')
+    .action(action(() => import('./commands/wizard.js')));
+
   return program;
 }
