@@ -1,5 +1,6 @@
 import type { ClusterConfig } from '../config/load.js';
 import type { Manager } from '../ports/manager.js';
+import type { SandboxStarter } from '../ports/sandbox.js';
 import type { Cloud } from '../ports/cloud.js';
 import type { RemoteHost } from '../ports/remote-host.js';
 import type { ClientEntry, NodeEntry } from '../config/schema.js';
@@ -51,6 +52,8 @@ export interface AdapterFactories {
   clientConfigDownload(cluster: ClusterConfig, out: Output): Promise<ClientConfigDownloader>;
   /** Journal, locks and clock for the state directory next to the config file. */
   state(stateDir: string): Promise<{ journal: JournalStore; locks: LockManager; clock: Clock }>;
+  /** The simulated clusters (docs/sandbox.md), for `sandbox up` and `--sandbox`. */
+  sandbox(): Promise<SandboxStarter>;
 }
 
 export interface CliContext {

@@ -57,6 +57,39 @@ export function buildProgram(hooks: ProgramHooks): Command {
     .option('--restart-timeout <seconds>', 'bound on each KrbServer restart', '900')
     .action(action(() => import('./commands/unlink.js')));
 
+  program
+    .command('status')
+    .description("show clusters as their Managers report them: version, realm, KDCs, peer_realms (and whether each names the other), service health")
+    .argument('<clusters...>', 'cluster names in clusters.yaml (usually two)')
+    .option('--sandbox', 'run against simulated clusters started for this one command (see docs/sandbox.md)')
+    .action(action(() => import('./commands/status.js')));
+
+  const sandbox = program.command('sandbox').description('simulated MRS clusters on loopback for trying and testing mrs-trust (docs/sandbox.md)');
+  sandbox
+    .command('up')
+    .description('start simulated clusters in the background and write STATE_DIR/clusters.yaml')
+    .option('--clusters <names>', 'comma-separated cluster names (default alpha,beta)')
+    .option('--count <n>', 'N clusters named alpha, beta, gamma, …')
+    .option('--state-dir <dir>', 'state directory', '.mrs-trust/sandbox')
+    .option('--seed-peer', 'give every cluster one unrelated peer realm (PARTNER.MRS)')
+    .option('--restart-ms <ms>', 'how long a simulated restart takes', '300')
+    .option('--faults <file>', 'fault injection file (YAML or JSON; docs/sandbox.md)')
+    .option('--subnet <n>', 'cluster i listens on 127.<n>.<i>.x', '0')
+    .option('--no-plugins', 'Managers only: no simulated SSH hosts or cloud API')
+    .option('--foreground', 'run in this process until Ctrl-C instead of in the background')
+    .addOption(new Option('--child').hideHelp())
+    .action(action(() => import('./commands/sandbox-up.js')));
+  sandbox
+    .command('down')
+    .description('stop the background sandbox of a state directory (by its pid file)')
+    .option('--state-dir <dir>', 'state directory', '.mrs-trust/sandbox')
+    .action(action(() => import('./commands/sandbox-down.js')));
+  sandbox
+    .command('status')
+    .description('show the sandbox clusters: addresses, realms, peers, restarts, sessions')
+    .option('--state-dir <dir>', 'state directory', '.mrs-trust/sandbox')
+    .action(action(() => import('./commands/sandbox-status.js')));
+
   const clients = program.command('clients').description('client hosts of the clusters');
   clients
     .command('refresh')

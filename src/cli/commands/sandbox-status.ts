@@ -1,0 +1,25 @@
+import type { CliContext } from '../context.js';
+import { readState, runningPid, stateDirOf, type SandboxStateFile } from '../sandbox-files.js';
+
+function human(state: SandboxStateFile, running: boolean): string[] {
+  const lines = [`sandbox in ${state.stateDir}: ${running ? `running (pid ${state.pid})` : 'stopped'}, subnet ${state.subnet}, restarts take ${state.restartMs} ms`, `config: ${state.configPath}`];
+  for (const c of state.clusters) {
+    lines.push('', `${c.name}  ${c.realm}  ${c.version}${c.kerberos ? '' : ' (no Kerberos)'}  ${c.type}`);
+    lines.push(`  Manager   ${c.manager.url} (CAS ${c.manager.cas})`);
+    lines.push(`  KDCs      ${c.kdcs.join(',') || '-'}`);
+    lines.push(`  peers     ${c.peers.length === 0 ? 'none' : c.peers.map((p) => `${p.realm_name}=${p.ip_port}`).join('  ')}`);
+    const bad = c.services.filter((s) => s.health !== 'GOOD');
+    lines.push(`  services  ${bad.length === 0 ? 'all GOOD' : bad.map((s) => `${s.name} ${s.health}`).join(', ')}`);
+    const failed = c.restarts.filter((r) => r.outcome === 'FAILED').length;
+    lines.push(`  restarts  ${c.restartCount}${failed ? ` (${failed} failed)` : ''}; config version ${c.configVersion}, ${c.saves} save(s); sessions ${c.sessions.active} open, ${c.sessions.logins} login(s)`);
+  }
+  return lines;
+}
+
+/** `sandbox status`: what state.json says, and whether the process still runs. */
+export async function run(ctx: CliContext, flags: { stateDir?: string } = {}): Promise<void> {
+  const dir = stateDirOf(ctx.cwd, flags.stateDir);
+  const state = readState(dir);
+  const running = runningPid(dir) !== undefined && state.running;
+  ctx.out.result({ ok: true, ...state, running }, () => human(state, running));
+}

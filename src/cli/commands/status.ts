@@ -1,0 +1,100 @@
+import { clusterByName, loadConfig, type ClusterConfig } from '../../config/load.js';
+import { formatIpPort, parseIpPort } from '../../domain/ip-port.js';
+import type { Manager } from '../../ports/manager.js';
+import type { CliContext } from '../context.js';
+import type { StatusResult } from '../status-result.js';
+import { withSandbox } from '../with-sandbox.js';
+
+type ClusterStatus = StatusResult['clusters'][number];
+
+/** Reads one cluster; logout always runs, also after a failure. */
+async function readOne(ctx: CliContext, cluster: ClusterConfig): Promise<ClusterStatus> {
+  const manager: Manager = await ctx.adapters.manager(cluster, ctx.out);
+  try {
+    await manager.login();
+    const info = await manager.readClusterInfo();
+    const [facts, services] = await Promise.all([info.kerberos ? manager.readKerberosFacts() : undefined, manager.readHealth()]);
+    return {
+      name: cluster.name,
+      manager: cluster.manager.url,
+      managerName: info.name,
+      mrsVersion: info.version,
+      kerberos: info.kerberos,
+      state: info.state,
+      realm: facts?.realm ?? '',
+      kdcs: (facts?.kdcs ?? []).map((k) => formatIpPort([k])),
+      ...(facts ? { configVersion: facts.configVersion } : {}),
+      peers: (facts?.peers ?? []).map((p) => ({ ...p })),
+      services,
+      healthy: services.every((s) => s.health === 'GOOD'),
+    };
+  } finally {
+    await manager.logout();
+  }
+}
+
+function sameKdcs(ipPort: string, kdcs: string[]): boolean {
+  const parsed = parseIpPort(ipPort);
+  return parsed.ok && formatIpPort(parsed.value).split(',').sort().join(',') === [...kdcs].sort().join(',');
+}
+
+/** Marks rows that name another cluster of this call, and summarises each pair. */
+export function crossReference(clusters: ClusterStatus[]): StatusResult {
+  const byRealm = new Map(clusters.filter((c) => c.realm).map((c) => [c.realm, c]));
+  const marked = clusters.map((c) => ({
+    ...c,
+    peers: c.peers.map((p) => {
+      const other = byRealm.get(p.realm_name);
+      return other && other.name !== c.name ? { ...p, cluster: other.name, kdcsMatch: sameKdcs(p.ip_port, other.kdcs) } : p;
+    }),
+  }));
+  const trust: StatusResult['trust'] = [];
+  marked.forEach((a, i) =>
+    marked.slice(i + 1).forEach((b) => {
+      const ab = a.peers.find((p) => p.cluster === b.name);
+      const ba = b.peers.find((p) => p.cluster === a.name);
+      const state = ab && ba ? (ab.kdcsMatch && ba.kdcsMatch ? 'linked' : 'stale') : ab || ba ? 'one-sided' : 'none';
+      trust.push({ a: a.name, b: b.name, aNamesB: Boolean(ab), bNamesA: Boolean(ba), state });
+    }),
+  );
+  return { ok: true, clusters: marked, trust };
+}
+
+function human(result: StatusResult): string[] {
+  const lines: string[] = [];
+  for (const c of result.clusters) {
+    lines.push(`${c.name}  ${c.mrsVersion}, ${c.kerberos ? 'Kerberos' : 'no Kerberos'}, cluster state ${c.state}  (${c.manager})`);
+    lines.push(`  realm     ${c.realm || '-'}`);
+    lines.push(`  KDCs      ${c.kdcs.join(',') || '-'}`);
+    if (c.peers.length === 0) lines.push('  peers     none');
+    c.peers.forEach((p, i) => {
+      const note = p.cluster ? `  ← ${p.cluster}${p.kdcsMatch ? '' : ' (ip_port differs from its current KDCs)'}` : '';
+      lines.push(`  ${i === 0 ? 'peers   ' : '        '}  ${p.realm_name}  ${p.ip_port}${note}`);
+    });
+    const bad = c.services.filter((s) => s.health !== 'GOOD');
+    lines.push(`  services  ${c.services.length} total, ${bad.length === 0 ? 'all GOOD' : `not healthy: ${bad.map((s) => `${s.name} (${s.health})`).join(', ')}`}`);
+    lines.push('');
+  }
+  for (const t of result.trust) {
+    const words = { linked: 'linked both ways', stale: 'both ways, but an ip_port lists other KDCs', 'one-sided': `one-sided (${t.aNamesB ? `${t.a} names ${t.b}` : `${t.b} names ${t.a}`})`, none: 'not linked' } as const;
+    lines.push(`trust ${t.a} ↔ ${t.b}: ${words[t.state]}`);
+  }
+  return lines;
+}
+
+export interface StatusFlags {
+  sandbox?: boolean;
+}
+
+/** `mrs-trust status A B`: both clusters as their Managers report them. Reads only. */
+export async function run(ctx: CliContext, names: string[], flags: StatusFlags = {}): Promise<void> {
+  const result = await withSandbox(ctx, { enabled: Boolean(flags.sandbox), clusters: names }, async (configPath) => {
+    const config = await loadConfig(configPath);
+    const clusters = [...new Set(names)].map((n) => clusterByName(config, n));
+    const settled = await Promise.allSettled(clusters.map((c) => readOne(ctx, c)));
+    const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failed) throw failed.reason;
+    return crossReference(settled.map((s) => (s as PromiseFulfilledResult<ClusterStatus>).value));
+  });
+  ctx.out.result(result, () => human(result));
+}

@@ -1,0 +1,43 @@
+import { z } from 'zod';
+
+const health = z.enum(['GOOD', 'CONCERNING', 'BAD', 'UNKNOWN']);
+
+/** The `--json` document of `mrs-trust status` (schemas/status.schema.json). */
+export const statusResultSchema = z.object({
+  ok: z.literal(true),
+  clusters: z.array(
+    z.object({
+      name: z.string().describe('name in clusters.yaml'),
+      manager: z.string().describe('Manager URL'),
+      managerName: z.string().describe("the Manager's own cluster name"),
+      mrsVersion: z.string(),
+      kerberos: z.boolean(),
+      state: z.enum(['GOOD', 'BAD', 'UNKNOWN']),
+      realm: z.string().describe('default_realm; empty when Kerberos is off'),
+      kdcs: z.array(z.string()).describe('KerberosServer instances as ip:port'),
+      configVersion: z.string().optional(),
+      peers: z.array(
+        z.object({
+          realm_name: z.string(),
+          ip_port: z.string(),
+          cluster: z.string().optional().describe('the cluster of this status call whose realm this row names'),
+          kdcsMatch: z.boolean().optional().describe('whether ip_port lists exactly that cluster\'s current KDCs'),
+        }),
+      ),
+      services: z.array(z.object({ name: z.string(), health })),
+      healthy: z.boolean().describe('every service GOOD'),
+    }),
+  ),
+  trust: z
+    .array(
+      z.object({
+        a: z.string(),
+        b: z.string(),
+        aNamesB: z.boolean(),
+        bNamesA: z.boolean(),
+        state: z.enum(['linked', 'one-sided', 'none', 'stale']).describe('stale: both name each other but some ip_port lists other KDCs'),
+      }),
+    )
+    .describe('one entry per pair of the clusters asked about'),
+});
+export type StatusResult = z.infer<typeof statusResultSchema>;
