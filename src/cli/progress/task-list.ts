@@ -58,7 +58,7 @@ export function createTaskList(outline: readonly StepOutline[], stderr: NodeJS.W
             : bind(step.id),
         },
       ],
-      { exitOnError: false, registerSignalListeners: false, rendererOptions: { logger: new ListrLogger({ processOutput: new ProcessOutput(stderr, stderr) }), collapseSubtasks: false, collapseSkips: false } },
+      { exitOnError: false, registerSignalListeners: false, rendererOptions: { logger: new ListrLogger({ processOutput: new ProcessOutput(stderr, stderr) }), collapseSubtasks: false, collapseSkips: true } },
     );
     chain = chain.then(() => list.run().then(() => undefined, () => undefined));
   }

@@ -18,7 +18,8 @@ export const discover: Step<LinkState> = {
     const [health, hosts, kerberos] = await Promise.all([manager.readHealth(), manager.readHosts(), manager.readKerberosFacts()]);
     const fallback = s.deps.kerberosFallback?.[name];
     const fromNode = fallback ? await fallback() : undefined;
-    const mrsVersion = cluster.mrsVersion ?? info.version;
+    // NOTE: the Manager reports versions as "MRS 2.1.0"; clusters.yaml uses "2.1.0".
+    const mrsVersion = cluster.mrsVersion ?? info.version.replace(/^MRS\s*/i, '');
     const facts: ClusterFacts = {
       name,
       type: cluster.type,
