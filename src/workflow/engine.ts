@@ -62,7 +62,9 @@ async function runOne<C>(step: Step<C>, ctx: C, scope: string | undefined, io: E
     io.events.emit({ type: 'step-done', step: step.id, ...at, outcome: status, ...(message === undefined ? {} : { message }) });
     await io.journal.recordStep({ id: step.id, ...at, status, ...(message === undefined ? {} : { message }), ...(result.undo ? { undo: result.undo } : {}) });
     return { id: step.id, ...at, status, ...(message === undefined ? {} : { message }) };
-  } catch (error) {
+  } catch (caught) {
+    // An abort surfaces from deep inside an adapter as a plain AbortError: name it for what it is.
+    const error = io.signal.aborted && !isMrsTrustError(caught) ? new InterruptedError(`interrupted during ${step.id}`, { cause: caught, hint: 'run the same command again: it continues from what is in place' }) : caught;
     const described = describeError(error);
     io.events.emit({ type: 'step-failed', step: step.id, ...at, error: described });
     await io.journal.recordStep({ id: step.id, ...at, status: 'failed', error: described });

@@ -135,3 +135,34 @@ describe('link failure modes against the sandbox', () => {
     }, 15);
   });
 });
+
+describe('an interrupted link', () => {
+  it('Ctrl-C during the restart: exit 130, the journal keeps the restart pending, the next run finishes it without rewriting', async () => {
+    await withSandbox({ restartMs: 1500 }, async (sb) => {
+      const journal = join(sb.stateDir, '.mrs-trust', 'journal', 'alpha+beta.json');
+      const { spawn } = await import('node:child_process');
+      const { BIN } = await import('../support/cli.js');
+      const child = spawn(process.execPath, [BIN, 'link', 'alpha', 'beta', '--config', sb.configPath, '--yes', '--progress', 'json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (d) => (stderr += String(d)));
+      for (let i = 0; i < 400 && !stderr.includes('"step":"restart"'); i++) await delay(25);
+      child.kill('SIGINT');
+      const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+      expect(code).toBe(130);
+      // Every stderr line is a JSON event with --progress json.
+      for (const line of stderr.split('\n').filter((l) => l.startsWith('{'))) expect(() => JSON.parse(line)).not.toThrow();
+      const doc = JSON.parse(readFileSync(journal, 'utf8'));
+      expect(doc.status).toBe('interrupted');
+      expect([...doc.restartPending].sort()).toEqual(['alpha', 'beta']);
+      expect([cluster(sb, 'alpha').saves, cluster(sb, 'beta').saves]).toEqual([1, 1]);
+      await delay(1600); // let the Manager's own restart command finish
+      const again = await runCli(['link', 'alpha', 'beta', '--config', sb.configPath, '--yes', '--json']);
+      expect(again.code, again.stderr).toBe(0);
+      const result = linkResultSchema.parse(JSON.parse(again.stdout));
+      expect(result.changed).toBe(false);
+      expect(result.sides.map((s) => s.restarted)).toEqual([true, true]);
+      expect([cluster(sb, 'alpha').saves, cluster(sb, 'beta').saves]).toEqual([1, 1]);
+      expect(JSON.parse(readFileSync(journal, 'utf8')).restartPending).toEqual([]);
+    }, 17);
+  });
+});
