@@ -46,6 +46,7 @@ export function buildProgram(hooks: ProgramHooks): Command {
     .option('--dry-run', 'show the plan and the writes it would make; write nothing')
     .option('--skip-precheck', 'skip the network pre-check (security groups); never the realm, limit or health rules')
     .option('--restart-timeout <seconds>', 'bound on each KrbServer restart', '900')
+    .option('--sandbox', 'run against simulated clusters started for this one run (see docs/sandbox.md)')
     .action(action(() => import('./commands/link.js')));
 
   program
@@ -55,6 +56,7 @@ export function buildProgram(hooks: ProgramHooks): Command {
     .argument('<b>', 'second cluster')
     .option('--dry-run', 'show the plan; write nothing')
     .option('--restart-timeout <seconds>', 'bound on each KrbServer restart', '900')
+    .option('--sandbox', 'run against simulated clusters started for this one run')
     .action(action(() => import('./commands/unlink.js')));
 
   program
@@ -76,6 +78,7 @@ export function buildProgram(hooks: ProgramHooks): Command {
     .option('--faults <file>', 'fault injection file (YAML or JSON; docs/sandbox.md)')
     .option('--subnet <n>', 'cluster i listens on 127.<n>.<i>.x', '0')
     .option('--no-plugins', 'Managers only: no simulated SSH hosts or cloud API')
+    .option('--closed-groups', 'start the cloud API with the cross-cluster security-group rules missing (try `precheck --fix`)')
     .option('--foreground', 'run in this process until Ctrl-C instead of in the background')
     .addOption(new Option('--child').hideHelp())
     .action(action(() => import('./commands/sandbox-up.js')));

@@ -9,6 +9,7 @@ import { runLink } from '../../workflow/link/run.js';
 import { linkSteps } from '../../workflow/link/steps.js';
 import type { EventSink } from '../../ports/events.js';
 import { createTaskList } from '../progress/task-list.js';
+import { withSandbox } from '../with-sandbox.js';
 import type { CliContext } from '../context.js';
 
 /** The input of link/unlink, whether it came from flags or from the wizard. */
@@ -25,6 +26,7 @@ export interface LinkInput {
 }
 
 export interface LinkFlags {
+  sandbox?: boolean;
   dryRun?: boolean;
   skipPrecheck?: boolean;
   restartTimeout?: string;
@@ -124,13 +126,16 @@ export async function executeLink(ctx: CliContext, input: LinkInput): Promise<Li
 }
 
 export async function run(ctx: CliContext, a: string, b: string, flags: LinkFlags): Promise<void> {
-  await executeLink(ctx, {
-    configPath: ctx.global.config,
-    a,
-    b,
-    confirmed: ctx.global.yes,
-    dryRun: Boolean(flags.dryRun),
-    skipPrecheck: Boolean(flags.skipPrecheck),
-    restartTimeoutSeconds: parseTimeout(flags.restartTimeout),
-  });
+  // --sandbox: two simulated clusters for this one run (one unrelated peer seeded, to show it is kept).
+  await withSandbox(ctx, { enabled: Boolean(flags.sandbox), clusters: [a, b], seedPeer: true }, (configPath) =>
+    executeLink(ctx, {
+      configPath,
+      a,
+      b,
+      confirmed: ctx.global.yes,
+      dryRun: Boolean(flags.dryRun),
+      skipPrecheck: Boolean(flags.skipPrecheck),
+      restartTimeoutSeconds: parseTimeout(flags.restartTimeout),
+    }),
+  );
 }
