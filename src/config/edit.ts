@@ -39,13 +39,15 @@ export function addClusters(source: ConfigSource, entries: { name: string; entry
   const doc = source.text === undefined ? new Document({ version: 1, clusters: {} }) : parseDocument(source.text);
   for (const { name, entry } of entries) {
     if (doc.hasIn(['clusters', name])) throw new UsageError('CLUSTER_EXISTS', `clusters.${name} already exists in ${source.path}`);
-    doc.setIn(['clusters', name], doc.createNode(entry));
+    const node = doc.createNode(entry);
+    // Only the new entries: the user's own formatting stays as it was.
+    visit(node, {
+      Pair(_, pair) {
+        if (isPair(pair) && isScalar(pair.key) && SECRET_KEYS.has(String(pair.key.value)) && isMap(pair.value)) pair.value.flow = true;
+      },
+    });
+    doc.setIn(['clusters', name], node);
   }
-  visit(doc, {
-    Pair(_, pair) {
-      if (isPair(pair) && isScalar(pair.key) && SECRET_KEYS.has(String(pair.key.value)) && isMap(pair.value)) pair.value.flow = true;
-    },
-  });
   const text = String(doc);
   // Same loader as every command: what the wizard writes, `link` will read.
   return { text, config: parseConfig(text, source.path) };

@@ -134,7 +134,8 @@ function withPort(url: string): string {
 
 function buildEntry(a: Answers, clients: ClientAnswers[]): ClusterEntry {
   const password: SecretRef = a['password-source'] === 'env' ? { env: a['password-env'] as string } : { file: a['password-file'] as string };
-  const entry: Record<string, unknown> = { type: a.type, manager: { url: a.url, user: a.user, password } };
+  // The URL with its port spelled out (28443 when omitted), as the certificate was fetched from it.
+  const entry: Record<string, unknown> = { type: a.type, manager: { url: withPort(a.url as string), user: a.user, password } };
   const manager = entry.manager as Record<string, unknown>;
   if (a.tls === 'pin') manager.tls = { fingerprint: a.fingerprint };
   if (a.tls === 'ca') manager.tls = { ca: a['tls-ca'] };

@@ -25,7 +25,8 @@ clusters:
     manager:
       url: https://192.0.2.10:28443
       user: admin
-      password: { env: MRS_ALPHA_PASSWORD }
+      password:
+        env: MRS_ALPHA_PASSWORD
 `;
 
 function tty(): NodeJS.WritableStream & { isTTY: boolean; text: () => string } {
@@ -102,6 +103,8 @@ describe('askLinkInput (the wizard as link uses it)', () => {
     const text = readFileSync(join(dir, 'clusters.yaml'), 'utf8');
     expect(text).toContain('# our clusters — keep this comment');
     expect(text).toContain('# the analysis one');
+    // The user's own block style stays; only the new entry uses the one-line reference.
+    expect(text).toContain('      password:\n        env: MRS_ALPHA_PASSWORD\n');
     expect(text).toContain('password: { env: MRS_GAMMA_PASSWORD }');
     expect(text).toContain(`fingerprint: "${PIN}"`.replace(/"/g, '')) ;
     expect(text).not.toContain('pw-gamma');

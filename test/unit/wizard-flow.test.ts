@@ -132,7 +132,7 @@ describe('wizard: adding a cluster', () => {
     const [gamma] = outcome.added;
     expect(gamma?.entry).toEqual({
       type: 'hybrid',
-      manager: { url: 'https://192.0.2.30', user: 'admin', password: { env: 'MRS_GAMMA_PASSWORD' }, tls: { fingerprint: PIN } },
+      manager: { url: 'https://192.0.2.30:28443', user: 'admin', password: { env: 'MRS_GAMMA_PASSWORD' }, tls: { fingerprint: PIN } },
       clients: [{ host: '192.0.2.31', port: 2222, key: '~/.ssh/id_ed25519' }],
     });
     expect(checkClusterEntry(gamma?.entry).ok).toBe(true);
