@@ -13,6 +13,8 @@ export interface SandboxStartOptions {
   faults?: string;
   /** false: Managers only, no SSH hosts or cloud API. */
   plugins?: boolean;
+  /** The cloud API starts with the cross-cluster security-group rules missing (`--closed-groups`). */
+  closedGroups?: boolean;
 }
 
 export interface SandboxClusterSummary {

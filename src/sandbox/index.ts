@@ -12,7 +12,7 @@ import { ensureDir, FILES, writeAtomic, writeClustersYaml } from './files.js';
 import { CAS_PORT, MANAGER_PORT, sandboxLayout, type SandboxLayout } from './layout.js';
 import { SimServer } from './manager/server.js';
 import { SimCluster } from './manager/state.js';
-import { PLUGIN_MODULES, loadPlugin, type ClusterFragment, type SandboxHub, type StartedPlugin } from './plugins.js';
+import { PLUGIN_MODULES, loadPlugin, type ClusterFragment, type PluginOptions, type SandboxHub, type StartedPlugin } from './plugins.js';
 import { resolveNames, SandboxError } from './names.js';
 
 export { SandboxError } from './names.js';
@@ -35,6 +35,8 @@ export interface SandboxOptions {
   faults?: string | FaultFile;
   /** Skip the ssh/cloud plugins (tests of the Manager alone). */
   plugins?: boolean;
+  /** The cloud API starts with the cross-cluster security-group rules missing. */
+  closedGroups?: boolean;
 }
 
 export interface SandboxClusterInfo {
@@ -73,10 +75,10 @@ function snapshotOf(base: { stateDir: string; configPath: string; subnet: number
   };
 }
 
-async function startPlugins(layout: SandboxLayout, stateDir: string, hub: SandboxHub, started: Map<string, StartedPlugin>): Promise<void> {
+async function startPlugins(layout: SandboxLayout, stateDir: string, hub: SandboxHub, started: Map<string, StartedPlugin>, options: PluginOptions): Promise<void> {
   for (const spec of PLUGIN_MODULES) {
     const start = await loadPlugin(spec);
-    if (start) started.set(spec.name, await start(layout, stateDir, hub));
+    if (start) started.set(spec.name, await start(layout, stateDir, hub, options));
   }
 }
 
@@ -146,7 +148,9 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
       managers: sims.map((s) => ({ name: s.name, realm: s.realm, kdcs: s.kdcs, peers: () => s.peers.map((p) => ({ ...p })) })),
       onPeerRealmsSaved: (listener) => listeners.push(listener),
     };
-    if (options.plugins !== false) await startPlugins(layout, stateDir, hub, plugins);
+    // `cloud:` in the faults file (docs/sandbox.md "Faults") is read by the cloud plugin itself.
+    const cloudFaults = (faults as { cloud?: Record<string, unknown> }).cloud;
+    if (options.plugins !== false) await startPlugins(layout, stateDir, hub, plugins, { closedGroups: options.closedGroups, ...(cloudFaults ? { cloudFaults } : {}) });
     const fragments = (name: string): ClusterFragment => Object.assign({}, ...[...plugins.values()].map((p) => p.clusters[name] ?? {})) as ClusterFragment;
     writeClustersYaml(stateDir, sims.map((sim, i) => ({ name: sim.name, type: types.get(sim.name) as 'analysis', managerUrl: infos[i]?.managerUrl ?? '', casUrl: infos[i]?.casUrl ?? '', user: sim.user, passwordFile: `${FILES.secrets}/${sim.name}.password`, fingerprint: infos[i]?.fingerprint ?? '', fragment: fragments(sim.name) })));
     persist();

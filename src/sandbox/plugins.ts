@@ -35,8 +35,16 @@ export interface StartedPlugin {
   stop(): Promise<void>;
 }
 
-/** A plugin module exports one function under `entry`: `(layout, stateDir, hub) => StartedPlugin`. */
-export type PluginStart = (layout: SandboxLayout, stateDir: string, hub: SandboxHub) => Promise<StartedPlugin>;
+/** Sandbox options a plugin may act on. */
+export interface PluginOptions {
+  /** cloud: the security groups start without the cross-cluster rules (`sandbox up --closed-groups`). */
+  closedGroups?: boolean;
+  /** cloud: the `cloud:` section of the faults file, when there is one. */
+  cloudFaults?: Record<string, unknown>;
+}
+
+/** A plugin module exports one function under `entry`: `(layout, stateDir, hub, options) => StartedPlugin`. */
+export type PluginStart = (layout: SandboxLayout, stateDir: string, hub: SandboxHub, options: PluginOptions) => Promise<StartedPlugin>;
 
 export const PLUGIN_MODULES = [
   { name: 'ssh', module: './ssh/index.js', entry: 'startSshHosts' },

@@ -19,6 +19,7 @@ export interface UpFlags {
   child?: boolean;
   /** false with `--no-plugins`: Managers only (no SSH hosts, no cloud API). */
   plugins?: boolean;
+  closedGroups?: boolean;
 }
 
 function integer(flag: string, text: string | undefined, min: number, max: number): number | undefined {
@@ -39,6 +40,7 @@ export function startOptions(ctx: CliContext, flags: UpFlags): SandboxStartOptio
     restartMs: integer('--restart-ms', flags.restartMs, 0, 3_600_000),
     seedPeer: Boolean(flags.seedPeer),
     plugins: flags.plugins !== false,
+    closedGroups: Boolean(flags.closedGroups),
   };
   if (flags.faults !== undefined) options.faults = resolve(ctx.cwd, flags.faults);
   return options;
@@ -99,7 +101,7 @@ async function background(ctx: CliContext, options: SandboxStartOptions, flags: 
   const logPath = join(dir, SANDBOX_FILES.log);
   const log = openSync(logPath, 'w', 0o600);
   const passOn = (['clusters', 'count', 'restartMs', 'subnet'] as const).flatMap((k) => (flags[k] === undefined ? [] : [`--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`, String(flags[k])]));
-  const args = [...process.execArgv, process.argv[1] as string, 'sandbox', 'up', '--child', '--state-dir', dir, ...passOn, ...(options.seedPeer ? ['--seed-peer'] : []), ...(options.plugins === false ? ['--no-plugins'] : []), ...(options.faults ? ['--faults', options.faults] : [])];
+  const args = [...process.execArgv, process.argv[1] as string, 'sandbox', 'up', '--child', '--state-dir', dir, ...passOn, ...(options.seedPeer ? ['--seed-peer'] : []), ...(options.plugins === false ? ['--no-plugins'] : []), ...(options.closedGroups ? ['--closed-groups'] : []), ...(options.faults ? ['--faults', options.faults] : [])];
   const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', log, log, 'ipc'], cwd: ctx.cwd, env: ctx.env });
   closeSync(log);
   const message = await new Promise<ChildMessage & { exited?: number | null }>((resolve, reject) => {

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { managerCert } from '../cert.js';
 import { FILES } from '../files.js';
 import { CLOUD_PORT, type SandboxLayout } from '../layout.js';
-import type { ClusterFragment, SandboxHub, StartedPlugin } from '../plugins.js';
+import { SandboxError } from '../names.js';
+import type { ClusterFragment, PluginOptions, SandboxHub, StartedPlugin } from '../plugins.js';
 import { cloudFaultsSchema, type CloudFaults } from './faults.js';
 import { CloudServer } from './server.js';
 import { cloudCluster, CloudSim } from './state.js';
@@ -12,10 +13,16 @@ export { CloudServer } from './server.js';
 export { CloudSim, cloudCluster } from './state.js';
 export { cloudFaultsSchema, type CloudFaults } from './faults.js';
 
-export interface CloudPluginOptions {
-  /** `sandbox up --closed-groups`: the groups start without the cross-cluster rules. */
-  closedGroups?: boolean;
+export interface CloudPluginOptions extends PluginOptions {
+  /** In-process callers may pass the faults directly instead of `cloudFaults` from the faults file. */
   faults?: Partial<CloudFaults>;
+}
+
+function parseFaults(options: CloudPluginOptions): CloudFaults {
+  const parsed = cloudFaultsSchema.safeParse(options.faults ?? options.cloudFaults ?? {});
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw new SandboxError('SANDBOX_FAULTS', `--faults: cloud.${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`);
 }
 
 /** The region id the sandbox reports (any `xx-yyy` id passes the config schema). */
@@ -31,10 +38,12 @@ export async function startCloud(layout: SandboxLayout, stateDir: string, _hub: 
     layout.clusters.map((c) => cloudCluster(c, layout.subnet)),
     { closedGroups: Boolean(options.closedGroups) },
   );
-  sim.faults = cloudFaultsSchema.parse(options.faults ?? {});
+  sim.faults = parseFaults(options);
   const cert = await managerCert(layout.cloudIp);
   const server = new CloudServer(sim, cert);
-  await server.listen(layout.cloudIp, CLOUD_PORT);
+  await server.listen(layout.cloudIp, CLOUD_PORT).catch((error: NodeJS.ErrnoException) => {
+    throw new SandboxError(error.code === 'EADDRINUSE' ? 'SANDBOX_ADDRESS_IN_USE' : 'SANDBOX_LISTEN', `cannot listen on ${layout.cloudIp}:${CLOUD_PORT} (${error.code ?? error.message})`);
+  });
   const secrets = join(stateDir, FILES.secrets);
   writeFileSync(join(secrets, 'cloud.ak'), `${sim.ak}\n`, { mode: 0o600 });
   writeFileSync(join(secrets, 'cloud.sk'), `${sim.sk}\n`, { mode: 0o600 });
