@@ -1,11 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { Client, utils, type ConnectConfig } from 'ssh2';
+import ssh2, { type ConnectConfig } from 'ssh2';
 import { ConfigError } from '../../errors/index.js';
 import type { RemoteHostOptions, SshTarget } from '../../ports/remote-host.js';
 import { toRemoteError } from './errors.js';
 import { appendKnownHost, fingerprintOf, judgeHostKey, knownHostsName, knownKeysFor, readKnownHosts, serverHostKeyOrder, type Verdict } from './host-key.js';
+
+// NOTE: ssh2 is CommonJS; Node's ESM loader does not expose `utils` as a named export.
+const { Client, utils } = ssh2;
 
 const HOST_KEY_ALGORITHMS = ['ssh-ed25519', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521', 'rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'];
 
@@ -43,7 +46,7 @@ function authConfig(target: SshTarget, key: { privateKey: Buffer; passphrase?: s
 }
 
 export interface Opened {
-  client: Client;
+  client: InstanceType<typeof Client>;
   /** Set when --accept-new recorded a new key. */
   accepted?: string;
 }

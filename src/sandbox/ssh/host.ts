@@ -1,6 +1,6 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Server, utils, type Connection, type AuthContext, type PublicKeyAuthContext } from 'ssh2';
+import ssh2, { type Connection, type AuthContext, type PublicKeyAuthContext } from 'ssh2';
 import { runHostCommand } from './exec.js';
 import { installClient } from './client-install.js';
 import type { KeyPair } from './keys.js';
@@ -21,6 +21,9 @@ export interface SimHostSpec {
   realm: string;
   kdcs: string[];
 }
+
+// NOTE: ssh2 is CommonJS; Node's ESM loader exposes only some names, so use the default export.
+const { Server, utils } = ssh2;
 
 const HOME = '/root';
 
@@ -62,7 +65,7 @@ async function checkPublicKey(root: string, ctx: PublicKeyAuthContext): Promise<
  */
 export class SimSshHost {
   readonly spec: SimHostSpec;
-  readonly #server: Server;
+  readonly #server: InstanceType<typeof Server>;
   readonly #connections = new Set<Connection>();
   readonly env: NodeJS.ProcessEnv;
 

@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { utils } from 'ssh2';
+import ssh2 from 'ssh2';
+
+// NOTE: ssh2 is CommonJS; Node's ESM loader does not expose `utils` as a named export.
+const { utils } = ssh2;
 
 export interface KeyPair {
   privateKey: string;

@@ -1,6 +1,9 @@
 import { open, readdir, lstat, mkdir, rename, rm, rmdir, stat, chmod, utimes, type FileHandle } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
-import { utils, type Attributes, type SFTPWrapper } from 'ssh2';
+import ssh2, { type Attributes, type SFTPWrapper } from 'ssh2';
+
+// NOTE: ssh2 is CommonJS; Node's ESM loader exposes only some names (Client), so use the default export.
+const { utils } = ssh2;
 import { toHost, toLocal } from './paths.js';
 
 const { STATUS_CODE } = utils.sftp;
