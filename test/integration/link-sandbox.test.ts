@@ -71,6 +71,7 @@ describe('link / unlink against the sandbox', () => {
   });
 
   it('status shows the trust, unlink removes only the pair, status then shows none', async () => {
+    expect((await runCli(['link', 'alpha', 'beta', '--config', sb.configPath, '--yes'])).code).toBe(0); // no-op when already linked
     const status = await runCli(['status', 'alpha', 'beta', '--config', sb.configPath, '--json']);
     expect(status.code, status.stderr).toBe(0);
     expect(JSON.parse(status.stdout).trust).toEqual([{ a: 'alpha', b: 'beta', aNamesB: true, bNamesA: true, state: 'linked' }]);
