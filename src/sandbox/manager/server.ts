@@ -6,12 +6,13 @@ import type { ServerCert } from '../cert.js';
 import type { Fault, FaultPlan } from '../faults.js';
 import { CAS_PORT, MANAGER_PORT } from '../layout.js';
 import { assumedRoutes } from './assumed-routes.js';
+import { clientDownloadRoutes } from './client-download-route.js';
 import { casRoutes, notLoggedIn } from './cas-routes.js';
 import { html, parseCookies, readBody, refuse, send, type Route, type SimReply, type SimRequest } from './http.js';
 import { documentedRoutes } from './routes.js';
 import type { SimCluster } from './state.js';
 
-const ROUTES: Route[] = [...casRoutes, ...documentedRoutes, ...assumedRoutes];
+const ROUTES: Route[] = [...casRoutes, ...documentedRoutes, ...assumedRoutes, ...clientDownloadRoutes];
 
 function findRoute(method: string, path: string, port: SimRequest['port']): { route: Route; params: string[] } | undefined {
   for (const route of ROUTES) {
@@ -88,7 +89,8 @@ export class SimServer {
   private async preempt(faults: Fault[], req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse): Promise<boolean> {
     for (const f of faults) if (f.latencyMs) await sleep(f.latencyMs);
     if (faults.some((f) => f.reset)) {
-      req.socket.resetAndDestroy();
+      // resetAndDestroy() is TCP-only; destroying the TLS socket drops the connection unanswered.
+      req.socket.destroy();
       return true;
     }
     if (faults.some((f) => f.hang)) return true; // never answered; close() destroys the socket
