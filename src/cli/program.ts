@@ -60,6 +60,19 @@ export function buildProgram(hooks: ProgramHooks): Command {
     .action(action(() => import('./commands/unlink.js')));
 
   program
+    .command('precheck')
+    .description('check the security groups admit each other (inbound ANY from the peer groups); --fix adds the missing rules')
+    .argument('<a>', 'first cluster (name in clusters.yaml)')
+    .argument('<b>', 'second cluster')
+    .option('--only <checks>', 'only these checks (security-groups)')
+    .addOption(new Option('--format <format>', 'report format (default table; json with --json)').choices(['table', 'md', 'json']))
+    .option('--out <file>', 'write the report to FILE instead of stdout')
+    .option('--fix', 'add the missing rules (asks first; --yes without a terminal); journaled for rollback')
+    .option('--rules-file <file>', 'offline: read clusters and rules from an exported JSON file (docs/security-groups.md)')
+    .option('--sandbox', 'run against simulated clusters started for this one command (see docs/sandbox.md)')
+    .action(action(() => import('./commands/precheck.js')));
+
+  program
     .command('status')
     .description("show clusters as their Managers report them: version, realm, KDCs, peer_realms (and whether each names the other), service health")
     .argument('<clusters...>', 'cluster names in clusters.yaml (usually two)')
