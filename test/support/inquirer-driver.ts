@@ -1,3 +1,4 @@
+import { stripVTControlCharacters } from 'node:util';
 import { render } from '@inquirer/testing';
 import type { PromptRunner } from '../../src/adapters/prompter/index.js';
 
@@ -19,6 +20,10 @@ export type Step =
 type Rendered = Awaited<ReturnType<typeof render>>;
 
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+// NOTE: readline re-writes the last line of a multi-line prompt on its own, so `getScreen()` (the
+// last write) can be one line only. Everything the prompt wrote, without escape codes, is reliable.
+const text = (r: Rendered) => stripVTControlCharacters(r.getFullOutput());
 
 export interface Driver {
   runner: PromptRunner;
@@ -48,23 +53,24 @@ export function screenDriver(): Driver {
     return queue.shift();
   }
 
-  async function waitFor(rendered: Rendered, pattern: RegExp): Promise<string> {
+  /** Waits until what the prompt wrote after `from` shows `pattern`; fails on another reason. */
+  async function waitFor(rendered: Rendered, pattern: RegExp, from: number): Promise<string> {
     let settled = false;
     void rendered.answer.then(() => (settled = true), () => (settled = true));
     for (;;) {
-      const screen = rendered.getScreen();
-      if (pattern.test(screen)) return screen;
+      const fresh = text(rendered).slice(from);
+      if (pattern.test(fresh)) return fresh;
       // inquirer draws a failed validation as a line starting with "> ".
-      const reason = screen.split('\n').find((line) => line.startsWith('> '));
+      const reason = fresh.split('\n').find((line) => line.startsWith('> '));
       if (reason) throw new Error(`expected the reason ${pattern}, the prompt shows: ${reason}`);
-      if (settled) throw new Error(`expected the prompt to show ${pattern} and ask again, but it was answered; screen:\n${screen}`);
+      if (settled) throw new Error(`expected the prompt to show ${pattern} and ask again, but it was answered; screen:\n${rendered.getScreen()}`);
       await tick();
     }
   }
 
   async function choose(rendered: Rendered, pattern: RegExp): Promise<void> {
     for (let moves = 0; moves < 50; moves++) {
-      const current = rendered.getScreen().split('\n').find((line) => line.startsWith('❯'));
+      const current = text(rendered).split('\n').filter((line) => line.startsWith('❯')).at(-1);
       if (current && pattern.test(current)) {
         rendered.events.keypress('enter');
         return;
@@ -72,7 +78,7 @@ export function screenDriver(): Driver {
       rendered.events.keypress('down');
       await tick();
     }
-    throw new Error(`no choice matches ${pattern}; screen:\n${rendered.getScreen()}`);
+    throw new Error(`no choice matches ${pattern}; screen:\n${text(rendered)}`);
   }
 
   async function play<T>(flow: Promise<T>, steps: Step[]): Promise<T> {
@@ -80,10 +86,12 @@ export function screenDriver(): Driver {
     const watched = flow.finally(() => (done = true));
     watched.catch(() => undefined);
     let current: Rendered | undefined;
+    let typedAt = 0;
     for (const [index, step] of steps.entries()) {
       if ('rejected' in step) {
         if (!current) throw new Error(`step ${index}: no prompt to answer again`);
-        screens.push(await waitFor(current, step.rejected));
+        screens.push(await waitFor(current, step.rejected, typedAt));
+        typedAt = text(current).length;
         current.events.keypress({ name: 'u', ctrl: true });
         current.events.type(step.type);
         current.events.keypress('enter');
@@ -94,9 +102,15 @@ export function screenDriver(): Driver {
         await watched;
         throw new Error(`step ${index}: the flow ended before a prompt matching ${step.expect}; screens:\n${screens.join('\n---\n')}`);
       }
-      const screen = current.getScreen();
+      // A long prompt may reach the screen in more than one write: give it a few turns.
+      let screen = text(current);
+      for (let turn = 0; turn < 100 && !step.expect.test(screen); turn++) {
+        await tick();
+        screen = text(current);
+      }
       screens.push(screen);
       if (!step.expect.test(screen)) throw new Error(`step ${index}: expected a prompt matching ${step.expect}, got:\n${screen}`);
+      typedAt = screen.length;
       if ('interrupt' in step) current.events.keypress({ name: 'c', ctrl: true });
       else if ('choose' in step) await choose(current, step.choose);
       else {
