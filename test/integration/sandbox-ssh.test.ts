@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { create } from 'tar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRemoteHost } from '../../src/adapters/ssh/index.js';
+import { discoverFromNodes } from '../../src/adapters/ssh/krb5conf-discovery.js';
 import { shellCommand } from '../../src/domain/shell.js';
 import type { RemoteHost } from '../../src/ports/remote-host.js';
 import { sandboxLayout } from '../../src/sandbox/layout.js';
@@ -112,6 +113,23 @@ describe('sandbox SSH hosts (in-process ssh2 servers) driven by the ssh2 adapter
     expect(text).toContain('default_realm = ALPHA.MRS');
     expect(text).toContain('kdc = 127.62.1.11:21732');
     expect(text).toContain('kdc = 127.62.1.12:21732');
+  });
+
+  it('krb5conf discovery reads realm and KDCs from the first node that has a client krb5.conf', async () => {
+    const krb5 = join(rootOf('master1.beta'), 'opt/client/KrbClient/kerberos/var/krb5kdc/krb5.conf');
+    const saved = await readFile(krb5, 'utf8');
+    await rm(krb5);
+    try {
+      const found = await discoverFromNodes([connect('beta', 'nodes', 0), connect('beta', 'nodes', 1)], 'clusters.beta');
+      expect(found).toEqual({
+        realm: 'BETA.MRS',
+        kdcs: [{ ip: '127.62.2.11', port: 21732 }, { ip: '127.62.2.12', port: 21732 }],
+        source: 'root@127.62.2.12:2222:/opt/client/KrbClient/kerberos/var/krb5kdc/krb5.conf',
+      });
+      await expect(discoverFromNodes([connect('beta', 'nodes', 0)], 'clusters.beta')).rejects.toMatchObject({ code: 'KRB5CONF_NOT_FOUND', hint: expect.stringContaining('clusters.beta.manager.discovery') });
+    } finally {
+      await writeFile(krb5, saved);
+    }
   });
 
   it('the ssh-fault marker cuts an upload mid-way: SSH_DISCONNECTED and no complete-looking file', async () => {
