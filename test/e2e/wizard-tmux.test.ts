@@ -1,0 +1,101 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
+import { BIN } from '../support/cli.js';
+import { requireBinary } from '../support/require-binary.js';
+import { TmuxSession } from '../support/tmux.js';
+
+// The real binary in a real terminal (tmux 120x40, LANG=C.UTF-8) against a sandbox this file
+// owns on subnet 93. Missing tmux: a failure in CI, a skip naming the Debian package elsewhere.
+const tmux = requireBinary('tmux', 'tmux');
+const SUBNET = 93;
+const SIZE = { width: 120, height: 40 };
+
+describe.skipIf(!tmux.available)('wizard in a real terminal (tmux)', () => {
+  let sb: RunningSandbox;
+  let session: TmuxSession | undefined;
+  let original = '';
+  beforeAll(async () => {
+    sb = await startSandbox({ stateDir: mkdtempSync(join(tmpdir(), 'mrs-wizard-tty-')), subnet: SUBNET, restartMs: 30, plugins: false });
+    original = readFileSync(sb.configPath, 'utf8');
+  });
+  afterEach(() => {
+    session?.kill();
+    session = undefined;
+  });
+  afterAll(async () => {
+    session?.kill();
+    await sb?.stop();
+  });
+
+  const start = () => (session = new TmuxSession(`${process.execPath} ${BIN} --config ${sb.configPath} wizard`, SIZE));
+  const peers = () => sb.snapshot().clusters.map((c) => c.peers.map((p) => p.realm_name));
+
+  it('Ctrl-C at a question: exit 130, clusters.yaml untouched, nothing written anywhere', async () => {
+    const t = start();
+    await t.waitFor(/First cluster/);
+    t.send('Enter');
+    await t.waitFor(/Second cluster/);
+    t.send('Down', 'Enter');
+    await t.waitFor(/Name for this cluster/);
+    t.send('gamma', 'Enter');
+    await t.waitFor(/Type of gamma/);
+    t.send('C-c');
+    const screen = await t.waitFor(/EXIT=\d+/);
+    expect(screen).toMatch(/error: interrupted at "Type of gamma" \[INTERRUPTED\]/);
+    expect(screen).toMatch(/hint: nothing was written/);
+    expect(screen).toMatch(/EXIT=130/);
+    expect(readFileSync(sb.configPath, 'utf8')).toBe(original);
+    expect(existsSync(join(sb.stateDir, '.mrs-trust'))).toBe(false);
+    expect(peers()).toEqual([[], []]);
+  });
+
+  it('adds a cluster (bad name re-asked, certificate shown and pinned), shows the plan, takes the typed confirmation, links', async () => {
+    const beta = sb.clusters.find((c) => c.name === 'beta') as RunningSandbox['clusters'][number];
+    const t = start();
+    await t.waitFor(/First cluster/);
+    t.send('Enter');
+    await t.waitFor(/Second cluster/);
+    t.send('Down', 'Enter');
+    await t.waitFor(/Name for this cluster/);
+    t.send('gam ma', 'Enter');
+    await t.waitFor(/> cluster names use letters, digits/);
+    t.send('C-u', 'gamma', 'Enter');
+    await t.waitFor(/Type of gamma/);
+    t.send('Enter');
+    await t.waitFor(/Manager URL of gamma/);
+    t.send(`https://127.${SUBNET}.2.10`, 'Enter');
+    const certificate = await t.waitFor(/How should mrs-trust trust this Manager/);
+    expect(certificate).toContain(`SHA-256      ${beta.fingerprint}`);
+    expect(certificate).toMatch(/issuer +CN=127\.93\.2\.10, O=mrs-trust sandbox \(self-signed\)/);
+    t.send('Enter');
+    await t.waitFor(/Manager user/);
+    t.send('Enter');
+    await t.waitFor(/Where should mrs-trust read the Manager password from/);
+    t.send('Down', 'Enter');
+    await t.waitFor(/Password file/);
+    t.send('secrets/beta.password', 'Enter');
+    await t.waitFor(/Add a client host/);
+    t.send('Enter');
+    await t.waitFor(/Add gamma to .*clusters\.yaml\?/);
+    t.send('Enter');
+    await t.waitFor(/What now\?/);
+    t.send('Enter');
+    const plan = await t.waitFor(/Type alpha-gamma to continue/);
+    expect(plan).toMatch(/Plan: link alpha ↔ gamma/);
+    expect(plan).toMatch(/\+ add {5}BETA\.MRS {2}127\.93\.2\.11:21732,127\.93\.2\.12:21732/);
+    expect(plan).toMatch(/\+ add {5}ALPHA\.MRS {2}127\.93\.1\.11:21732,127\.93\.1\.12:21732/);
+    expect(peers()).toEqual([[], []]);
+    t.send('alpha-gamma', 'Enter');
+    const done = await t.waitFor(/EXIT=\d+/);
+    expect(done).toMatch(/Linked alpha ↔ gamma/);
+    expect(done).toMatch(/Next time, without questions:\s+mrs-trust --config \S+clusters\.yaml link alpha gamma --yes/);
+    expect(done).toMatch(/EXIT=0/);
+    expect(peers()).toEqual([['BETA.MRS'], ['ALPHA.MRS']]);
+    const saved = readFileSync(sb.configPath, 'utf8');
+    expect(saved).toContain(`fingerprint: ${beta.fingerprint}`);
+    expect(saved).not.toContain(readFileSync(join(sb.stateDir, 'secrets/beta.password'), 'utf8').trim());
+  });
+});
