@@ -170,6 +170,10 @@ function gaps(ctx: Context, requirements: Requirement[]): { missing: string[]; t
     uncovered += open.length;
     if (open.length > 0) missing.push(`${describeRequirement(r)} from ${open.join(', ')}`);
   }
+  // Nothing admitted at all: one line instead of one per port.
+  if (ips.length > 0 && uncovered === total && requirements.length > 1) {
+    return { missing: [`all of ${requirements.map(describeRequirement).join(', ')} from ${ips.join(', ')}`], total, uncovered };
+  }
   return { missing, total, uncovered };
 }
 

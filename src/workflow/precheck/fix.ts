@@ -1,0 +1,108 @@
+import type { SecurityGroupRulePlan } from '../../domain/plan.js';
+import { describeFix, type SgFinding } from '../../domain/security-groups.js';
+import { isMrsTrustError, PartialError } from '../../errors/index.js';
+import type { Clock } from '../../ports/clock.js';
+import type { Cloud } from '../../ports/cloud.js';
+import type { EventSink } from '../../ports/events.js';
+import type { JournalStore, LockManager } from '../../ports/state.js';
+import { RunJournal } from '../run-journal.js';
+import type { AddedRule } from './result.js';
+
+export const FIX_STEP = 'add-security-group-rules';
+export const FIX_ACTION = 'precheck-fix';
+
+export interface FixDeps {
+  clouds: Record<string, Cloud>;
+  journal: JournalStore;
+  locks: LockManager;
+  clock: Clock;
+  events: EventSink;
+  newRunId(): string;
+}
+
+/** The rules `--fix` would add: the fixes of failing and partial groups (never of unknown ones), once each. */
+export function rulesToAdd(findings: readonly SgFinding[]): SecurityGroupRulePlan[] {
+  const seen = new Set<string>();
+  return findings
+    .filter((f) => f.status === 'fail' || f.status === 'partial')
+    .flatMap((f) => f.fix)
+    .filter((r) => {
+      const key = `${r.cluster}|${r.securityGroupId}|${r.remoteGroupId}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+}
+
+async function undoCreated(deps: FixDeps, created: AddedRule[]): Promise<AddedRule[]> {
+  const left: AddedRule[] = [];
+  for (const rule of [...created].reverse()) {
+    try {
+      await (deps.clouds[rule.cluster] as Cloud).deleteRule(rule.ruleId as string);
+    } catch {
+      left.push(rule);
+    }
+  }
+  return left;
+}
+
+const undoOf = (cluster: string, rules: AddedRule[]) => ({ kind: 'security-group-rules' as const, cluster, ruleIds: rules.filter((r) => r.cluster === cluster && r.created && r.ruleId).map((r) => r.ruleId as string) });
+
+/**
+ * Adds exactly the given rules, under both clusters' locks, recording each created rule id in
+ * the run journal as it is created (undo kind `security-group-rules`, one step scope per
+ * cluster), so `rollback` removes those and nothing else. A rule already present (VPC.9902) is
+ * not journaled. On a failure the rules this run created are deleted again, so no partial state
+ * is left; if that cleanup fails too, the ids stay journaled and a PartialError says so.
+ */
+export async function fixSecurityGroups(deps: FixDeps, a: string, b: string, rules: readonly SecurityGroupRulePlan[]): Promise<{ added: AddedRule[]; journalKey: string }> {
+  const names = [a, b];
+  const lock = await deps.locks.acquire(names, { command: `precheck ${a} ${b} --fix` });
+  try {
+    const { journal } = await RunJournal.start(deps.journal, deps.clock, { action: FIX_ACTION, clusters: names, dryRun: false, runId: deps.newRunId() });
+    const done: AddedRule[] = [];
+    const record = (cluster: string, status: 'started' | 'done' | 'failed', extra: { message?: string; error?: { code: string; message: string } } = {}) =>
+      journal.recordStep({ id: FIX_STEP, scope: cluster, status, undo: undoOf(cluster, done), ...extra });
+    try {
+      for (const cluster of names) {
+        const mine = rules.filter((r) => r.cluster === cluster);
+        if (mine.length === 0) continue;
+        deps.events.emit({ type: 'step-start', step: FIX_STEP, scope: cluster, title: `add ${mine.length} security-group rule(s)` });
+        await record(cluster, 'started');
+        for (const rule of mine) {
+          const result = await (deps.clouds[cluster] as Cloud).addIngressFromGroup(rule.securityGroupId, rule.remoteGroupId, rule.description);
+          done.push({ ...rule, created: result.created, ...(result.ruleId ? { ruleId: result.ruleId } : {}) });
+          if (result.created) await record(cluster, 'started');
+          deps.events.emit({ type: 'step-progress', step: FIX_STEP, scope: cluster, message: `${describeFix(rule)}${result.created ? '' : ' (already there)'}` });
+        }
+        await record(cluster, 'done', { message: `${mine.length} rule(s)` });
+        deps.events.emit({ type: 'step-done', step: FIX_STEP, scope: cluster, outcome: 'done' });
+      }
+      await journal.update((doc) => {
+        doc.status = 'done';
+      });
+      return { added: done, journalKey: journal.key };
+    } catch (error) {
+      const created = done.filter((r) => r.created && r.ruleId);
+      const left = await undoCreated(deps, created);
+      done.splice(0, done.length, ...left);
+      const described = isMrsTrustError(error) ? { code: error.code, message: error.message } : { code: 'INTERNAL', message: String(error) };
+      for (const cluster of names.filter((n) => rules.some((r) => r.cluster === n))) await record(cluster, 'failed', { error: described });
+      await journal.update((doc) => {
+        doc.status = 'failed';
+      });
+      if (left.length > 0) {
+        throw new PartialError('SG_FIX_PARTIAL', `adding security-group rules failed (${described.message}) and ${left.length} rule(s) it added could not be removed again: ${left.map((r) => r.ruleId).join(', ')}`, {
+          hint: `they are recorded in the journal; run \`mrs-trust rollback ${a} ${b}\` or remove them in the VPC console`,
+          cause: error,
+        });
+      }
+      if (isMrsTrustError(error) && created.length > 0) {
+        deps.events.emit({ type: 'warning', message: `removed the ${created.length} rule(s) this run had added before the failure: nothing changed` });
+      }
+      throw error;
+    }
+  } finally {
+    await lock.release();
+  }
+}
