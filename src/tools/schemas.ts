@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { clustersFileSchema } from '../config/schema.js';
 import { linkResultSchema } from '../workflow/link/result.js';
 import { statusResultSchema } from '../cli/status-result.js';
+import { precheckResultSchema } from '../workflow/precheck/result.js';
 import { clientRefreshResultSchema } from '../workflow/clients/result-schema.js';
 
 /**
@@ -21,6 +22,7 @@ export const published: PublishedSchema[] = [
   { file: 'link-result.schema.json', schema: linkResultSchema, io: 'output', title: 'mrs-trust link/unlink --json result' },
   { file: 'clients-refresh.schema.json', schema: clientRefreshResultSchema, io: 'output', title: 'mrs-trust clients refresh --json result' },
   { file: 'status.schema.json', schema: statusResultSchema, io: 'output', title: 'mrs-trust status --json result' },
+  { file: 'precheck.schema.json', schema: precheckResultSchema, io: 'output', title: 'mrs-trust precheck --json result' },
 ];
 
 export function render(entry: PublishedSchema): string {
