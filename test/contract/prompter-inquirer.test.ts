@@ -76,3 +76,17 @@ describe('inquirer Prompter adapter (@inquirer/testing)', () => {
     await expect(prompter.input({ message: 'x' })).rejects.toBe(boom);
   });
 });
+
+describe('multi-line questions', () => {
+  it('show the whole explanation while asking and only the question once answered', async () => {
+    const driver = screenDriver();
+    const prompter = createPrompter({ runner: driver.runner });
+    const answer = await driver.play(prompter.select({ message: 'The Manager presents this certificate:\n  SHA-256 sha256:AA\nHow should mrs-trust trust it?', choices: [{ value: 'pin', name: 'pin it' }] }), [
+      { expect: /presents this certificate:\n {2}SHA-256 sha256:AA\nHow should mrs-trust trust it\?/, choose: /pin it/ },
+    ]);
+    expect(answer).toBe('pin');
+    const last = driver.fullOutput().split('\u001b[G').at(-1) ?? '';
+    expect(last).toMatch(/✔.*How should mrs-trust trust it\?.*pin it/);
+    expect(last).not.toContain('SHA-256');
+  });
+});

@@ -38,6 +38,10 @@ function interrupted(error: unknown, message: string): unknown {
   return error;
 }
 
+// A long explanation (e.g. a certificate to pin) is shown while asking; once answered, only its
+// last line (the question itself) stays on screen next to the answer.
+const MULTI_LINE = { style: { message: (text: string, status: string) => (status === 'done' ? (text.split('\n').at(-1) ?? text) : text) } };
+
 export function createPrompter(options: PrompterOptions = {}): Prompter {
   const context: PromptContext = { output: process.stderr, ...options.context };
   const runner: PromptRunner = options.runner ?? ((prompt, config) => prompt(config, context));
@@ -45,7 +49,7 @@ export function createPrompter(options: PrompterOptions = {}): Prompter {
   // passed through; only the error is translated here.
   const ask = async <C extends { message: string }, V>(prompt: PromptFn<C, V>, config: C): Promise<V> => {
     try {
-      return await runner(prompt, config);
+      return await runner(prompt, config.message.includes('\n') ? { ...config, theme: MULTI_LINE } : config);
     } catch (error) {
       throw interrupted(error, config.message);
     }
