@@ -87,6 +87,8 @@ export async function openClient(target: SshTarget, options: RemoteHostOptions, 
   await new Promise<void>((resolve, reject) => {
     const onError = (error: unknown) => {
       client.removeListener('ready', onReady);
+      // ssh2 may emit a second 'error' (e.g. "Connection lost before handshake") while ending.
+      client.on('error', () => undefined);
       client.end();
       const refused = verdict && verdict.kind !== 'trusted' && !(verdict.kind === 'unknown' && options.acceptNew) ? verdict : undefined;
       reject(toRemoteError(error, target, label, refused));
