@@ -65,7 +65,7 @@ export function buildProgram(hooks: ProgramHooks): Command {
     .argument('<a>', 'first cluster (name in clusters.yaml)')
     .argument('<b>', 'second cluster')
     .option('--only <checks>', 'only these checks (security-groups)')
-    .addOption(new Option('--format <format>', 'report format (default table; json with --json)').choices(['table', 'md', 'json']))
+    .option('--format <format>', 'report format: table (default), md or json (default with --json)')
     .option('--out <file>', 'write the report to FILE instead of stdout')
     .option('--fix', 'add the missing rules (asks first; --yes without a terminal); journaled for rollback')
     .option('--rules-file <file>', 'offline: read clusters and rules from an exported JSON file (docs/security-groups.md)')
