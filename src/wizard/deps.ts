@@ -9,6 +9,8 @@ export interface WizardDeps {
   env: NodeJS.ProcessEnv;
   /** Whether a file exists and is readable (CA file, key, password file). */
   readable(path: string): Promise<boolean>;
+  /** Whether anything exists at that path (readable or not). */
+  exists(path: string): Promise<boolean>;
   /** A path from an answer, made absolute against the config file's directory (`~/` expanded). */
   resolvePath(path: string): string;
   /** Names already taken: in the config file and added earlier in this run. */

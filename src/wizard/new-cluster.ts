@@ -13,7 +13,7 @@ export interface TypedSecret {
   field: string;
   ref: SecretRef;
   value: Secret;
-  /** Absolute path to write the value to (mode 0600), when the user agreed. */
+  /** Absolute path to write the value to (mode 0600): file references whose file does not exist yet. */
   writeFile?: string;
 }
 
@@ -109,22 +109,32 @@ export function clusterQuestions(deps: WizardDeps, certificates: Map<string, Ser
       ],
     },
     { id: 'password-env', kind: 'input', message: 'Environment variable name', when: (a) => a['password-source'] === 'env', default: (a) => envNameFor(name(a)), validate: (v) => fieldChecks.secretRef({ env: v }) },
-    { id: 'password-file', kind: 'input', message: 'Password file, absolute or relative to clusters.yaml', when: (a) => a['password-source'] === 'file', default: (a) => passwordFileFor(name(a)), validate: (v) => fieldChecks.secretRef({ file: v }) },
+    {
+      id: 'password-file',
+      kind: 'input',
+      message: 'Password file, absolute or relative to clusters.yaml (created if missing)',
+      when: (a) => a['password-source'] === 'file',
+      default: (a) => passwordFileFor(name(a)),
+      validate: async (v) => {
+        const ok = fieldChecks.secretRef({ file: v });
+        if (ok !== true) return ok;
+        const path = deps.resolvePath(v as string);
+        // Never replace a file that is there but that we may not read.
+        return (await deps.exists(path)) && !(await deps.readable(path)) ? `cannot read ${path}` : true;
+      },
+    },
   ];
 }
 
-/** Asked only when the variable is unset or the file unreadable; the password lives in memory. */
+/**
+ * Asked only when the variable is unset or the file does not exist yet; the password then lives
+ * in memory for this run and, for a file reference, is written to that file (0600) after the
+ * last question.
+ */
 export function passwordQuestions(deps: WizardDeps): Question[] {
-  return [
-    { id: 'password', kind: 'password', message: (a) => `Manager password of ${a.user as string}@${a.name as string} (hidden)`, when: (a) => a['password-ready'] !== true },
-    {
-      id: 'write-password-file',
-      kind: 'confirm',
-      message: (a) => `Write the password to ${deps.resolvePath(a['password-file'] as string)} (mode 0600)? No: use it for this run only`,
-      when: (a) => a['password-source'] === 'file' && a.password !== undefined,
-      default: true,
-    },
-  ];
+  const where = (a: Answers) =>
+    a['password-source'] === 'file' ? `it will be written to ${deps.resolvePath(a['password-file'] as string)}, mode 0600` : `used for this run; export ${a['password-env'] as string} next time`;
+  return [{ id: 'password', kind: 'password', message: (a) => `Manager password of ${a.user as string}@${a.name as string} (hidden; ${where(a)})`, when: (a) => a['password-ready'] !== true }];
 }
 
 function withPort(url: string): string {
@@ -161,7 +171,7 @@ export async function askNewCluster(deps: WizardDeps, preset: Answers = {}): Pro
   const ref = entry.manager.password;
   const secrets: TypedSecret[] =
     typeof answers.password === 'string'
-      ? [{ field, ref, value: new Secret(answers.password, ref.env ? `env:${ref.env}` : `file:${ref.file}`), ...(answers['write-password-file'] ? { writeFile: deps.resolvePath(ref.file as string) } : {}) }]
+      ? [{ field, ref, value: new Secret(answers.password, ref.env ? `env:${ref.env}` : `file:${ref.file}`), ...(ref.file !== undefined ? { writeFile: deps.resolvePath(ref.file) } : {}) }]
       : [];
   return { name, entry, secrets, ...(certificate ? { certificate } : {}) };
 }

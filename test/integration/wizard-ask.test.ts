@@ -72,7 +72,6 @@ const gamma = (source: 'env' | 'file'): Scripted[] => [
   { match: /^Where should/, answer: source },
   ...(source === 'env' ? [{ match: /^Environment variable/, answer: '' }] : [{ match: /^Password file/, answer: '' }]),
   { match: /^Manager password/, answer: 'pw-gamma' },
-  ...(source === 'file' ? [{ match: /^Write the password/, answer: true }] : []),
   { match: /^Add a client host/, answer: false },
 ];
 
@@ -131,7 +130,6 @@ describe('askLinkInput (the wizard as link uses it)', () => {
         { match: /^Where should/, answer: 'file' },
         { match: /^Password file/, answer: '' },
         { match: /^Manager password/, answer: 'pw-delta' },
-        { match: /^Write the password/, answer: true },
         { match: /^Add a client host/, answer: false },
         { match: /^Create .*clusters.yaml with gamma and delta\?/, answer: true },
         { match: /^What now/, answer: false },

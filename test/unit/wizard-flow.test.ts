@@ -42,6 +42,7 @@ function deps(script: Scripted[], over: Partial<WizardDeps> = {}) {
     probe: probe(),
     env: {},
     readable: async (p) => files.has(p),
+    exists: async (p) => files.has(p) || p === '/etc/mrs/locked.password',
     resolvePath: (p) => (p.startsWith('~/') ? `/root/${p.slice(2)}` : p.startsWith('/') ? p : `/etc/mrs/${p}`),
     existingClusters: () => [],
     ...over,
@@ -90,7 +91,7 @@ const newClusterScript: Scripted[] = [
   { match: /^Where should mrs-trust read the Manager password/, answer: 'env' },
   { match: /^Environment variable name/, answer: '1BAD' },
   { match: /^Environment variable name/, answer: undefined },
-  { match: /^Manager password of admin@gamma/, answer: '' },
+  { match: /^Manager password of admin@gamma \(hidden; used for this run; export MRS_GAMMA_PASSWORD next time\)/, answer: '' },
   { match: /^Manager password of admin@gamma/, answer: 'Hunter2!' },
   { match: /^Add a client host/, answer: true },
   { match: /^Client host/, answer: 'client_1..bad' },
@@ -174,15 +175,15 @@ describe('wizard: adding a cluster', () => {
       { match: /^CA certificate file/, answer: '/root/.ssh/id_ed25519' },
       { match: /^Manager user/, answer: undefined },
       { match: /^Where should/, answer: 'file' },
+      { match: /^Password file/, answer: 'locked.password' },
       { match: /^Password file/, answer: undefined },
-      { match: /^Manager password of admin@epsilon/, answer: 'pw-eps' },
-      { match: /^Write the password to \/etc\/mrs\/.mrs-trust\/secrets\/epsilon.password/, answer: true },
+      { match: /^Manager password of admin@epsilon \(hidden; it will be written to \/etc\/mrs\/.mrs-trust\/secrets\/epsilon.password, mode 0600\)/, answer: 'pw-eps' },
       { match: /^Add a client host/, answer: false },
     );
     const outcome = await runWizard(start({ configExists: false, known: [], b: 'epsilon' }), d);
     expect(prompter.asked.find((q) => /How should/.test(q.message))).toMatchObject({ default: 'system', choices: [expect.stringMatching(/^pin/), 'use the system CAs (no pin)', 'trust a CA certificate file (tls.ca)'] });
     expect(prompter.asked.some((q) => /password of ops@delta/.test(q.message))).toBe(false);
-    expect(prompter.rejected.map((r) => r.reason)).toEqual(['cannot read /etc/mrs/ca.pem']);
+    expect(prompter.rejected.map((r) => r.reason)).toEqual(['cannot read /etc/mrs/ca.pem', 'cannot read /etc/mrs/locked.password']);
     expect(outcome.added.map((c) => c.entry.manager)).toEqual([
       { url: 'https://192.0.2.30:28443', user: 'ops', password: { env: 'DELTA_PW' } },
       { url: 'https://192.0.2.30:28443', user: 'admin', password: { file: '.mrs-trust/secrets/epsilon.password' }, tls: { ca: '/root/.ssh/id_ed25519' } },

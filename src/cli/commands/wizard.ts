@@ -56,6 +56,7 @@ export async function askLinkInput(ctx: CliContext, given: { configPath: string;
       probe,
       env: ctx.env,
       readable: (path) => access(path, constants.R_OK).then(() => true, () => false),
+      exists: (path) => access(path, constants.F_OK).then(() => true, () => false),
       resolvePath: (path) => resolvePath(path, baseDir),
       existingClusters: () => [],
     },
