@@ -7,12 +7,25 @@
 import { readFileSync } from 'node:fs';
 import { buildProgram } from './cli/program.js';
 import type { AdapterFactories, CliContext, GlobalOptions } from './cli/context.js';
+import type { Prompter } from './ports/prompter.js';
+import type { Secret } from './domain/secret.js';
 
 const EXIT = { usage: 2, internal: 1, interrupted: 130 } as const;
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
   return pkg.version;
+}
+
+/** One question per encrypted key file, however many hosts use it. */
+const passphrases = new Map<string, Promise<Secret>>();
+function askPassphrase(key: string, prompter: Prompter): Promise<Secret> {
+  let answer = passphrases.get(key);
+  if (!answer) {
+    answer = Promise.all([prompter.password({ message: `Passphrase for SSH key ${key}` }), import('./domain/secret.js')]).then(([value, { Secret: S }]) => new S(value, `prompt:${key}`));
+    passphrases.set(key, answer);
+  }
+  return answer;
 }
 
 /** Lazily loaded adapters: each factory imports its adapter only when a command asks for it. */
@@ -33,9 +46,10 @@ const adapters: AdapterFactories = {
     const { createState } = await import('./adapters/state/index.js');
     return createState(stateDir);
   },
-  async remoteHost(entry, { field, acceptNew, out }) {
-    const [{ createRemoteHost }, { resolveSecret }] = await Promise.all([import('./adapters/ssh/index.js'), import('./config/secrets.js')]);
-    const passphrase = entry.keyPassphrase ? await resolveSecret(entry.keyPassphrase, `${field}.keyPassphrase`) : undefined;
+  async remoteHost(entry, { field, acceptNew, out, prompter }) {
+    const [{ createRemoteHost, keyNeedsPassphrase }, { resolveSecret }] = await Promise.all([import('./adapters/ssh/index.js'), import('./config/secrets.js')]);
+    let passphrase = entry.keyPassphrase ? await resolveSecret(entry.keyPassphrase, `${field}.keyPassphrase`) : undefined;
+    if (!passphrase && entry.key && prompter && (await keyNeedsPassphrase(entry.key))) passphrase = await askPassphrase(entry.key, prompter);
     const password = entry.password ? await resolveSecret(entry.password, `${field}.password`) : undefined;
     const target = { host: entry.host, port: entry.port, user: entry.user, key: entry.key, passphrase, password, hostKey: entry.hostKey, knownHosts: entry.knownHosts, field, agent: process.env.SSH_AUTH_SOCK };
     return createRemoteHost(target, { acceptNew, log: { warn: (line) => out.warn(line), debug: (line) => out.debug(line) } });

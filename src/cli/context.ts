@@ -33,9 +33,10 @@ export interface AdapterFactories {
   /**
    * An SSH host from a `nodes[i]` or `clients[i]` entry (paths already resolved by the config
    * loader). `field` is that entry's config path (`clusters.alpha.clients[0]`): errors name its
-   * fields. Secrets are resolved here; nothing connects until first use.
+   * fields. Secrets are resolved here; nothing connects until first use. With a `prompter`
+   * (a TTY without --no-input), an encrypted key without `keyPassphrase` is asked for once per key file.
    */
-  remoteHost(entry: NodeEntry | ClientEntry, options: { field: string; acceptNew: boolean; out: Output }): Promise<RemoteHost>;
+  remoteHost(entry: NodeEntry | ClientEntry, options: { field: string; acceptNew: boolean; out: Output; prompter?: Prompter }): Promise<RemoteHost>;
   /** Questions on the terminal (inquirer); only called on a TTY without --no-input. */
   prompter(): Promise<Prompter>;
   /** Fetches a server's TLS certificate without trusting it (the wizard shows it to pin it). */

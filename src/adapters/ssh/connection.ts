@@ -16,6 +16,14 @@ export function defaultKnownHosts(): string {
   return join(homedir(), '.ssh', 'known_hosts');
 }
 
+/** True when the key file is encrypted (so a passphrase must be asked for); false if unreadable. */
+export async function keyNeedsPassphrase(path: string): Promise<boolean> {
+  const data = await readFile(path).catch(() => undefined);
+  if (!data) return false;
+  const parsed = utils.parseKey(data);
+  return parsed instanceof Error && /passphrase/i.test(parsed.message);
+}
+
 /** Reads and parses the private key now, so a bad file or passphrase is a clear config error (exit 2). */
 async function loadKey(target: SshTarget): Promise<{ privateKey: Buffer; passphrase?: string } | undefined> {
   if (!target.key) return undefined;

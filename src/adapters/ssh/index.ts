@@ -10,6 +10,7 @@ import { acquireSlot } from './limiter.js';
 import { download, readRemote, uploadFile, uploadStream, type TransferHost } from './transfer.js';
 
 export { fingerprintOf } from './host-key.js';
+export { keyNeedsPassphrase } from './connection.js';
 
 interface Live {
   client: Client;
