@@ -1,5 +1,5 @@
 import type { SecurityGroupRulePlan } from '../../domain/plan.js';
-import { describeFix, type SgFinding } from '../../domain/security-groups.js';
+import { describeFix, isAnyRule, type SgFinding } from '../../domain/security-groups.js';
 import { isMrsTrustError, PartialError } from '../../errors/index.js';
 import type { Clock } from '../../ports/clock.js';
 import type { Cloud } from '../../ports/cloud.js';
@@ -46,6 +46,24 @@ async function undoCreated(deps: FixDeps, created: AddedRule[]): Promise<AddedRu
   return left;
 }
 
+/**
+ * Adds one rule. When the call fails without a usable answer (malformed reply, timeout), the
+ * rule may exist anyway: it was missing before, so an ANY rule from that peer group found now
+ * is this run's, and is recorded so the cleanup removes it too.
+ */
+async function addOne(cloud: Cloud, rule: SecurityGroupRulePlan, done: AddedRule[]): Promise<{ created: boolean; ruleId?: string }> {
+  try {
+    return await cloud.addIngressFromGroup(rule.securityGroupId, rule.remoteGroupId, rule.description);
+  } catch (error) {
+    const orphan = await cloud
+      .listRules(rule.securityGroupId)
+      .then((rules) => rules.find((r) => r.direction === 'ingress' && r.remoteGroupId === rule.remoteGroupId && r.ethertype === 'IPv4' && isAnyRule(r)))
+      .catch(() => undefined);
+    if (orphan) done.push({ ...rule, created: true, ruleId: orphan.id });
+    throw error;
+  }
+}
+
 const undoOf = (cluster: string, rules: AddedRule[]) => ({ kind: 'security-group-rules' as const, cluster, ruleIds: rules.filter((r) => r.cluster === cluster && r.created && r.ruleId).map((r) => r.ruleId as string) });
 
 /**
@@ -70,7 +88,7 @@ export async function fixSecurityGroups(deps: FixDeps, a: string, b: string, rul
         deps.events.emit({ type: 'step-start', step: FIX_STEP, scope: cluster, title: `add ${mine.length} security-group rule(s)` });
         await record(cluster, 'started');
         for (const rule of mine) {
-          const result = await (deps.clouds[cluster] as Cloud).addIngressFromGroup(rule.securityGroupId, rule.remoteGroupId, rule.description);
+          const result = await addOne(deps.clouds[cluster] as Cloud, rule, done);
           done.push({ ...rule, created: result.created, ...(result.ruleId ? { ruleId: result.ruleId } : {}) });
           if (result.created) await record(cluster, 'started');
           deps.events.emit({ type: 'step-progress', step: FIX_STEP, scope: cluster, message: `${describeFix(rule)}${result.created ? '' : ' (already there)'}` });
