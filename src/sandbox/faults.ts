@@ -9,7 +9,7 @@ import { z } from 'zod';
 export const ENDPOINT_NAMES = [
   'cas-login-page', 'cas-login', 'cas-logout', 'security-check', 'web-index', 'login-check', 'logout',
   'clusters', 'cluster-status', 'service', 'services', 'hosts', 'service-config', 'save',
-  'service-start', 'service-stop', 'restart', 'progress',
+  'service-start', 'service-stop', 'restart', 'progress', 'client-download',
 ] as const;
 export type EndpointName = (typeof ENDPOINT_NAMES)[number];
 
@@ -51,6 +51,8 @@ export type ClusterOverrides = z.infer<typeof overridesSchema>;
 export const faultFileSchema = z.strictObject({
   faults: z.array(faultSchema).default([]),
   clusters: z.record(z.string(), overridesSchema).default({}),
+  /** Read (and validated) by the cloud plugin: src/sandbox/cloud/faults.ts. */
+  cloud: z.record(z.string(), z.unknown()).optional(),
 });
 export type FaultFile = z.infer<typeof faultFileSchema>;
 
