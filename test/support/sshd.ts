@@ -71,11 +71,15 @@ export interface SshdHost {
 }
 
 const running = new Set<SshdHost>();
+const tempDirs = new Set<string>();
 
+/** A private directory, removed by `stopAllSshd()`. */
 export async function makeTempDir(prefix: string): Promise<string> {
   // Not under /tmp: each sshd bind-mounts its own /tmp, which would hide its own config.
   const base = existsSync('/var/tmp') ? '/var/tmp' : '/tmp';
-  return mkdtemp(join(base, prefix));
+  const dir = await mkdtemp(join(base, prefix));
+  tempDirs.add(dir);
+  return dir;
 }
 
 /** An ed25519 key pair made by ssh-keygen (optionally encrypted). */
@@ -186,7 +190,8 @@ export async function startSshd(options: SshdOptions): Promise<SshdHost> {
   const missing = sshdMissing();
   if (missing) throw new Error(missing);
   const port = options.port ?? 22022;
-  const root = await makeTempDir(`sshd-${options.ip}-${port}-`);
+  const base = existsSync('/var/tmp') ? '/var/tmp' : '/tmp';
+  const root = await mkdtemp(join(base, `sshd-${options.ip}-${port}-`));
   const fs = join(root, 'fs');
   const conf = join(root, 'sshd');
   for (const d of ['root/.ssh', 'tmp', 'opt']) await mkdir(join(fs, d), { recursive: true });
@@ -259,7 +264,9 @@ export async function startSshd(options: SshdOptions): Promise<SshdHost> {
   return host;
 }
 
-/** Stops every sshd this test file started (use in afterAll/afterEach as a safety net). */
+/** Stops every sshd this test file started and removes its temp dirs (use in afterAll). */
 export async function stopAllSshd(): Promise<void> {
   await Promise.all([...running].map((h) => h.stop()));
+  await Promise.all([...tempDirs].map((d) => rm(d, { recursive: true, force: true })));
+  tempDirs.clear();
 }
