@@ -36,7 +36,16 @@ export interface AskedLink {
  * password files (0600) and clusters.yaml (atomic, never over a file changed meanwhile).
  * Used by `mrs-trust wizard` and by `link` on a terminal when a cluster argument is missing.
  */
-export async function askLinkInput(ctx: CliContext, given: { configPath: string; a?: string; b?: string; dryRun?: boolean; skipPrecheck?: boolean }): Promise<AskedLink> {
+/** What the command line already said; anything undefined is asked. */
+export interface AskGiven {
+  configPath: string;
+  a?: string;
+  b?: string;
+  dryRun?: boolean;
+  skipPrecheck?: boolean;
+}
+
+export async function askLinkInput(ctx: CliContext, given: AskGiven): Promise<AskedLink> {
   requireTerminal(ctx);
   const configPath = resolve(ctx.cwd, given.configPath);
   const source = await readConfigSource(configPath);
@@ -68,7 +77,7 @@ export async function askLinkInput(ctx: CliContext, given: { configPath: string;
   return { input: { ...outcome.input, ...(config ? { config } : {}) }, outcome, command };
 }
 
-function pick(given: { a?: string; b?: string; dryRun?: boolean; skipPrecheck?: boolean }) {
+function pick(given: AskGiven) {
   return Object.fromEntries(Object.entries({ a: given.a, b: given.b, dryRun: given.dryRun, skipPrecheck: given.skipPrecheck }).filter(([, v]) => v !== undefined));
 }
 
@@ -94,17 +103,27 @@ async function applyOutcome(ctx: CliContext, source: ConfigSource, outcome: Wiza
   return undefined;
 }
 
+/**
+ * Asks, then runs link with the answers, then shows the command for next time (also when the
+ * link fails). `link` calls this on a terminal when a cluster argument is missing; `extra`
+ * carries its other flags (e.g. `restartTimeoutSeconds`).
+ */
+export async function linkWithWizard(ctx: CliContext, given: AskGiven, extra: Partial<LinkInput> = {}, sandbox = false): Promise<void> {
+  const asked = await askLinkInput(ctx, given);
+  try {
+    await executeLink(ctx, { ...asked.input, ...extra });
+  } finally {
+    ctx.out.info('');
+    ctx.out.info(sandbox ? 'Without questions (against a real clusters.yaml):' : 'Next time, without questions:');
+    for (const line of asked.command) ctx.out.info(`  ${line}`);
+  }
+}
+
 export async function run(ctx: CliContext, a: string | undefined, b: string | undefined, flags: WizardFlags): Promise<void> {
   requireTerminal(ctx);
   const clusters = [a, b].filter((n): n is string => n !== undefined);
-  await withSandbox(ctx, { enabled: Boolean(flags.sandbox), clusters: clusters.length === 2 ? clusters : ['alpha', 'beta'] }, async (configPath) => {
-    const asked = await askLinkInput(ctx, { configPath, a, b, dryRun: flags.dryRun ? true : undefined, skipPrecheck: flags.skipPrecheck });
-    try {
-      await executeLink(ctx, asked.input);
-    } finally {
-      ctx.out.info('');
-      ctx.out.info(flags.sandbox ? 'Without questions (against a real clusters.yaml):' : 'Next time, without questions:');
-      for (const line of asked.command) ctx.out.info(`  ${line}`);
-    }
-  });
+  const sandbox = Boolean(flags.sandbox);
+  await withSandbox(ctx, { enabled: sandbox, clusters: clusters.length === 2 ? clusters : ['alpha', 'beta'] }, (configPath) =>
+    linkWithWizard(ctx, { configPath, a, b, dryRun: flags.dryRun ? true : undefined, skipPrecheck: flags.skipPrecheck }, {}, sandbox),
+  );
 }
