@@ -30,6 +30,8 @@ export interface WithSandboxOptions {
   clusters: string[];
   seedPeer?: boolean;
   restartMs?: number;
+  /** false: Managers only (commands that need no SSH hosts or cloud API start faster). */
+  plugins?: boolean;
 }
 
 /**
@@ -46,7 +48,7 @@ export async function withSandbox<T>(ctx: CliContext, options: WithSandboxOption
     for (let attempt = 0; !handle; attempt++) {
       const subnet = 100 + Math.floor(Math.random() * 150);
       try {
-        handle = await startSandbox(ctx, { stateDir, clusters: [...new Set(options.clusters)], subnet, seedPeer: options.seedPeer, restartMs: options.restartMs });
+        handle = await startSandbox(ctx, { stateDir, clusters: [...new Set(options.clusters)], subnet, seedPeer: options.seedPeer, restartMs: options.restartMs, plugins: options.plugins });
       } catch (error) {
         if (attempt >= 4 || (error as { code?: string }).code !== 'SANDBOX_ADDRESS_IN_USE') throw error;
       }

@@ -93,7 +93,8 @@ export async function casLogout(http: ManagerHttp, debug: (line: string) => void
     ['POST', `${cas}${PATHS.casLogout}`, `POST ${PATHS.casLogout}`],
   ] as const) {
     try {
-      await http.send(method, target, endpoint, false);
+      // Short: a logout after a failure must not add two full timeouts to the error.
+      await http.send(method, target, endpoint, false, undefined, false, Math.min(http.settings.timeoutMs, 5000));
     } catch (error) {
       debug(`${http.cluster.name}: logout ${endpoint}: ${error instanceof Error ? error.message : String(error)}`);
     }

@@ -83,7 +83,7 @@ export class ManagerHttp {
   }
 
   /** Sends with retries for reads; returns the raw response (status not yet judged). */
-  async send(method: 'GET' | 'POST', url: string, endpoint: string, read: boolean, data?: unknown, form?: boolean): Promise<AxiosResponse<string>> {
+  async send(method: 'GET' | 'POST', url: string, endpoint: string, read: boolean, data?: unknown, form?: boolean, timeoutMs?: number): Promise<AxiosResponse<string>> {
     const attempts = read ? this.settings.retries + 1 : 1;
     let failure: RemoteError | CheckError | undefined;
     for (let attempt = 1; attempt <= attempts; attempt++) {
@@ -94,6 +94,7 @@ export class ManagerHttp {
           url,
           data: form ? new URLSearchParams(data as Record<string, string>).toString() : data,
           headers: form ? { 'Content-Type': 'application/x-www-form-urlencoded' } : undefined,
+          ...(timeoutMs === undefined ? {} : { timeout: timeoutMs }),
         });
         if (response.status >= 500) {
           failure = new RemoteError('MANAGER_HTTP_5XX', `${this.cluster.name}: ${endpoint} answered HTTP ${response.status}${attempts > 1 ? ` (after ${attempt} attempt${attempt === 1 ? '' : 's'})` : ''}`, {

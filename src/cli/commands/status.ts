@@ -88,7 +88,7 @@ export interface StatusFlags {
 
 /** `mrs-trust status A B`: both clusters as their Managers report them. Reads only. */
 export async function run(ctx: CliContext, names: string[], flags: StatusFlags = {}): Promise<void> {
-  const result = await withSandbox(ctx, { enabled: Boolean(flags.sandbox), clusters: names }, async (configPath) => {
+  const result = await withSandbox(ctx, { enabled: Boolean(flags.sandbox), clusters: names, plugins: false }, async (configPath) => {
     const config = await loadConfig(configPath);
     const clusters = [...new Set(names)].map((n) => clusterByName(config, n));
     const settled = await Promise.allSettled(clusters.map((c) => readOne(ctx, c)));
