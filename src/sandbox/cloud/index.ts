@@ -22,7 +22,9 @@ function parseFaults(options: CloudPluginOptions): CloudFaults {
   const parsed = cloudFaultsSchema.safeParse(options.faults ?? options.cloudFaults ?? {});
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
-  throw new SandboxError('SANDBOX_FAULTS', `--faults: cloud.${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`);
+  const at = ['cloud', ...(issue?.path ?? []).map(String)].join('.');
+  const why = issue?.code === 'unrecognized_keys' ? `unknown key "${issue.keys.join('", "')}" (known: ${Object.keys(cloudFaultsSchema.shape).join(', ')})` : (issue?.message ?? 'invalid');
+  throw new SandboxError('SANDBOX_FAULTS', `--faults: ${at}: ${why}`);
 }
 
 /** The region id the sandbox reports (any `xx-yyy` id passes the config schema). */
