@@ -98,4 +98,14 @@ describe.skipIf(!tmux.available)('wizard in a real terminal (tmux)', () => {
     expect(saved).toContain(`fingerprint: ${beta.fingerprint}`);
     expect(saved).not.toContain(readFileSync(join(sb.stateDir, 'secrets/beta.password'), 'utf8').trim());
   });
+
+  it('--sandbox with everything given on the command line asks nothing and shows the plan', async () => {
+    const t = (session = new TmuxSession(`${process.execPath} ${BIN} wizard alpha beta --sandbox --dry-run`, SIZE));
+    const screen = await t.waitFor(/EXIT=\d+/);
+    expect(screen).not.toMatch(/^\? /m);
+    expect(screen).toMatch(/Plan: link alpha ↔ beta/);
+    expect(screen).toMatch(/Dry run \(nothing written\)/);
+    expect(screen).toMatch(/Next time, without questions:\s+mrs-trust link alpha beta --sandbox --dry-run/);
+    expect(screen).toMatch(/EXIT=0/);
+  });
 });

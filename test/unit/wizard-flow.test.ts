@@ -221,5 +221,7 @@ describe('wizard: the equivalent command', () => {
     expect(equivalentCommand({ ...outcome, input: { ...outcome.input, dryRun: true, skipPrecheck: true } }, { cwd: '/home/ops', env: { MRS_GAMMA_PASSWORD: 'x' } })).toEqual([
       'mrs-trust --config /etc/mrs/clusters.yaml link gamma beta --dry-run --skip-precheck',
     ]);
+    expect(equivalentCommand(outcome, { cwd: '/tmp', env: { MRS_GAMMA_PASSWORD: 'x' }, sandbox: true })).toEqual(['mrs-trust link gamma beta --sandbox --yes']);
+    expect(equivalentCommand({ ...outcome, input: { ...outcome.input, b: "it's" } }, { cwd: '/etc/mrs', env: { MRS_GAMMA_PASSWORD: 'x' } })).toEqual([`mrs-trust link gamma 'it'\\''s' --yes`]);
   });
 });

@@ -45,7 +45,7 @@ export interface AskGiven {
   skipPrecheck?: boolean;
 }
 
-export async function askLinkInput(ctx: CliContext, given: AskGiven): Promise<AskedLink> {
+export async function askLinkInput(ctx: CliContext, given: AskGiven, sandbox = false): Promise<AskedLink> {
   requireTerminal(ctx);
   const configPath = resolve(ctx.cwd, given.configPath);
   const source = await readConfigSource(configPath);
@@ -71,7 +71,7 @@ export async function askLinkInput(ctx: CliContext, given: AskGiven): Promise<As
     },
   );
   // Before the typed passwords are put in the environment: the user must export them next time.
-  const command = equivalentCommand(outcome, { cwd: ctx.cwd, env: ctx.env });
+  const command = equivalentCommand(outcome, { cwd: ctx.cwd, env: ctx.env, sandbox });
   // Every question is answered: from here on, writes.
   const config = await applyOutcome(ctx, source, outcome);
   return { input: { ...outcome.input, ...(config ? { config } : {}) }, outcome, command };
@@ -109,12 +109,12 @@ async function applyOutcome(ctx: CliContext, source: ConfigSource, outcome: Wiza
  * carries its other flags (e.g. `restartTimeoutSeconds`).
  */
 export async function linkWithWizard(ctx: CliContext, given: AskGiven, extra: Partial<LinkInput> = {}, sandbox = false): Promise<void> {
-  const asked = await askLinkInput(ctx, given);
+  const asked = await askLinkInput(ctx, given, sandbox);
   try {
     await executeLink(ctx, { ...asked.input, ...extra });
   } finally {
     ctx.out.info('');
-    ctx.out.info(sandbox ? 'Without questions (against a real clusters.yaml):' : 'Next time, without questions:');
+    ctx.out.info(sandbox && asked.outcome.added.length > 0 ? 'Next time, without questions (clusters you added lived in the temporary sandbox file only):' : 'Next time, without questions:');
     for (const line of asked.command) ctx.out.info(`  ${line}`);
   }
 }
