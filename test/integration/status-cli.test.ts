@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createManager } from '../../src/adapters/manager/index.js';
 import { statusResultSchema } from '../../src/cli/status-result.js';
+import { clusterByName, loadConfig } from '../../src/config/load.js';
 import { runCli, type CliRun } from '../support/cli.js';
 
 // Subnets 42 and 43 belong to this file. The CLI runs as users run it: `node dist/main.js`.
@@ -170,6 +172,41 @@ describe('status: each failure mode gives one line naming the cluster and its ex
     const result = statusResultSchema.parse(JSON.parse(run.stdout));
     expect(result.clusters[0]).toMatchObject({ healthy: false, state: 'BAD' });
     expect(result.clusters[0]?.services).toContainEqual({ name: 'HDFS', health: 'BAD' });
+  });
+});
+
+describe('status shows whether each side names the other', () => {
+  async function save(name: string, peers: { realm_name: string; ip_port: string }[]) {
+    const cluster = clusterByName(await loadConfig(configPath), name);
+    const m = createManager(cluster, { warn: () => undefined, debug: () => undefined });
+    await m.login();
+    try {
+      await m.savePeerRealms(peers, { expectedVersion: (await m.readKerberosFacts()).configVersion, restart: false });
+    } finally {
+      await m.logout();
+    }
+  }
+  const trust = async () => {
+    const run = await runCli(['status', 'alpha', 'beta', '--config', configPath, '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    return statusResultSchema.parse(JSON.parse(run.stdout));
+  };
+  const partner = { realm_name: 'PARTNER.MRS', ip_port: '127.42.249.11:21732,127.42.249.12:21732' };
+
+  it('one-sided, then linked, then stale when an ip_port lists other KDCs', async () => {
+    await save('alpha', [partner, { realm_name: 'BETA.MRS', ip_port: '127.42.2.11:21732,127.42.2.12:21732' }]);
+    let result = await trust();
+    expect(result.trust[0]).toMatchObject({ aNamesB: true, bNamesA: false, state: 'one-sided' });
+    expect(result.clusters[0]?.peers[1]).toEqual({ realm_name: 'BETA.MRS', ip_port: '127.42.2.11:21732,127.42.2.12:21732', cluster: 'beta', kdcsMatch: true });
+    await save('beta', [partner, { realm_name: 'ALPHA.MRS', ip_port: '127.42.1.12:21732,127.42.1.11:21732' }]);
+    result = await trust();
+    expect(result.trust[0]?.state).toBe('linked');
+    await save('beta', [partner, { realm_name: 'ALPHA.MRS', ip_port: '127.42.1.99:21732' }]);
+    result = await trust();
+    expect(result.trust[0]?.state).toBe('stale');
+    const human = await runCli(['status', 'alpha', 'beta', '--config', configPath]);
+    expect(human.stdout).toContain('ALPHA.MRS  127.42.1.99:21732  ← alpha (ip_port differs from its current KDCs)');
+    expect(human.stdout).toContain('trust alpha ↔ beta: both ways, but an ip_port lists other KDCs');
   });
 });
 
