@@ -1,4 +1,5 @@
-import { stat } from 'node:fs/promises';
+import { rename, rm, stat } from 'node:fs/promises';
+import pLimit from 'p-limit';
 import type { Readable } from 'node:stream';
 import type { Client, SFTPWrapper } from 'ssh2';
 import { InterruptedError, RemoteError } from '../../errors/index.js';
@@ -25,6 +26,11 @@ class SshRemoteHost implements RemoteHost {
   readonly #target: SshTarget;
   readonly #options: RemoteHostOptions;
   #live: Promise<Live> | undefined;
+  /**
+   * NOTE: OpenSSH allows 10 sessions per connection (MaxSessions) and refuses more channels
+   * with "open failed"; the SFTP session takes one, so at most 8 commands run at once.
+   */
+  readonly #channels = pLimit(8);
 
   constructor(target: SshTarget, options: RemoteHostOptions) {
     this.#target = target;
@@ -69,8 +75,20 @@ class SshRemoteHost implements RemoteHost {
 
   async exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
     if (options.signal?.aborted) throw new InterruptedError();
-    const { client } = await this.#connection();
-    return runExec(client, command, options, this.#target, this.label);
+    return this.#channels(async () => {
+      for (let attempt = 1; ; attempt += 1) {
+        const { client } = await this.#connection();
+        try {
+          return await runExec(client, command, options, this.#target, this.label);
+        } catch (error) {
+          // NOTE: sshd may still count a session the client already saw closed; "open failed"
+          // refuses the channel only, so wait a moment and open it again.
+          const refused = /open failed/i.test(String((error as { cause?: { message?: string } }).cause?.message));
+          if (!refused || attempt >= 5) throw error;
+          await new Promise((resolve) => setTimeout(resolve, 25 * attempt));
+        }
+      }
+    });
   }
 
   #sftp(): Promise<SFTPWrapper> {
@@ -137,8 +155,15 @@ class SshRemoteHost implements RemoteHost {
   }
 
   downloadFile(remotePath: string, localPath: string): Promise<{ bytes: number }> {
+    // Downloaded under a temporary name and renamed: a failure never leaves a partial file at localPath.
+    const partial = `${localPath}.${process.pid}.part`;
     return this.#guard(`download ${remotePath}`, async () => {
-      await download(await this.#sftp(), remotePath, localPath);
+      try {
+        await download(await this.#sftp(), remotePath, partial);
+        await rename(partial, localPath);
+      } finally {
+        await rm(partial, { force: true });
+      }
       return { bytes: (await stat(localPath)).size };
     });
   }
