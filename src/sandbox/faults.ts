@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
 import { z } from 'zod';
+import { SandboxError } from './names.js';
 
 /**
  * Fault injection, read from `sandbox up --faults FILE` (YAML or JSON). The format is part of
@@ -17,7 +18,7 @@ const faultSchema = z.strictObject({
   /** Cluster name; omitted = every cluster. */
   cluster: z.string().optional(),
   /** An endpoint name from ENDPOINT_NAMES, or `*`. */
-  endpoint: z.union([z.enum(ENDPOINT_NAMES), z.literal('*')]),
+  endpoint: z.enum([...ENDPOINT_NAMES, '*']),
   /** Skip this many matching requests before the fault applies. */
   after: z.number().int().min(0).default(0),
   /** Apply to this many matching requests, then stop; omitted = always. */
@@ -56,14 +57,13 @@ export const faultFileSchema = z.strictObject({
 });
 export type FaultFile = z.infer<typeof faultFileSchema>;
 
-export class FaultFileError extends Error {}
 
 export async function loadFaultFile(path: string): Promise<FaultFile> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new FaultFileError(`--faults ${path}: cannot read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw new SandboxError('SANDBOX_FAULTS', `--faults ${path}: cannot read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
   }
   return parseFaultFile(text, path);
 }
@@ -73,12 +73,12 @@ export function parseFaultFile(text: string, path = 'faults'): FaultFile {
   try {
     data = parse(text) ?? {};
   } catch (error) {
-    throw new FaultFileError(`--faults ${path}: not YAML or JSON: ${(error as Error).message.split('\n')[0]}`);
+    throw new SandboxError('SANDBOX_FAULTS', `--faults ${path}: not YAML or JSON: ${(error as Error).message.split('\n')[0]}`);
   }
   const parsed = faultFileSchema.safeParse(data);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new FaultFileError(`--faults ${path}: ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`);
+    throw new SandboxError('SANDBOX_FAULTS', `--faults ${path}: ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`);
   }
   return parsed.data;
 }
