@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { open, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -88,5 +88,39 @@ describeWithSshd('ssh adapter vs real sshd: uploads and downloads', () => {
     // The adapter reconnects on the next call.
     expect((await victim.exec('echo again')).stdout).toBe('again\n');
     await victim.close();
+  });
+
+  it('a connection dropped during a fastPut file upload leaves no file that looks complete', async () => {
+    const local = join(dir, 'big.bin');
+    const fh = await open(local, 'w');
+    const block = randomBytes(1024 * 1024);
+    for (let i = 0; i < 96; i += 1) await fh.write(block);
+    await fh.close();
+    const victim = createRemoteHost({ host: sshd.ip, port: sshd.port, user: 'root', key, hostKey: sshd.fingerprint, field: 'clusters.alpha.clients[1]' });
+    const tmpDir = sshd.path('/tmp');
+    let dropped = false;
+    const upload = victim.uploadFile(local, '/tmp/big.bin').then(
+      () => 'completed',
+      (e: unknown) => e,
+    );
+    // Watch the hidden .part file grow on the host, and cut the connection once 8 MB arrived.
+    const watcher = (async () => {
+      for (;;) {
+        const part = (await readdir(tmpDir)).find((n) => n.startsWith('.big.bin.') && n.endsWith('.part'));
+        if (part && ((await stat(join(tmpDir, part)).catch(() => undefined))?.size ?? 0) > 8 * 1024 * 1024) {
+          dropped = true;
+          await sshd.dropConnections();
+          return;
+        }
+        if (await Promise.race([upload.then(() => true), new Promise((r) => setTimeout(() => r(false), 2))])) return;
+      }
+    })();
+    const outcome = await upload;
+    await watcher;
+    expect(dropped).toBe(true);
+    expect(outcome).toMatchObject({ code: 'SSH_DISCONNECTED' });
+    expect(await readdir(tmpDir)).not.toContain('big.bin');
+    await victim.close();
+    await rm(local);
   });
 });
