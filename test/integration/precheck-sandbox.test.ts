@@ -107,3 +107,23 @@ describe('precheck on a sandbox started with --closed-groups', () => {
     expect((await cli('precheck', 'alpha', 'gamma')).stderr).toMatch(/no cluster "gamma"/);
   });
 });
+
+describe('link runs the security-group pre-check when cloud is configured', () => {
+  let closed: RunningSandbox;
+  beforeAll(async () => {
+    closed = await startSandbox({ stateDir: mkdtempSync(join(tmpdir(), 'mrs-precheck-link-')), subnet: SUBNET + 6, restartMs: 20, closedGroups: true });
+  });
+  afterAll(async () => closed?.stop());
+
+  it('stops with exit 3 before any write, naming the groups and the fix; --skip-precheck records the skip', async () => {
+    const peersBefore = JSON.stringify(closed.snapshot().clusters.map((c) => c.peers));
+    const r = await runCli(['--config', closed.configPath, 'link', 'alpha', 'beta', '--yes']);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/pre-check failed: alpha sg-alpha-master: no rule admits beta; add sg-alpha-master: \+ ingress IPv4 ANY from sg-beta-master/);
+    expect(r.stderr).toMatch(/hint: run `mrs-trust precheck alpha beta --fix`, or pass --skip-precheck/);
+    expect(JSON.stringify(closed.snapshot().clusters.map((c) => c.peers))).toBe(peersBefore);
+
+    const skipped = await runCli(['--config', closed.configPath, 'link', 'alpha', 'beta', '--yes', '--skip-precheck', '--dry-run', '--json']);
+    expect(JSON.parse(skipped.stdout).steps).toContainEqual({ id: 'precheck', status: 'skipped', message: 'skipped by --skip-precheck' });
+  });
+});

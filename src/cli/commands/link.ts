@@ -3,7 +3,9 @@ import { clusterByName, loadConfig, type ClusterConfig } from '../../config/load
 import { renderPlan, type Plan } from '../../domain/plan.js';
 import { UsageError } from '../../errors/index.js';
 import type { Manager } from '../../ports/manager.js';
-import type { LinkCluster, LinkDeps } from '../../workflow/link/context.js';
+import type { Cloud } from '../../ports/cloud.js';
+import { securityGroupPrecheck } from '../../workflow/precheck/security-groups.js';
+import type { LinkCluster, LinkDeps, Precheck } from '../../workflow/link/context.js';
 import type { LinkResult } from '../../workflow/link/result.js';
 import { runLink } from '../../workflow/link/run.js';
 import { linkSteps } from '../../workflow/link/steps.js';
@@ -83,6 +85,14 @@ function humanSummary(result: LinkResult): string[] {
   return lines;
 }
 
+/** The security-group pre-check (docs/security-groups.md), when both clusters have cloud access. */
+async function cloudPrecheck(ctx: CliContext, clusters: ClusterConfig[]): Promise<Precheck | undefined> {
+  if (!clusters.every((c) => c.cloud)) return undefined;
+  const clouds: Record<string, Cloud> = {};
+  for (const c of clusters) clouds[c.name] = await ctx.adapters.cloud(c, ctx.out);
+  return securityGroupPrecheck({ clouds });
+}
+
 /** Runs link or unlink: used by the `link`/`unlink` commands and by the wizard. */
 export async function executeLink(ctx: CliContext, input: LinkInput): Promise<LinkResult> {
   const action = input.action ?? 'link';
@@ -111,6 +121,8 @@ export async function executeLink(ctx: CliContext, input: LinkInput): Promise<Li
     },
     newRunId: randomUUID,
   };
+  const precheck = action === 'link' ? await cloudPrecheck(ctx, clusters) : undefined;
+  if (precheck) deps.precheck = precheck;
   const { result, plan } = await runLink(deps, {
     action,
     a: input.a,
