@@ -37,6 +37,15 @@ describe('CAS login (documented bodies)', () => {
     expect(JSON.stringify(error)).not.toContain('s3cret!');
   });
 
+  it('finds the hidden lt whatever the attribute order and quoting', async () => {
+    const cas = casScope();
+    interceptLoginPage(cas, { body: "<form><input value='LT-7-q' type=hidden name='lt'><input name=\"_eventId\" value=\"submit\"></form>" });
+    let lt: string | null | undefined;
+    interceptLoginPost(cas, { body: 'The credentials you provided cannot be determined to be authentic.', onBody: (f) => (lt = f.get('lt')) });
+    await failure(manager().login());
+    expect(lt).toBe('LT-7-q');
+  });
+
   it('recognises "password must be changed" (modify_password.html)', async () => {
     const cas = casScope();
     interceptLoginPage(cas);

@@ -84,6 +84,16 @@ describe('Manager adapter against the sandbox', () => {
     expect(error.hint).toContain(beta.manager.tls?.fingerprint);
   });
 
+  it('tls.insecure works and warns once', async () => {
+    const beta = clusters.beta as ClusterConfig;
+    const warnings: string[] = [];
+    const m = createManager({ ...beta, manager: { ...beta.manager, tls: { insecure: true } } }, { warn: (l) => warnings.push(l), debug: () => undefined }, fast);
+    await m.login();
+    await expect(m.readClusterInfo()).resolves.toMatchObject({ name: 'beta' });
+    await m.logout();
+    expect(warnings).toEqual(['clusters.beta.manager.tls.insecure: the Manager certificate is NOT verified; pin it with tls.fingerprint']);
+  });
+
   it('trusts the certificate through tls.ca', async () => {
     const beta = clusters.beta as ClusterConfig;
     const m = createManager({ ...beta, manager: { ...beta.manager, tls: { ca: join(dir, 'certs', 'beta.pem') } } }, log, fast);
