@@ -109,3 +109,60 @@ describe.skipIf(!tmux.available)('wizard in a real terminal (tmux)', () => {
     expect(screen).toMatch(/EXIT=0/);
   });
 });
+
+describe.skipIf(!tmux.available)('wizard in a real terminal: security groups closed (tmux)', () => {
+  // Its own sandbox with cloud API and closed security groups, on subnet 94.
+  let sb: RunningSandbox;
+  let session: TmuxSession | undefined;
+  beforeAll(async () => {
+    sb = await startSandbox({ stateDir: mkdtempSync(join(tmpdir(), 'mrs-wizard-sg-')), subnet: 94, restartMs: 30, closedGroups: true });
+  });
+  afterEach(() => {
+    session?.kill();
+    session = undefined;
+  });
+  afterAll(async () => {
+    session?.kill();
+    await sb?.stop();
+  });
+
+  type CloudState = { rules: Record<string, { direction: string; remote_group_id: string | null }[]> };
+  const crossRules = () =>
+    Object.entries(((sb.snapshot().plugins as Record<string, CloudState>).cloud as CloudState).rules).flatMap(([group, rules]) =>
+      rules.filter((r) => r.direction === 'ingress' && r.remote_group_id && r.remote_group_id.split('-')[1] !== group.split('-')[1]),
+    );
+
+  it('declining the offer: exit 3 with the pre-check hint, no rule added, nothing written', async () => {
+    const t = (session = new TmuxSession(`${process.execPath} ${BIN} --config ${sb.configPath} wizard alpha beta`, SIZE));
+    await t.waitFor(/What now\?/);
+    t.send('Enter');
+    await t.waitFor(/Add the missing rules now\?/);
+    t.send('n', 'Enter');
+    const done = await t.waitFor(/EXIT=\d+/);
+    expect(done).toMatch(/hint: run `mrs-trust precheck alpha beta --fix`/);
+    expect(done).toMatch(/EXIT=3/);
+    expect(crossRules()).toEqual([]);
+    expect(sb.snapshot().clusters.map((c) => c.saves)).toEqual([0, 0]);
+  });
+
+  it('offers to add the missing rules, shows them, adds them after a yes, then links', async () => {
+    const t = (session = new TmuxSession(`${process.execPath} ${BIN} --config ${sb.configPath} wizard alpha beta`, SIZE));
+    await t.waitFor(/What now\?/);
+    t.send('Enter');
+    const offer = await t.waitFor(/block traffic between them\. Add the missing rules now\?/);
+    expect(offer).toMatch(/pre-check failed: alpha sg-alpha-master: no rule admits beta/);
+    expect(crossRules()).toEqual([]);
+    t.send('Enter');
+    const listed = await t.waitFor(/Add these 8 security-group rule\(s\)\?/);
+    expect(listed).toMatch(/--fix: 8 missing rule\(s\):\s+\+ sg-alpha-master: \+ ingress IPv4 ANY from sg-beta-master/);
+    t.send('y', 'Enter');
+    const plan = await t.waitFor(/Type alpha-beta to continue/);
+    expect(plan).toMatch(/Plan: link alpha ↔ beta/);
+    expect(crossRules()).toHaveLength(8);
+    t.send('alpha-beta', 'Enter');
+    const done = await t.waitFor(/EXIT=\d+/);
+    expect(done).toMatch(/Linked alpha ↔ beta/);
+    expect(done).toMatch(/EXIT=0/);
+    expect(sb.snapshot().clusters.map((c) => c.peers.map((p) => p.realm_name))).toEqual([['BETA.MRS'], ['ALPHA.MRS']]);
+  });
+});

@@ -104,14 +104,38 @@ async function applyOutcome(ctx: CliContext, source: ConfigSource, outcome: Wiza
 }
 
 /**
+ * The pre-check found security groups that block Kerberos between the clusters: offer to add
+ * the missing rules now (`precheck --fix`: it lists them and asks again before adding), then
+ * link again. Only for a real run (a dry run writes nothing, cloud rules included).
+ */
+async function offerSecurityGroupFix(ctx: CliContext, input: LinkInput, error: unknown): Promise<boolean> {
+  if ((error as { code?: unknown }).code !== 'PRECHECK_FAILED' || input.dryRun) return false;
+  const prompter = await ctx.adapters.prompter();
+  const fix = await prompter.confirm({
+    message: `The security groups of ${input.a} and ${input.b} block traffic between them. Add the missing rules now? (you see them before anything is added)`,
+    default: true,
+  });
+  if (!fix) return false;
+  const precheck = await import('./precheck.js');
+  await precheck.run({ ...ctx, global: { ...ctx.global, config: input.configPath } }, input.a, input.b, { fix: true });
+  return true;
+}
+
+/**
  * Asks, then runs link with the answers, then shows the command for next time (also when the
  * link fails). `link` calls this on a terminal when a cluster argument is missing; `extra`
  * carries its other flags (e.g. `restartTimeoutSeconds`).
  */
 export async function linkWithWizard(ctx: CliContext, given: AskGiven, extra: Partial<LinkInput> = {}, sandbox = false): Promise<void> {
   const asked = await askLinkInput(ctx, given, sandbox);
+  const input = { ...asked.input, ...extra };
   try {
-    await executeLink(ctx, { ...asked.input, ...extra });
+    try {
+      await executeLink(ctx, input);
+    } catch (error) {
+      if (!(await offerSecurityGroupFix(ctx, input, error))) throw error;
+      await executeLink(ctx, input);
+    }
   } finally {
     ctx.out.info('');
     ctx.out.info(sandbox && asked.outcome.added.length > 0 ? 'Next time, without questions (clusters you added lived in the temporary sandbox file only):' : 'Next time, without questions:');
