@@ -13,6 +13,11 @@ function human(state: SandboxStateFile, running: boolean): string[] {
     const failed = c.restarts.filter((r) => r.outcome === 'FAILED').length;
     lines.push(`  restarts  ${c.restartCount}${failed ? ` (${failed} failed)` : ''}; config version ${c.configVersion}, ${c.saves} save(s); sessions ${c.sessions.active} open, ${c.sessions.logins} login(s)`);
   }
+  const plugins = Object.entries(state.plugins ?? {}).map(([name, p]) => {
+    const hosts = (p as { hosts?: unknown[] }).hosts;
+    return Array.isArray(hosts) ? `${name} (${hosts.length} hosts)` : name;
+  });
+  lines.push('', `plugins: ${plugins.length > 0 ? plugins.join(', ') : 'none (Managers only)'}`);
   return lines;
 }
 
