@@ -42,6 +42,8 @@ const overridesSchema = z.strictObject({
   passwordMustChange: z.boolean().optional(),
   /** Services reported BAD (e.g. [HDFS]). */
   unhealthy: z.array(z.string()).optional(),
+  /** Restarts on this cluster take this long (overrides --restart-ms). */
+  restartMs: z.number().int().min(0).max(3_600_000).optional(),
   /** Restarts end in this state. */
   restartOutcome: z.enum(['COMPLETE', 'FAILED']).optional(),
   /** "Someone else" saves peer_realms right after the KrbServer configuration was read `afterReads` times. */

@@ -21,7 +21,7 @@ beforeAll(async () => {
     subnet: SUBNET,
     restartMs: 20,
     plugins: false,
-    clusters: ['alpha', 'beta', 'racy', 'broken', 'plain', 'expired', 'slow', 'flaky'],
+    clusters: ['alpha', 'beta', 'racy', 'broken', 'plain', 'expired', 'slow', 'flaky', 'busy'],
     faults: {
       faults: [
         { cluster: 'slow', endpoint: 'cluster-status', latencyMs: 400, after: 0, times: 1 },
@@ -33,6 +33,7 @@ beforeAll(async () => {
         broken: { restartOutcome: 'FAILED', unhealthy: ['Hive'] },
         plain: { kerberos: false },
         expired: { passwordMustChange: true },
+        busy: { restartMs: 3_600_000 },
       },
     },
   });
@@ -125,6 +126,20 @@ describe('faults', () => {
     const done = await session('alpha', async (m) => m.waitForCommand(await m.restartServices(['KrbServer', 'HDFS']), { timeoutMs: 10_000, pollMs: 5 }));
     expect(done.state).toBe('COMPLETE');
     expect(snap('alpha')?.restarts.map((r) => [r.via, r.services, r.outcome])).toEqual([['restart', ['KrbServer', 'HDFS'], 'COMPLETE']]);
+  });
+
+  it('a restarting service reports UNKNOWN health (and the cluster BAD) until the restart ends', async () => {
+    const seen = await session('busy', async (m) => {
+      const before = await m.readHealth();
+      const id = await m.restartServices(['KrbServer']);
+      const progress = await m.waitForCommand(id, { timeoutMs: 0 }).catch((e: unknown) => e);
+      return { before, during: await m.readHealth(), info: await m.readClusterInfo(), progress };
+    });
+    expect(seen.before).toContainEqual({ name: 'KrbServer', health: 'GOOD' });
+    expect(seen.during).toContainEqual({ name: 'KrbServer', health: 'UNKNOWN' });
+    expect(seen.during).toContainEqual({ name: 'HDFS', health: 'GOOD' });
+    expect(seen.info.state).toBe('BAD');
+    expect(seen.progress).toMatchObject({ code: 'COMMAND_TIMEOUT' });
   });
 
   it('latency longer than the client timeout is a timeout; the read is retried and succeeds', async () => {

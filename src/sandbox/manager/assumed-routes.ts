@@ -23,9 +23,9 @@ function hosts(sim: SimCluster) {
   return sim.layout.nodes.map((node, i) => {
     const master = i < 2;
     const instances = [
-      ...(master && sim.kerberos ? [{ role_name: KRB.role, service_name: KRB.service, health_status: sim.health.get(KRB.service) ?? 'GOOD', ha_status: i === 0 ? 'active' : 'standby' }] : []),
-      ...(master ? [{ role_name: 'NameNode', service_name: 'HDFS', health_status: sim.health.get('HDFS') ?? 'GOOD', ha_status: i === 0 ? 'active' : 'standby' }] : []),
-      ...(!master ? [{ role_name: 'DataNode', service_name: 'HDFS', health_status: sim.health.get('HDFS') ?? 'GOOD', ha_status: null }] : []),
+      ...(master && sim.kerberos ? [{ role_name: KRB.role, service_name: KRB.service, health_status: sim.healthOf(KRB.service) ?? 'GOOD', ha_status: i === 0 ? 'active' : 'standby' }] : []),
+      ...(master ? [{ role_name: 'NameNode', service_name: 'HDFS', health_status: sim.healthOf('HDFS') ?? 'GOOD', ha_status: i === 0 ? 'active' : 'standby' }] : []),
+      ...(!master ? [{ role_name: 'DataNode', service_name: 'HDFS', health_status: sim.healthOf('HDFS') ?? 'GOOD', ha_status: null }] : []),
     ];
     return { ip_address: node.ip, business_ip_address: node.ip, host_name: node.name, health_status: 'GOOD', instances };
   });
@@ -96,7 +96,7 @@ function restart(sim: SimCluster, text: string): SimReply {
 export const assumedRoutes: Route[] = [
   {
     name: 'services', method: 'GET', port: 'manager', pattern: /^\/web\/v1\/cluster\/1\/services$/, auth: true,
-    handle: (sim) => ok({ services: [...sim.health].map(([name, health]) => ({ service_name: name, health_status: health, running_status: 'NORMAL' })) }),
+    handle: (sim) => ok({ services: sim.healthList().map((s) => ({ service_name: s.name, health_status: s.health, running_status: s.running })) }),
   },
   { name: 'hosts', method: 'GET', port: 'manager', pattern: /^\/web\/v1\/cluster\/1\/hosts$/, auth: true, handle: (sim) => ok({ hosts: hosts(sim) }) },
   { name: 'service-config', method: 'GET', port: 'manager', pattern: /^\/web\/v1\/config\/cluster\/1\/service\/([^/]+)$/, auth: true, handle: (sim, req) => readConfig(sim, decodeURIComponent(req.params[0] ?? '')) },

@@ -5,7 +5,7 @@ import type { SimCluster } from './state.js';
 /** The documented MRS 2.x Manager endpoints (reference: mrs.md "Manager web API — documented"). */
 
 function clusterState(sim: SimCluster): 'GOOD' | 'BAD' {
-  return [...sim.health.values()].every((h) => h === 'GOOD') ? 'GOOD' : 'BAD';
+  return sim.healthList().every((s) => s.health === 'GOOD') ? 'GOOD' : 'BAD';
 }
 
 function json(body: string): unknown {
@@ -27,7 +27,7 @@ export const documentedRoutes: Route[] = [
     name: 'service', method: 'GET', port: 'manager', pattern: /^\/web\/v1\/cluster\/1\/services\/([^/]+)$/, auth: true,
     handle(sim, req) {
       const name = decodeURIComponent(req.params[0] ?? '');
-      const health = sim.health.get(name);
+      const health = sim.healthOf(name);
       if (!health) return refuse(404, '12-4000404', `Service ${name} does not exist`);
       return ok({ key_property: [{ name: 'health_status', value: health, type: 'string' }, { name: 'service_name', value: name, type: 'string' }] });
     },

@@ -86,7 +86,7 @@ export class SimCluster {
     const id = String(this.#nextCommand++);
     const record: RestartRecord = { commandId: id, services, via, requestedAt: new Date().toISOString(), outcome: 'IN_PROGRESS' };
     this.restarts.push(record);
-    this.commands.set(id, { id, startedMs: Date.now(), durationMs: this.restartMs, fail: this.overrides.restartOutcome === 'FAILED', record });
+    this.commands.set(id, { id, startedMs: Date.now(), durationMs: this.overrides.restartMs ?? this.restartMs, fail: this.overrides.restartOutcome === 'FAILED', record });
     this.onChange();
     return id;
   }
@@ -106,6 +106,23 @@ export class SimCluster {
     return { state: command.record.outcome, percent: command.fail ? 90 : 100, failures };
   }
 
+  /** Services a running restart command is restarting right now. */
+  restarting(): Set<string> {
+    this.settle();
+    return new Set([...this.commands.values()].filter((c) => c.record.outcome === 'IN_PROGRESS').flatMap((c) => c.record.services));
+  }
+
+  /** Reported health: UNKNOWN while the service restarts (as the console shows it), else its state. */
+  healthOf(name: string): SimHealth | undefined {
+    const health = this.health.get(name);
+    return health && this.restarting().has(name) ? 'UNKNOWN' : health;
+  }
+
+  healthList(): { name: string; health: SimHealth; running: 'NORMAL' | 'RESTARTING' }[] {
+    const restarting = this.restarting();
+    return [...this.health].map(([name, health]) => (restarting.has(name) ? { name, health: 'UNKNOWN' as const, running: 'RESTARTING' as const } : { name, health, running: 'NORMAL' as const }));
+  }
+
   /** Settles every command whose time is up (for snapshots). */
   settle(): void {
     for (const id of this.commands.keys()) this.progress(id);
@@ -121,7 +138,7 @@ export class SimCluster {
       kdcs: this.kerberos ? this.kdcs : [],
       peers: this.peers.map((p) => ({ ...p })),
       configVersion: String(this.configVersion),
-      services: [...this.health].map(([name, health]) => ({ name, health })),
+      services: this.healthList().map(({ name, health }) => ({ name, health })),
       restarts: this.restarts.map((r) => ({ ...r })),
       restartCount: this.restarts.length,
       saves: this.counters.saves,
