@@ -17,7 +17,8 @@ export interface SimRequest {
 export interface SimReply {
   status: number;
   headers?: Record<string, string | string[]>;
-  body: string | object;
+  /** A Buffer is sent as is (the client configuration tarball). */
+  body: string | object | Buffer;
 }
 
 export interface Route {
@@ -76,8 +77,9 @@ export async function readBody(req: IncomingMessage, limit = 1_000_000): Promise
 }
 
 export function send(res: ServerResponse, reply: SimReply): void {
-  const text = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
-  const headers: Record<string, string | string[]> = { ...(typeof reply.body === 'string' ? {} : { 'content-type': 'application/json;charset=UTF-8' }), ...reply.headers };
+  const raw = typeof reply.body === 'string' || Buffer.isBuffer(reply.body);
+  const text = raw ? (reply.body as string | Buffer) : JSON.stringify(reply.body);
+  const headers: Record<string, string | string[]> = { ...(raw ? {} : { 'content-type': 'application/json;charset=UTF-8' }), ...reply.headers };
   res.writeHead(reply.status, { ...headers, 'content-length': Buffer.byteLength(text) });
   res.end(text);
 }
