@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createRemoteHost } from '../../src/adapters/ssh/index.js';
+import { ConfigError } from '../../src/errors/index.js';
 import type { RemoteHostOptions, SshTarget } from '../../src/ports/remote-host.js';
 import { describeWithSshd, generateClientKey, makeTempDir, startSshd, stopAllSshd, type SshdHost } from '../support/sshd.js';
 
@@ -79,6 +80,10 @@ describeWithSshd('ssh adapter vs real sshd: host key policy', () => {
     const error = await attempt(target({ hostKey: wrongPin }), { acceptNew: true }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'HOST_KEY_CHANGED' });
     expect((error as Error & { hint: string }).hint).toContain('clusters.beta.nodes[0].hostKey');
+  });
+
+  it('an unreadable known_hosts file is a config error naming knownHosts', async () => {
+    await expect(attempt(target({ knownHosts: dir }))).rejects.toSatisfy((e) => e instanceof ConfigError && e.path === 'clusters.beta.nodes[0].knownHosts');
   });
 
   it('a @revoked key is refused as changed', async () => {

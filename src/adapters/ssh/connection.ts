@@ -53,6 +53,15 @@ function authConfig(target: SshTarget, key: { privateKey: Buffer; passphrase?: s
   return auth;
 }
 
+async function knownHostsText(target: SshTarget, path: string): Promise<string> {
+  try {
+    return await readKnownHosts(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'error';
+    throw new ConfigError(`${target.field}.knownHosts`, `cannot read known_hosts file ${path} (${code})`, { cause: error });
+  }
+}
+
 export interface Opened {
   client: InstanceType<typeof Client>;
   /** Set when --accept-new recorded a new key. */
@@ -67,7 +76,7 @@ export async function openClient(target: SshTarget, options: RemoteHostOptions, 
   const key = await loadKey(target);
   const knownPath = target.knownHosts ?? defaultKnownHosts();
   const name = knownHostsName(target.host, target.port);
-  const known = target.hostKey === undefined ? knownKeysFor(await readKnownHosts(knownPath), name) : [];
+  const known = target.hostKey === undefined ? knownKeysFor(await knownHostsText(target, knownPath), name) : [];
   let verdict: Verdict | undefined;
   let offered: Buffer | undefined;
   const password = target.password?.reveal();
@@ -116,7 +125,12 @@ export async function openClient(target: SshTarget, options: RemoteHostOptions, 
   // NOTE: without TCP_NODELAY streamed SFTP writes crawl at ~2 MB/s (Nagle); measured, node-notes.md.
   client.setNoDelay(true);
   if (verdict?.kind === 'unknown' && offered) {
-    if (target.hostKey === undefined) await appendKnownHost(knownPath, name, offered);
+    if (target.hostKey === undefined) {
+      await appendKnownHost(knownPath, name, offered).catch((error: NodeJS.ErrnoException) => {
+        client.end();
+        throw new ConfigError(`${target.field}.knownHosts`, `cannot record the accepted host key in ${knownPath} (${error.code ?? error.message})`, { cause: error });
+      });
+    }
     return { client, accepted: `${fingerprintOf(offered)} (recorded in ${knownPath})` };
   }
   return { client };
