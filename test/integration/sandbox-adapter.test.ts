@@ -1,5 +1,6 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createManager } from '../../src/adapters/manager/index.js';
@@ -92,6 +93,22 @@ describe('Manager adapter against the sandbox', () => {
     await expect(m.readClusterInfo()).resolves.toMatchObject({ name: 'beta' });
     await m.logout();
     expect(warnings).toEqual(['clusters.beta.manager.tls.insecure: the Manager certificate is NOT verified; pin it with tls.fingerprint']);
+  });
+
+  it('a server that accepts TCP but never speaks TLS times out, pinned or not', async () => {
+    const silent = createServer((socket) => socket.on('error', () => undefined));
+    await new Promise<void>((resolve) => silent.listen(20009, `127.${SUBNET}.9.10`, resolve));
+    try {
+      const beta = clusters.beta as ClusterConfig;
+      for (const tls of [beta.manager.tls, undefined]) {
+        const cluster = { ...beta, manager: { ...beta.manager, url: `https://127.${SUBNET}.9.10:28443`, cas: `https://127.${SUBNET}.9.10:20009`, tls } };
+        const m = createManager(cluster, log, { ...fast, timeoutMs: 100, retries: 0 });
+        await expect(m.login()).rejects.toMatchObject({ code: 'MANAGER_TIMEOUT', exitCode: 4 });
+        await m.logout();
+      }
+    } finally {
+      silent.close();
+    }
   });
 
   it('trusts the certificate through tls.ca', async () => {

@@ -53,12 +53,18 @@ class HttpManager implements Manager {
   ) {
     this.cluster = config.name;
     this.#env = options.env ?? process.env;
-    const agent = createAgent(config, this.#jar, () => {
-      if (warnedInsecure.has(config.name)) return;
-      warnedInsecure.add(config.name);
-      log.warn(`clusters.${config.name}.manager.tls.insecure: the Manager certificate is NOT verified; pin it with tls.fingerprint`);
-    });
-    this.#http = new ManagerHttp(config, agent, httpSettings(options));
+    const settings = httpSettings(options);
+    const agent = createAgent(
+      config,
+      this.#jar,
+      () => {
+        if (warnedInsecure.has(config.name)) return;
+        warnedInsecure.add(config.name);
+        log.warn(`clusters.${config.name}.manager.tls.insecure: the Manager certificate is NOT verified; pin it with tls.fingerprint`);
+      },
+      settings.timeoutMs,
+    );
+    this.#http = new ManagerHttp(config, agent, settings);
   }
 
   private url(path: string): string {

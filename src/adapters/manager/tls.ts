@@ -31,14 +31,19 @@ type AnyJar = { cookies: { jar: never } };
  * anything), so the fingerprint is checked here on `secureConnect`, before the socket is handed
  * to the HTTP request: on a mismatch the socket is destroyed and the server receives nothing.
  */
-function pinnedAgent(options: AgentOptions & AnyJar, pin: string): Agent {
+function pinnedAgent(options: AgentOptions & AnyJar, pin: string, handshakeTimeoutMs: number): Agent {
   class PinnedAgent extends HttpsCookieAgent {
     override createConnection(connectOptions: RequestOptions, callback?: Callback): Duplex | undefined {
       const socket = tls.connect({ ...(connectOptions as tls.ConnectionOptions), rejectUnauthorized: false });
       const onError = (error: Error) => callback?.(error, socket);
       socket.once('error', onError);
+      // The request's own timeout only starts once it has a socket, i.e. after this handshake.
+      const onTimeout = () => socket.destroy(Object.assign(new Error(`TLS handshake timed out after ${handshakeTimeoutMs} ms`), { code: 'ETIMEDOUT' }));
+      socket.setTimeout(handshakeTimeoutMs, onTimeout);
       socket.once('secureConnect', () => {
         socket.off('error', onError);
+        socket.setTimeout(0);
+        socket.off('timeout', onTimeout);
         const actual = socket.getPeerCertificate().fingerprint256 ?? '';
         if (actual.toUpperCase() === pin) {
           callback?.(null, socket);
@@ -58,10 +63,10 @@ function pinnedAgent(options: AgentOptions & AnyJar, pin: string): Agent {
  * The HTTPS agent for one Manager (both the Manager port and CAS): one cookie jar, and the
  * certificate checked the way `clusters.<name>.manager.tls` says. No `tls` = system CAs.
  */
-export function createAgent(cluster: ClusterConfig, jar: CookieJar, warnInsecure: () => void): Agent {
+export function createAgent(cluster: ClusterConfig, jar: CookieJar, warnInsecure: () => void, handshakeTimeoutMs = 30_000): Agent {
   const t = cluster.manager.tls;
   const base: AgentOptions & AnyJar = { cookies: { jar: jar as never }, keepAlive: true, maxSockets: 4 };
-  if (t?.fingerprint) return pinnedAgent(base, normalizeFingerprint(t.fingerprint));
+  if (t?.fingerprint) return pinnedAgent(base, normalizeFingerprint(t.fingerprint), handshakeTimeoutMs);
   if (t?.ca) {
     let ca: string;
     try {
