@@ -124,3 +124,21 @@ describe('precheck --fix workflow', () => {
     expect((result.details as { findings: { missing: string[] }[] }).findings[0]?.missing[0]).toMatch(/UDP 88 \(KDC\)/);
   });
 });
+
+describe('rollback of --fix', () => {
+  it('removes exactly the journaled rules (not the ones that were already there), and can run twice', async () => {
+    const { removeJournaledRules } = await import('../../src/workflow/precheck/rollback.js');
+    const { deps, journal, alpha, beta } = setup();
+    const before = JSON.stringify([...alpha.rules, ...beta.rules]);
+    const rules = rulesToAdd((await checkSecurityGroups(deps, 'alpha', 'beta')).findings);
+    (beta.rules.get('sg-b1') as SecurityGroupRule[]).push({ id: 'someone-else', securityGroupId: 'sg-b1', direction: 'ingress', ethertype: 'IPv4', remoteGroupId: 'sg-a1' });
+    await fixSecurityGroups(deps, 'alpha', 'beta', rules);
+    const doc = journal.docs.get('alpha+beta');
+    const removed = await removeJournaledRules(deps.clouds, doc as NonNullable<typeof doc>);
+    expect(removed.map((r) => r.ruleId).sort()).toEqual(['alpha-new-1', 'alpha-new-2', 'beta-new-1']);
+    expect((beta.rules.get('sg-b1') as SecurityGroupRule[]).map((r) => r.id)).toContain('someone-else');
+    (beta.rules.get('sg-b1') as SecurityGroupRule[]).splice(-1);
+    expect(JSON.stringify([...alpha.rules, ...beta.rules])).toBe(before);
+    await removeJournaledRules(deps.clouds, doc as NonNullable<typeof doc>);
+  });
+});

@@ -1,0 +1,31 @@
+import type { JournalDoc } from '../../domain/journal.js';
+import type { Cloud } from '../../ports/cloud.js';
+
+/** The security-group rule ids a journal says its run created, per cluster. */
+export function journaledRules(doc: JournalDoc): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const step of doc.steps) {
+    if (step.undo?.kind !== 'security-group-rules') continue;
+    const list = (out[step.undo.cluster] ??= []);
+    for (const id of step.undo.ruleIds) if (!list.includes(id)) list.push(id);
+  }
+  return out;
+}
+
+/**
+ * For `rollback`: removes exactly the security-group rules the journaled run created (any step
+ * with undo kind `security-group-rules`, from `precheck --fix` or `link`), and nothing else. A
+ * rule already gone counts as removed (the adapter treats 404 as done), so it can run twice.
+ */
+export async function removeJournaledRules(clouds: Record<string, Cloud>, doc: JournalDoc): Promise<{ cluster: string; ruleId: string }[]> {
+  const removed: { cluster: string; ruleId: string }[] = [];
+  for (const [cluster, ids] of Object.entries(journaledRules(doc))) {
+    const cloud = clouds[cluster];
+    if (!cloud) throw new Error(`no cloud access for ${cluster}`);
+    for (const ruleId of ids) {
+      await cloud.deleteRule(ruleId);
+      removed.push({ cluster, ruleId });
+    }
+  }
+  return removed;
+}
