@@ -48,7 +48,8 @@ function sendSignal(stream: unknown, name: string): void {
  */
 export function withTimeout(command: string, timeoutMs: number): string {
   const seconds = (Math.ceil(timeoutMs / 100) / 10 + 1).toFixed(1);
-  return `timeout -k 5 ${seconds} sh -c ${shellQuote(command)}`;
+  // "$SHELL" (set by sshd from the user's passwd entry) keeps the shell the command would get without a timeout.
+  return `timeout -k 5 ${seconds} "\${SHELL:-/bin/sh}" -c ${shellQuote(command)}`;
 }
 
 export interface ExecOptions {
