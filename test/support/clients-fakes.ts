@@ -103,7 +103,7 @@ export class FakeHost implements RemoteHost {
 
   async exec(command: string): Promise<ExecResult> {
     this.need();
-    this.log.push(`exec ${command.slice(0, 40)}`);
+    this.log.push(`exec ${command}`);
     const args = unquote(command);
     const ok = (stdout = ''): ExecResult => ({ exitCode: 0, stdout, stderr: '' });
     if (command.includes(MARKER_SEPARATOR)) {

@@ -50,6 +50,17 @@ function profileOf(c: ClusterConfig, ctx: CliContext): ProfileName {
   return '2.x';
 }
 
+/** The refresh's collaborators from the CLI's adapters (also used by link's refresh-clients step). */
+export async function clientRefreshDeps(ctx: CliContext, stateDir: string): Promise<ClientRefreshDeps> {
+  const { clock } = await ctx.adapters.state(stateDir);
+  return {
+    clock,
+    files: await ctx.adapters.clientFiles(),
+    openHost: (entry, where) => ctx.adapters.remoteHost(entry, { field: where.field, acceptNew: ctx.global.acceptNew, out: ctx.out }),
+    managerDownload: (cluster) => ctx.adapters.clientConfigDownload(cluster, ctx.out),
+  };
+}
+
 /** `mrs-trust clients refresh A [B]`: see docs/clients.md. */
 export async function run(ctx: CliContext, a: string, b: string | undefined, flags: ClientsRefreshFlags): Promise<void> {
   const tarballs = parseTarballs(flags.tarball, ctx.cwd);
@@ -61,13 +72,7 @@ export async function run(ctx: CliContext, a: string, b: string | undefined, fla
   const config = await loadConfig(ctx.global.config);
   const clusters = [a, ...(b === undefined ? [] : [b])].map((name) => clusterByName(config, name));
   const request = clusters.map((c): RefreshCluster => ({ config: c, profile: profileOf(c, ctx) }));
-  const { clock } = await ctx.adapters.state(config.stateDir);
-  const deps: ClientRefreshDeps = {
-    clock,
-    files: await ctx.adapters.clientFiles(),
-    openHost: (entry, where) => ctx.adapters.remoteHost(entry, { field: where.field, acceptNew: ctx.global.acceptNew, out: ctx.out }),
-    managerDownload: (cluster) => ctx.adapters.clientConfigDownload(cluster, ctx.out),
-  };
+  const deps = await clientRefreshDeps(ctx, config.stateDir);
   const result = await refreshClients(
     deps,
     {

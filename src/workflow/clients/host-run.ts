@@ -25,6 +25,7 @@ export interface HostRunOptions {
   tarballs: ReadonlyMap<string, PreparedTarball>;
   profiles: ReadonlyMap<string, ProfileName>;
   expectRealms: string[];
+  absentRealms: string[];
   force: boolean;
   attempts: number;
   retryDelayMs: number;
@@ -104,7 +105,7 @@ export async function refreshHost(deps: ClientRefreshDeps, job: HostJob<ClientEn
       const cleanup: string[] = [];
       try {
         host = await deps.openHost(job.host, { cluster: job.cluster, field: job.field });
-        const state: HostRun = { job, host, tarballs: options.tarballs, profiles: options.profiles, expectRealms: options.expectRealms, force: options.force, signal, cleanup, uploads: new Map(), configArgs: new Map() };
+        const state: HostRun = { job, host, tarballs: options.tarballs, profiles: options.profiles, expectRealms: options.expectRealms, absentRealms: options.absentRealms, force: options.force, signal, cleanup, uploads: new Map(), configArgs: new Map() };
         const done = await attempt(state, sink, scope);
         await closeQuietly(host, cleanup);
         return succeeded(done, (fields) => finish(fields, attempts), sink, scope);

@@ -24,8 +24,10 @@ export interface HostRun {
   host: RemoteHost;
   tarballs: ReadonlyMap<string, PreparedTarball>;
   profiles: ReadonlyMap<string, ProfileName>;
-  /** Realms the client krb5.conf must name afterwards (the peers, when known). */
+  /** Realms the client krb5.conf must name afterwards (the peers, when known, after link). */
   expectRealms: string[];
+  /** Realms it must no longer name (the peers, after unlink). */
+  absentRealms: string[];
   force: boolean;
   signal: AbortSignal;
   /** Remote paths to delete at the end (uploads, extraction directories). */
@@ -66,7 +68,7 @@ function isCurrent(r: HostRun, output: string): boolean {
   const recorded = new Map(marker.split('\n').map((l) => l.trim().split(/\s+/)).filter((p) => p.length === 2 && !p[0]?.startsWith('#')).map((p) => [p[0], p[1]]));
   const allRecorded = r.job.sources.every((s) => recorded.get(s) === r.tarballs.get(s)?.sha256);
   const realms = namedRealms(parseKrb5Realms(krb5));
-  return allRecorded && r.expectRealms.every((realm) => realms.includes(realm));
+  return allRecorded && r.expectRealms.every((realm) => realms.includes(realm)) && !r.absentRealms.some((realm) => realms.includes(realm));
 }
 
 function uploadPath(r: HostRun, t: PreparedTarball): string {
@@ -186,11 +188,15 @@ const checkKrb5: HostStep = {
     const path = clientKrb5Path(r.job.host.clientDir);
     const result = await run(r, `cat ${shQuote(path)}`);
     r.realms = result.exitCode === 0 ? namedRealms(parseKrb5Realms(result.stdout)) : [];
-    if (r.expectRealms.length === 0) return;
+    if (r.expectRealms.length === 0 && r.absentRealms.length === 0) return;
     if (result.exitCode !== 0) throw fail('KRB5_MISSING', `refresh reported success but ${path} cannot be read`);
     const missing = r.expectRealms.filter((realm) => !r.realms?.includes(realm));
     if (missing.length > 0) {
       throw fail('KRB5_PEER_MISSING', `${path} does not name ${missing.join(', ')} after the refresh`, 'download the client configuration again after the trust was saved (--tarball), then re-run');
+    }
+    const stale = r.absentRealms.filter((realm) => r.realms?.includes(realm));
+    if (stale.length > 0) {
+      throw fail('KRB5_PEER_STILL_NAMED', `${path} still names ${stale.join(', ')} after the refresh`, 'download the client configuration again after the trust was removed (--tarball), then re-run');
     }
   },
 };

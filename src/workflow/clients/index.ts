@@ -35,6 +35,18 @@ function validate(request: ClientRefreshRequest): Scenario {
   return request.scenario ?? (a && b ? scenarioFor(a.config.type, b.config.type) : 1);
 }
 
+/** Says up front when a configuration does not (or still does) name the other side's realm. */
+function warnUnlinked(request: ClientRefreshRequest, tarballs: Map<string, PreparedTarball>, realmOf: (name: string) => string | undefined, sink: EventSink): void {
+  for (const t of tarballs.values()) {
+    const peers = request.clusters.map((c) => c.config.name).filter((n) => n !== t.cluster).map(realmOf).filter((r): r is string => Boolean(r));
+    // Only realms learnt from the tarballs here; prepareTarball already judged the known ones.
+    const learnt = peers.filter((r) => !request.clusters.some((c) => c.realm === r));
+    const named = request.peerRealm !== 'absent';
+    const wrong = learnt.filter((r) => t.realms.includes(r) !== named);
+    if (wrong.length > 0) sink.emit({ type: 'warning', scope: t.cluster, message: `the ${t.cluster} configuration (${t.origin}) ${named ? 'does not name' : 'still names'} ${wrong.join(', ')}: ${named ? 'is the trust set up (mrs-trust link)?' : 'was the trust removed?'} Its hosts will fail the krb5.conf check.` });
+  }
+}
+
 function summarize(hosts: HostResult[]): ClientRefreshResult['summary'] {
   const count = (status: HostResult['status']) => hosts.filter((h) => h.status === status).length;
   return { ok: count('ok'), failed: count('failed'), unreachable: count('unreachable'), skipped: count('skipped') };
@@ -71,22 +83,25 @@ export async function refreshClients(deps: ClientRefreshDeps, request: ClientRef
     const tarballs = new Map<string, PreparedTarball>();
     for (const c of request.clusters.filter((x) => needed.has(x.config.name))) {
       const peers = request.clusters.filter((x) => x !== c).map((x) => x.realm).filter((r): r is string => Boolean(r));
-      tarballs.set(c.config.name, await prepareTarball(deps, c, request.tarballs?.[c.config.name], peers, tempDir, sink, request.signal));
+      tarballs.set(c.config.name, await prepareTarball(deps, c, request.tarballs?.[c.config.name], { realms: peers, named: request.peerRealm !== 'absent' }, tempDir, sink, request.signal));
     }
     // The realm of each cluster: from discovery, else from its own tarball's krb5.conf.
     const realmOf = (name: string) => request.clusters.find((c) => c.config.name === name)?.realm ?? tarballs.get(name)?.realm;
     const realms = names.map(realmOf);
+    warnUnlinked(request, tarballs, realmOf, sink);
     if (realms[0] && realms[0] === realms[1]) throw new UsageError('TARBALL_WRONG_CLUSTER', `both client configurations name realm ${realms[0]}`, { hint: 'check the --tarball paths: each cluster needs its own configuration' });
     const profiles = new Map(request.clusters.map((c) => [c.config.name, c.profile]));
     const limit = pLimit(request.parallel ?? DEFAULTS.parallel);
     const hosts = await Promise.all(
       jobs.map((job) =>
         limit(() => {
-          const expectRealms = names.filter((n) => n !== job.cluster).map(realmOf).filter((r): r is string => Boolean(r));
+          const peerRealms = names.filter((n) => n !== job.cluster).map(realmOf).filter((r): r is string => Boolean(r));
+          const absent = request.peerRealm === 'absent';
           return refreshHost(deps, job, {
             tarballs,
             profiles,
-            expectRealms,
+            expectRealms: absent ? [] : peerRealms,
+            absentRealms: absent ? peerRealms : [],
             force: request.force ?? false,
             attempts: request.attempts ?? DEFAULTS.attempts,
             retryDelayMs: request.retryDelayMs ?? DEFAULTS.retryDelayMs,

@@ -16,13 +16,20 @@ function prepared(cluster: string, origin: PreparedTarball['origin'], from: stri
 
 const why = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
-/** A tarball from before the trust was saved does not name the peer; the next source may. */
-function stale(t: PreparedTarball, peerRealms: string[]): string | undefined {
-  const missing = peerRealms.filter((r) => !t.realms.includes(r));
-  return missing.length > 0 ? `its krb5.conf does not name ${missing.join(', ')} (downloaded before the trust was saved?)` : undefined;
+/** The peer realms a tarball must name (after link) or must not name (after unlink). */
+export interface PeerExpectation {
+  realms: string[];
+  named: boolean;
 }
 
-async function fromNodes(deps: ClientRefreshDeps, c: RefreshCluster, tempDir: string, peerRealms: string[], sink: EventSink, problems: string[]): Promise<PreparedTarball | undefined> {
+/** A tarball from before the trust was saved (or removed) is stale; the next source may not be. */
+function stale(t: PreparedTarball, peers: PeerExpectation): string | undefined {
+  const wrong = peers.realms.filter((r) => t.realms.includes(r) !== peers.named);
+  if (wrong.length === 0) return undefined;
+  return peers.named ? `its krb5.conf does not name ${wrong.join(', ')} (downloaded before the trust was saved?)` : `its krb5.conf still names ${wrong.join(', ')} (downloaded before the trust was removed?)`;
+}
+
+async function fromNodes(deps: ClientRefreshDeps, c: RefreshCluster, tempDir: string, peerRealms: PeerExpectation, sink: EventSink, problems: string[]): Promise<PreparedTarball | undefined> {
   const remotePath = NODE_TARBALL_PATH[c.profile];
   for (const [index, node] of (c.config.nodes ?? []).entries()) {
     const from = `${node.user}@${node.host}:${remotePath}`;
@@ -68,7 +75,7 @@ async function fromManager(deps: ClientRefreshDeps, c: RefreshCluster, tempDir: 
  * The configuration tarball of one cluster, from the first source that has one: `--tarball`,
  * SFTP from a cluster node (where "Download Client → save to server" leaves it), the Manager.
  */
-export async function prepareTarball(deps: ClientRefreshDeps, c: RefreshCluster, flagPath: string | undefined, peerRealms: string[], tempDir: string, sink: EventSink, signal?: AbortSignal): Promise<PreparedTarball> {
+export async function prepareTarball(deps: ClientRefreshDeps, c: RefreshCluster, flagPath: string | undefined, peerRealms: PeerExpectation, tempDir: string, sink: EventSink, signal?: AbortSignal): Promise<PreparedTarball> {
   const name = c.config.name;
   if (flagPath !== undefined) {
     let info: TarballInfo;

@@ -33,6 +33,11 @@ export interface ClientRefreshRequest {
   attempts?: number;
   /** First retry delay, doubled each time (default 500 ms). */
   retryDelayMs?: number;
+  /**
+   * What the client krb5.conf must say about the peer realm afterwards: `named` after link
+   * (default), `absent` after unlink. Applies only when the peer's realm is known.
+   */
+  peerRealm?: 'named' | 'absent';
   /** Refresh even hosts whose marker says they are current. */
   force?: boolean;
   signal?: AbortSignal;

@@ -318,3 +318,39 @@ describe('refreshClients: bad requests (exit 2, no connection)', () => {
     await expect(refreshClients(w.deps, { clusters: [A()], scenario: 2 }, sink(w))).rejects.toMatchObject({ exitCode: 2, message: expect.stringMatching(/--scenario 2/) });
   });
 });
+
+describe('clientRefresher (link’s refresh-clients step)', () => {
+  const plan = (action: 'link' | 'unlink') =>
+    ({
+      version: 1,
+      action,
+      clusters: ['alpha', 'beta'],
+      sides: [
+        { cluster: 'alpha', realm: 'ALPHA.MRS', mrsVersion: '2.1.0', clientHosts: ['a1', 'a2'] },
+        { cluster: 'beta', realm: 'BETA.MRS', mrsVersion: '3.1.2', clientHosts: ['b1', 'b2'] },
+      ],
+    }) as unknown as import('../../../src/domain/plan.js').Plan;
+
+  it('link: refreshes both sides with the discovered realms and versions; summary for the step', async () => {
+    const { clientRefresher } = await import('../../../src/workflow/clients/link-refresher.js');
+    const w = world();
+    withTarballs(w);
+    const refresher = clientRefresher(w.deps, { alpha: A().config, beta: B().config }, sink(w), { tarballs: { alpha: '/dl/alpha.tar', beta: '/dl/beta.tar' } });
+    const out = await refresher.refresh(plan('link'), new AbortController().signal);
+    expect(out.summary).toBe('4 client hosts refreshed, 0 already current');
+    // beta is MRS 3.x: its hosts got the extracted directory.
+    expect(w.hosts.get('b1')?.log.some((l) => l.includes('sh refreshConfig.sh') && l.includes('_ClientConfig_ConfigFiles'))).toBe(true);
+  });
+
+  it('unlink: a krb5.conf still naming the peer fails the host (exit 5, result in details)', async () => {
+    const { clientRefresher } = await import('../../../src/workflow/clients/link-refresher.js');
+    const w = world();
+    withTarballs(w); // still names the peer: downloaded before the unlink
+    const refresher = clientRefresher(w.deps, { alpha: A().config, beta: B().config }, sink(w), { tarballs: { alpha: '/dl/alpha.tar', beta: '/dl/beta.tar' } });
+    const error = await refresher.refresh(plan('unlink'), new AbortController().signal).catch((e: unknown) => e);
+    expect(error).toMatchObject({ exitCode: 5, code: 'CLIENTS_PARTIAL' });
+    const result = (error as { details: { result: { hosts: { code?: string }[] } } }).details.result;
+    expect(result.hosts.map((h) => h.code)).toEqual(['KRB5_PEER_STILL_NAMED', 'KRB5_PEER_STILL_NAMED', 'KRB5_PEER_STILL_NAMED', 'KRB5_PEER_STILL_NAMED']);
+    expect(w.events).toContainEqual(expect.objectContaining({ type: 'warning', message: expect.stringContaining('still names BETA.MRS') }));
+  });
+});
