@@ -46,6 +46,12 @@ const adapters: AdapterFactories = {
     const { createState } = await import('./adapters/state/index.js');
     return createState(stateDir);
   },
+  async kerberosFromNodes(cluster, options) {
+    const { discoverFromNodes } = await import('./adapters/ssh/krb5conf-discovery.js');
+    const field = `clusters.${cluster.name}`;
+    const hosts = await Promise.all((cluster.nodes ?? []).map((node, i) => adapters.remoteHost(node, { ...options, field: `${field}.nodes[${i}]` })));
+    return discoverFromNodes(hosts, field);
+  },
   async remoteHost(entry, { field, acceptNew, out, prompter }) {
     const [{ createRemoteHost, keyNeedsPassphrase }, { resolveSecret }] = await Promise.all([import('./adapters/ssh/index.js'), import('./config/secrets.js')]);
     let passphrase = entry.keyPassphrase ? await resolveSecret(entry.keyPassphrase, `${field}.keyPassphrase`) : undefined;

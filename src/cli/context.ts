@@ -3,6 +3,7 @@ import type { Manager } from '../ports/manager.js';
 import type { SandboxStarter } from '../ports/sandbox.js';
 import type { Cloud } from '../ports/cloud.js';
 import type { RemoteHost } from '../ports/remote-host.js';
+import type { KdcAddress } from '../domain/ip-port.js';
 import type { ClientEntry, NodeEntry } from '../config/schema.js';
 import type { Prompter } from '../ports/prompter.js';
 import type { TlsProbe } from '../ports/tls-probe.js';
@@ -37,6 +38,11 @@ export interface AdapterFactories {
    * (a TTY without --no-input), an encrypted key without `keyPassphrase` is asked for once per key file.
    */
   remoteHost(entry: NodeEntry | ClientEntry, options: { field: string; acceptNew: boolean; out: Output; prompter?: Prompter }): Promise<RemoteHost>;
+  /**
+   * `manager.discovery: krb5conf`: realm and KDCs read over SSH from the client krb5.conf of the
+   * cluster's `nodes` (first that answers wins; ASSUMED path, docs/assumptions.md).
+   */
+  kerberosFromNodes(cluster: ClusterConfig, options: { acceptNew: boolean; out: Output; prompter?: Prompter }): Promise<{ realm: string; kdcs: KdcAddress[]; source: string }>;
   /** Questions on the terminal (inquirer); only called on a TTY without --no-input. */
   prompter(): Promise<Prompter>;
   /** Fetches a server's TLS certificate without trusting it (the wizard shows it to pin it). */
