@@ -11,6 +11,7 @@ import { startCloud, type CloudSim } from '../../src/sandbox/cloud/index.js';
 import { noCloudFaults } from '../../src/sandbox/cloud/faults.js';
 import { stringify } from 'yaml';
 import { writeFileSync } from 'node:fs';
+import { connect } from 'node:tls';
 
 // The cloud adapter against the sandbox cloud API (real HTTPS on 127.81.250.1, AK/SK checked by
 // the server). Subnet 81 belongs to this file.
@@ -122,5 +123,28 @@ describe('cloud adapter ↔ sandbox cloud API', () => {
     const added = await cloud.addIngressFromGroup('sg-beta-master', 'sg-alpha-master', 'v1');
     expect(added.created).toBe(true);
     await cloud.deleteRule(added.ruleId as string);
+  });
+
+  it('TLS: a pinned fingerprint that does not match is CLOUD_TLS and no request is sent; a CA file works', async () => {
+    const before = sim.calls.get('mrs-cluster') ?? 0;
+    const wrong = configWith((c) => (c.tls = { fingerprint: `sha256:${Array.from({ length: 32 }, () => 'AB').join(':')}` }));
+    const e = await failure((await createCloud(wrong.alpha as ClusterConfig, log)).readClusterInfo());
+    expect(e.code).toBe('CLOUD_TLS');
+    expect(e.hint).toMatch(/clusters\.alpha\.cloud\.tls/);
+    expect(sim.calls.get('mrs-cluster') ?? 0).toBe(before);
+
+    const pem = await new Promise<string>((resolve, reject) => {
+      const socket = connect({ host: `127.${SUBNET}.250.1`, port: 9443, rejectUnauthorized: false }, () => {
+        const raw = socket.getPeerCertificate().raw;
+        socket.destroy();
+        resolve(`-----BEGIN CERTIFICATE-----\n${raw.toString('base64').replace(/(.{64})/g, '$1\n')}\n-----END CERTIFICATE-----\n`);
+      });
+      socket.once('error', reject);
+    });
+    writeFileSync(join(dir, 'cloud-ca.pem'), pem);
+    const withCa = configWith((c) => (c.tls = { ca: 'cloud-ca.pem' }));
+    expect((await (await createCloud(withCa.alpha as ClusterConfig, log)).readClusterInfo()).clusterName).toBe('alpha');
+    const noTrust = configWith((c) => delete c.tls);
+    expect((await failure((await createCloud(noTrust.alpha as ClusterConfig, log)).readClusterInfo())).code).toBe('CLOUD_TLS');
   });
 });
