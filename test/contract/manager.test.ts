@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createManager, type ManagerOptions } from '../../src/adapters/manager/index.js';
@@ -62,6 +63,15 @@ describe('CAS login (documented bodies)', () => {
     expect(error).toMatchObject({ code: 'MANAGER_HTTP_5XX', exitCode: 4 });
     expect(error.message).not.toContain('attempts');
     expect(spare.isDone()).toBe(false);
+  });
+
+  it('a failed credential POST leaks the password nowhere in the error (cause included)', async () => {
+    const cas = casScope();
+    interceptLoginPage(cas);
+    cas.post('/cas/login').query(true).replyWithError(netError('ECONNRESET', 'socket hang up'));
+    const error = await failure(manager().login());
+    expect(error).toMatchObject({ code: 'MANAGER_CONNECTION_RESET' });
+    expect(inspect(error, { depth: 20, showHidden: true })).not.toContain('s3cret');
   });
 
   it('a page without the hidden lt is not the MRS 2.x CAS page', async () => {

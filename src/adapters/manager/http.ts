@@ -159,9 +159,11 @@ export class ManagerHttp {
     throw new RemoteError(code, `${name}: ${endpoint} refused: ${String(reason)}`, { details: { cluster: name, endpoint, status, errorCode: envelope.data.error_code } });
   }
 
-  private async mapError(error: unknown, endpoint: string, url: string): Promise<{ error: RemoteError | CheckError; retry: boolean }> {
+  private async mapError(raw: unknown, endpoint: string, url: string): Promise<{ error: RemoteError | CheckError; retry: boolean }> {
     const name = this.cluster.name;
-    const { code, error: root } = rootCode(error);
+    const { code, error: root } = rootCode(raw);
+    // An AxiosError carries the request (the login form with the password): keep only code and message.
+    const error = Object.assign(new Error(raw instanceof Error ? raw.message : String(raw)), { code });
     const target = new URL(url);
     const where = `${target.hostname}:${target.port || 443}`;
     const details = { cluster: name, endpoint, code };
