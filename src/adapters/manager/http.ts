@@ -32,6 +32,7 @@ export interface Call<T extends z.ZodType> {
 
 const TLS_UNTRUSTED = new Set(['DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'ERR_TLS_CERT_ALTNAME_INVALID', 'CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID']);
 const RESET = new Set(['ECONNRESET', 'EPIPE', 'ERR_STREAM_PREMATURE_CLOSE', 'ECONNABORTED_SOCKET']);
+const UNREACHABLE = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
 const TIMEOUT = new Set(['ECONNABORTED', 'ETIMEDOUT', 'ERR_SOCKET_CONNECTION_TIMEOUT']);
 
 /** Walks `cause` to the first error with a `code` we know. */
@@ -178,17 +179,20 @@ export class ManagerHttp {
       };
     }
     if (code && TLS_UNTRUSTED.has(code)) return { retry: false, error: await this.untrusted(code, where, endpoint, error) };
-    if (code === 'ECONNREFUSED' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
-      return { retry: true, error: new RemoteError('MANAGER_UNREACHABLE', `${name}: cannot connect to ${where} for ${endpoint} (${code})`, { hint: `check ${this.field}.url and that this machine can reach the Manager (it is only reachable inside the cluster's VPC)`, details, cause: error }) };
+    const network = code ? this.networkError(code, where, endpoint) : undefined;
+    if (network) return { retry: true, error: new RemoteError(network.code, network.message, { hint: network.hint, details, cause: error }) };
+    return { retry: false, error: new RemoteError('MANAGER_HTTP_ERROR', `${name}: ${endpoint} failed: ${error.message}`, { details, cause: error }) };
+  }
+
+  /** Connection-level failures: all worth another attempt for a read. */
+  private networkError(code: string, where: string, endpoint: string): { code: string; message: string; hint: string } | undefined {
+    const name = this.cluster.name;
+    if (UNREACHABLE.has(code)) {
+      return { code: 'MANAGER_UNREACHABLE', message: `${name}: cannot connect to ${where} for ${endpoint} (${code})`, hint: `check ${this.field}.url and that this machine can reach the Manager (it is only reachable inside the cluster's VPC)` };
     }
-    if (code && TIMEOUT.has(code)) {
-      return { retry: true, error: new RemoteError('MANAGER_TIMEOUT', `${name}: ${endpoint} timed out after ${this.settings.timeoutMs} ms`, { hint: 'the Manager is slow or unreachable; set MRS_TRUST_HTTP_TIMEOUT_MS to wait longer', details, cause: error }) };
-    }
-    if (code && RESET.has(code)) {
-      return { retry: true, error: new RemoteError('MANAGER_CONNECTION_RESET', `${name}: the connection to ${where} was reset during ${endpoint}`, { hint: 'the Manager or a firewall closed the connection; try again', details, cause: error }) };
-    }
-    const message = error instanceof Error ? error.message : String(error);
-    return { retry: false, error: new RemoteError('MANAGER_HTTP_ERROR', `${name}: ${endpoint} failed: ${message}`, { details, cause: error }) };
+    if (TIMEOUT.has(code)) return { code: 'MANAGER_TIMEOUT', message: `${name}: ${endpoint} timed out after ${this.settings.timeoutMs} ms`, hint: 'the Manager is slow or unreachable; set MRS_TRUST_HTTP_TIMEOUT_MS to wait longer' };
+    if (RESET.has(code)) return { code: 'MANAGER_CONNECTION_RESET', message: `${name}: the connection to ${where} was reset during ${endpoint}`, hint: 'the Manager or a firewall closed the connection; try again' };
+    return undefined;
   }
 
   private async untrusted(code: string, where: string, endpoint: string, cause: unknown): Promise<RemoteError> {
