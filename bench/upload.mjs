@@ -22,7 +22,9 @@ else await main();
 /** One upload in this (fresh) process; prints one JSON line. */
 async function child({ mode, local, remote, bytes, key, hostKey }) {
   const { createRemoteHost } = await import(dist);
-  const host = createRemoteHost({ host: IP, port: PORT, user: 'root', key, hostKey, field: 'bench' });
+  let phases = {};
+  const log = { warn: () => {}, debug: (line) => { const m = /sent in (\d+) ms, verified and renamed in (\d+) ms/.exec(line); if (m) phases = { sendSeconds: Number(m[1]) / 1000, verifySeconds: Number(m[2]) / 1000 }; } };
+  const host = createRemoteHost({ host: IP, port: PORT, user: 'root', key, hostKey, field: 'bench' }, { log });
   await host.connect();
   const baseline = process.memoryUsage().rss;
   const started = process.hrtime.bigint();
@@ -40,7 +42,7 @@ async function child({ mode, local, remote, bytes, key, hostKey }) {
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   await host.close();
   if (result.bytes !== bytes) throw new Error(`uploaded ${result.bytes} of ${bytes} bytes`);
-  console.log(JSON.stringify({ seconds, baselineMB: baseline / MB, peakMB: (process.resourceUsage().maxRSS * 1024) / MB }));
+  console.log(JSON.stringify({ seconds, ...phases, baselineMB: baseline / MB, peakMB: (process.resourceUsage().maxRSS * 1024) / MB }));
 }
 
 function sshdMissing() {
@@ -115,9 +117,11 @@ async function main() {
       }
       rmSync(local, { force: true });
     }
-    console.log('mode    size MB   seconds   MB/s   baseline RSS MB   peak RSS MB   peak-baseline MB');
+    // total = send + verify (sha256sum on the host) + rename; "send MB/s" is the transfer alone.
+    console.log('mode    size MB   total s   MB/s   send s   send MB/s   verify s   baseline RSS MB   peak RSS MB   peak-baseline MB');
     for (const r of rows) {
-      console.log(`${r.mode.padEnd(7)} ${String(r.size).padStart(7)} ${r.seconds.toFixed(2).padStart(9)} ${(r.size / r.seconds).toFixed(0).padStart(6)} ${r.baselineMB.toFixed(0).padStart(17)} ${r.peakMB.toFixed(0).padStart(13)} ${(r.peakMB - r.baselineMB).toFixed(0).padStart(18)}`);
+      const send = r.sendSeconds ?? NaN;
+      console.log(`${r.mode.padEnd(7)} ${String(r.size).padStart(7)} ${r.seconds.toFixed(2).padStart(9)} ${(r.size / r.seconds).toFixed(0).padStart(6)} ${send.toFixed(2).padStart(8)} ${(r.size / send).toFixed(0).padStart(11)} ${(r.verifySeconds ?? NaN).toFixed(2).padStart(10)} ${r.baselineMB.toFixed(0).padStart(17)} ${r.peakMB.toFixed(0).padStart(13)} ${(r.peakMB - r.baselineMB).toFixed(0).padStart(18)}`);
     }
     for (const mode of ['file', 'stream']) {
       const [small, large] = [rows.find((r) => r.mode === mode && r.size === sizes[0]), rows.find((r) => r.mode === mode && r.size === sizes[sizes.length - 1])];

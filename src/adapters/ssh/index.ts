@@ -109,6 +109,7 @@ class SshRemoteHost implements RemoteHost {
       sftp: () => this.#sftp(),
       exec: (command) => this.exec(command),
       convert: (error, what) => this.#convert(error, what),
+      debug: (line) => this.#options.log?.debug(line),
     };
   }
 

@@ -16,6 +16,7 @@ export interface TransferHost {
   exec(command: string): Promise<ExecResult>;
   /** Converts an SFTP/socket error (a disconnect becomes SSH_DISCONNECTED). */
   convert(error: unknown, what: string): Error;
+  debug?(line: string): void;
 }
 
 /** `dir/.name.<random>.part`: hidden, clearly partial, and unique per upload. */
@@ -42,12 +43,14 @@ async function verifiedUpload(host: TransferHost, remotePath: string, write: (sf
   const tmp = tempNameFor(remotePath);
   const sftp = await host.sftp();
   let sent: { bytes: number; sha256: string };
+  const started = performance.now();
   try {
     sent = await write(sftp, tmp);
   } catch (error) {
     await removeQuietly(sftp, tmp);
     throw host.convert(error, `upload to ${remotePath}`);
   }
+  const sentAt = performance.now();
   const check = await host.exec(`sha256sum -- ${shellQuote(tmp)}`);
   const remoteHash = /^\\?([0-9a-f]{64})\s/.exec(check.stdout)?.[1];
   if (check.exitCode !== 0 || !remoteHash) {
@@ -63,6 +66,7 @@ async function verifiedUpload(host: TransferHost, remotePath: string, write: (sf
     await removeQuietly(sftp, tmp);
     throw new RemoteError('UPLOAD_RENAME_FAILED', `${host.label}: cannot move the upload into place at ${remotePath}: ${moved.stderr.trim().slice(0, 200)}`);
   }
+  host.debug?.(`${host.label}: ${remotePath}: ${sent.bytes} bytes sent in ${(sentAt - started).toFixed(0)} ms, verified and renamed in ${(performance.now() - sentAt).toFixed(0)} ms`);
   return sent;
 }
 
