@@ -1,12 +1,20 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { BIN, runCli } from '../support/cli.js';
 
 // Subnet 45 belongs to this file.
+const made: string[] = [];
+const tempDir = (prefix: string) => {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+};
+afterAll(() => made.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
 function listening(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect({ host, port });
@@ -17,7 +25,7 @@ function listening(host: string, port: number): Promise<boolean> {
 
 describe('sandbox commands', () => {
   it('--foreground runs until SIGINT, then closes every listener and exits 0', async () => {
-    const stateDir = mkdtempSync(join(tmpdir(), 'mrs-fg-'));
+    const stateDir = tempDir('mrs-fg-');
     const child = spawn(process.execPath, [BIN, 'sandbox', 'up', '--foreground', '--no-plugins', '--subnet', '45', '--clusters', 'one', '--state-dir', stateDir], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
@@ -48,14 +56,14 @@ describe('sandbox commands', () => {
   });
 
   it('sandbox status without a sandbox: exit 2 with a hint', async () => {
-    const run = await runCli(['sandbox', 'status', '--state-dir', mkdtempSync(join(tmpdir(), 'mrs-none-'))]);
+    const run = await runCli(['sandbox', 'status', '--state-dir', tempDir('mrs-none-')]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('[SANDBOX_NOT_FOUND]');
     expect(run.stderr).toContain('hint: start one with `mrs-trust sandbox up`');
   });
 
   it('sandbox down never signals a process that is not a sandbox', async () => {
-    const stateDir = mkdtempSync(join(tmpdir(), 'mrs-foreign-'));
+    const stateDir = tempDir('mrs-foreign-');
     mkdirSync(stateDir, { recursive: true });
     writeFileSync(join(stateDir, 'sandbox.pid'), `${process.pid}\n`);
     const run = await runCli(['sandbox', 'down', '--state-dir', stateDir]);
@@ -64,7 +72,7 @@ describe('sandbox commands', () => {
   });
 
   it('bad flags are usage errors naming the flag, and nothing starts', async () => {
-    const stateDir = mkdtempSync(join(tmpdir(), 'mrs-bad-'));
+    const stateDir = tempDir('mrs-bad-');
     for (const [args, text] of [
       [['--count', '0'], '--count'],
       [['--clusters', 'a,,b'], '--clusters'],

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -72,6 +72,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await runCli(['sandbox', 'down', '--state-dir', stateDir]);
   await runCli(['sandbox', 'down', '--state-dir', faultDir]);
+  rmSync(dir, { recursive: true, force: true });
 });
 
 describe('status against a background sandbox', () => {
