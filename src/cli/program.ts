@@ -41,8 +41,8 @@ export function buildProgram(hooks: ProgramHooks): Command {
   program
     .command('link')
     .description('set up two-way Kerberos trust between two clusters: discover, check, plan, write, restart, verify')
-    .argument('<a>', 'first cluster (name in clusters.yaml)')
-    .argument('<b>', 'second cluster')
+    .argument('[a]', 'first cluster (name in clusters.yaml); on a terminal, left out = asked by the wizard')
+    .argument('[b]', 'second cluster')
     .option('--dry-run', 'show the plan and the writes it would make; write nothing')
     .option('--skip-precheck', 'skip the network pre-check (security groups); never the realm, limit or health rules')
     .option('--restart-timeout <seconds>', 'bound on each KrbServer restart', '900')

@@ -46,4 +46,13 @@ describe.skipIf(!tmux.available)('link in a real terminal (tmux)', () => {
     expect(done).toMatch(/EXIT=0/);
     expect(sb.snapshot().clusters.map((c) => c.restartCount)).toEqual([1, 1]);
   });
+
+  it('link with a cluster left out asks for it (the wizard), here cancelled with Ctrl-C: exit 130', async () => {
+    const t = new TmuxSession(`${process.execPath} ${BIN} link alpha --config ${sb.configPath}`);
+    sessions.push(t);
+    await t.waitFor(/Second cluster/);
+    t.send('C-c');
+    const screen = await t.waitFor(/EXIT=\d+/);
+    expect(screen).toMatch(/EXIT=130/);
+  });
 });

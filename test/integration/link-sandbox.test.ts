@@ -84,6 +84,12 @@ describe('link / unlink against the sandbox', () => {
     expect(JSON.parse(after.stdout).trust).toEqual([{ a: 'alpha', b: 'beta', aNamesB: false, bNamesA: false, state: 'none' }]);
   });
 
+  it('without a terminal, a missing cluster argument is a usage error naming it (exit 2)', async () => {
+    const run = await runCli(['link', 'alpha', '--config', sb.configPath, '--yes']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/missing argument <b> \[MISSING_ARGUMENT\]/);
+  });
+
   it('refuses an unknown cluster name with a suggestion (exit 2)', async () => {
     const run = await runCli(['link', 'alpah', 'beta', '--config', sb.configPath, '--yes']);
     expect(run.code).toBe(2);
@@ -165,5 +171,26 @@ describe('an interrupted link', () => {
       expect([cluster(sb, 'alpha').saves, cluster(sb, 'beta').saves]).toEqual([1, 1]);
       expect(JSON.parse(readFileSync(journal, 'utf8')).restartPending).toEqual([]);
     }, 17);
+  });
+});
+
+describe('link with manager.discovery: krb5conf', () => {
+  it('takes realm and KDCs from the node client krb5.conf over SSH', async () => {
+    await withSandbox({ plugins: true }, async (sb) => {
+      const { parseDocument } = await import('yaml');
+      const { readdirSync, writeFileSync } = await import('node:fs');
+      const doc = parseDocument(readFileSync(sb.configPath, 'utf8'));
+      doc.setIn(['clusters', 'alpha', 'manager', 'discovery'], 'krb5conf');
+      writeFileSync(sb.configPath, doc.toString());
+      // Make the node's krb5.conf say something the Manager does not: KDCs on port 21799.
+      const hostsDir = join(sb.stateDir, 'ssh', 'hosts');
+      const master = readdirSync(hostsDir).find((h) => h.startsWith('master1.alpha')) as string;
+      const conf = join(hostsDir, master, 'opt/client/KrbClient/kerberos/var/krb5kdc/krb5.conf');
+      writeFileSync(conf, readFileSync(conf, 'utf8').replaceAll(':21732', ':21799'));
+      const run = await runCli(['link', 'alpha', 'beta', '--config', sb.configPath, '--dry-run', '--json']);
+      expect(run.code, run.stderr).toBe(0);
+      const result = linkResultSchema.parse(JSON.parse(run.stdout));
+      expect(result.sides[1]?.after?.ip_port).toMatch(/^127\.18\.1\.11:21799,127\.18\.1\.12:21799$/);
+    }, 18);
   });
 });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { clusterByName, loadConfig, type ClusterConfig } from '../../config/load.js';
+import { clusterByName, loadConfig, type ClusterConfig, type LoadedConfig } from '../../config/load.js';
 import { renderPlan, type Plan } from '../../domain/plan.js';
 import { UsageError } from '../../errors/index.js';
 import type { Manager } from '../../ports/manager.js';
@@ -17,6 +17,8 @@ import type { CliContext } from '../context.js';
 /** The input of link/unlink, whether it came from flags or from the wizard. */
 export interface LinkInput {
   configPath: string;
+  /** A config built or edited in the wizard and not (yet) saved; otherwise read from configPath. */
+  config?: LoadedConfig;
   a: string;
   b: string;
   /** `--yes`: the user has confirmed up front (or confirmed in the wizard). */
@@ -97,7 +99,7 @@ async function cloudPrecheck(ctx: CliContext, clusters: ClusterConfig[]): Promis
 export async function executeLink(ctx: CliContext, input: LinkInput): Promise<LinkResult> {
   const action = input.action ?? 'link';
   mustConfirmUpFront(ctx, input);
-  const config = await loadConfig(input.configPath);
+  const config = input.config ?? (await loadConfig(input.configPath));
   const clusters = [clusterByName(config, input.a), clusterByName(config, input.b)];
   if (input.a === input.b) throw new UsageError('SAME_CLUSTER', `cannot ${action} ${input.a} with itself`, { hint: 'name two different clusters' });
   const state = await ctx.adapters.state(config.stateDir);
@@ -121,6 +123,11 @@ export async function executeLink(ctx: CliContext, input: LinkInput): Promise<Li
     },
     newRunId: randomUUID,
   };
+  // manager.discovery: krb5conf — realm and KDCs from a node's client krb5.conf over SSH.
+  const fromNodes = clusters.filter((c) => c.manager.discovery === 'krb5conf');
+  if (fromNodes.length > 0) {
+    deps.kerberosFallback = Object.fromEntries(fromNodes.map((c) => [c.name, () => ctx.adapters.kerberosFromNodes(c, { acceptNew: ctx.global.acceptNew, out: ctx.out })]));
+  }
   const precheck = action === 'link' ? await cloudPrecheck(ctx, clusters) : undefined;
   if (precheck) deps.precheck = precheck;
   const { result, plan } = await runLink(deps, {
@@ -137,7 +144,16 @@ export async function executeLink(ctx: CliContext, input: LinkInput): Promise<Li
   return withJournal;
 }
 
-export async function run(ctx: CliContext, a: string, b: string, flags: LinkFlags): Promise<void> {
+export async function run(ctx: CliContext, a: string | undefined, b: string | undefined, flags: LinkFlags): Promise<void> {
+  if (a === undefined || b === undefined) {
+    // A cluster left out on a terminal: the wizard asks for it (and anything else missing).
+    if (!ctx.stdinIsTTY || !ctx.global.input) {
+      throw new UsageError('MISSING_ARGUMENT', `link needs two clusters: missing argument <${a === undefined ? 'a' : 'b'}>`, { hint: 'mrs-trust link <a> <b> --yes, or run `mrs-trust wizard` on a terminal' });
+    }
+    const { linkWithWizard } = await import('./wizard.js');
+    await linkWithWizard(ctx, { configPath: ctx.global.config, a, b, ...(flags.dryRun ? { dryRun: true } : {}), ...(flags.skipPrecheck ? { skipPrecheck: true } : {}) }, { restartTimeoutSeconds: parseTimeout(flags.restartTimeout) }, Boolean(flags.sandbox));
+    return;
+  }
   // --sandbox: two simulated clusters for this one run (one unrelated peer seeded, to show it is kept).
   await withSandbox(ctx, { enabled: Boolean(flags.sandbox), clusters: [a, b], seedPeer: true }, (configPath) =>
     executeLink(ctx, {
