@@ -142,3 +142,17 @@ describe('rollback of --fix', () => {
     await removeJournaledRules(deps.clouds, doc as NonNullable<typeof doc>);
   });
 });
+
+describe('consecutive --fix runs', () => {
+  it('a later --fix keeps the rule ids an earlier one journaled, so one rollback removes both', async () => {
+    const { deps, journal, alpha } = setup();
+    const rules = rulesToAdd((await checkSecurityGroups(deps, 'alpha', 'beta')).findings);
+    // First run: only alpha's rules; then someone removes nothing, and a second run adds beta's.
+    await fixSecurityGroups(deps, 'alpha', 'beta', rules.filter((r) => r.cluster === 'alpha'));
+    await fixSecurityGroups({ ...deps, newRunId: () => 'run-2' }, 'alpha', 'beta', rules.filter((r) => r.cluster === 'beta'));
+    const doc = journal.docs.get('alpha+beta');
+    expect(doc?.runId).toBe('run-2');
+    expect(journaledIds(journal).sort()).toEqual(['alpha-new-1', 'alpha-new-2', 'beta-new-1', 'beta-new-2']);
+    expect(alpha.creates).toBe(2);
+  });
+});
