@@ -23,6 +23,9 @@ export function buildProgram(hooks: ProgramHooks): Command {
     .option('--accept-new', 'trust SSH host keys never seen before and record them in known_hosts (a changed key is still refused)', false)
     .addOption(new Option('--progress <mode>', 'progress on stderr').choices(['auto', 'plain', 'json', 'none']).default('auto'))
     .showHelpAfterError('(run with --help for usage)')
+    // Set before any subcommand exists: commander copies it into each one at creation, so a bad
+    // subcommand option is a usage error (exit 2) and not commander's own process.exit(1).
+    .exitOverride()
     .configureHelp({ showGlobalOptions: true });
 
   const action =
