@@ -49,11 +49,12 @@ beforeAll(async () => {
 afterAll(async () => plugin?.stop());
 
 describe('precheck --fix on a terminal', () => {
-  it('declining adds nothing', async () => {
+  it('declining adds nothing (exit 130, as link does)', async () => {
     const before = JSON.stringify(plugin.sim.snapshot());
     const { ctx, prompter } = context(false);
     const error = (await run(ctx, 'alpha', 'beta', { fix: true }).catch((e: unknown) => e)) as MrsTrustError;
-    expect(error.code).toBe('DECLINED');
+    expect(error.code).toBe('INTERRUPTED');
+    expect(error.message).toMatch(/no rules added/);
     expect(prompter.asked).toHaveLength(1);
     expect(JSON.stringify(plugin.sim.snapshot())).toBe(before);
   });

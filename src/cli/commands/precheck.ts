@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { clusterByName, loadConfig } from '../../config/load.js';
 import { describeFix } from '../../domain/security-groups.js';
-import { CheckError, UsageError } from '../../errors/index.js';
+import { CheckError, InterruptedError, UsageError } from '../../errors/index.js';
 import type { Cloud } from '../../ports/cloud.js';
 import { fixSecurityGroups, rulesToAdd } from '../../workflow/precheck/fix.js';
 import type { PrecheckResult } from '../../workflow/precheck/result.js';
@@ -80,7 +80,7 @@ async function precheck(ctx: CliContext, configPath: string, a: string, b: strin
     if (rules.length > 0) {
       ctx.out.info(`--fix: ${rules.length} missing rule(s):`);
       for (const r of rules) ctx.out.info(`  + ${describeFix(r)}  (${r.cluster})`);
-      if (!(await confirmFix(ctx, rules.length))) throw new UsageError('DECLINED', 'no rules added (declined)');
+      if (!(await confirmFix(ctx, rules.length))) throw new InterruptedError('cancelled at the confirmation; no rules added');
       const state = await ctx.adapters.state(config.stateDir);
       const fixed = await fixSecurityGroups({ clouds, journal: state.journal, locks: state.locks, clock: state.clock, events: { emit: (e) => ctx.out.event(e) }, newRunId: randomUUID }, a, b, rules);
       added = fixed.added;
