@@ -121,6 +121,7 @@ export function buildProgram(hooks: ProgramHooks): Command {
     .option('--scenario <n>', '1 (same type) or 2 (different types or hybrid); default from the cluster types')
     .option('--host-timeout <seconds>', 'limit for the whole procedure on one host', '600')
     .option('--force', 'refresh hosts even when they already have this configuration')
+    .option('--sandbox', 'run against simulated clusters started for this one command (see docs/sandbox.md)')
     .action(action(() => import('./commands/clients-refresh.js')));
 
   program

@@ -4,6 +4,7 @@ import { profileFor, type ProfileName } from '../../domain/version.js';
 import { UsageError } from '../../errors/index.js';
 import { assertAllRefreshed, refreshClients, type ClientRefreshDeps, type ClientRefreshResult, type RefreshCluster } from '../../workflow/clients/index.js';
 import type { CliContext } from '../context.js';
+import { withSandbox } from '../with-sandbox.js';
 
 export interface ClientsRefreshFlags {
   tarball?: string[];
@@ -12,6 +13,7 @@ export interface ClientsRefreshFlags {
   scenario?: string;
   hostTimeout?: string;
   force?: boolean;
+  sandbox?: boolean;
 }
 
 /** `--tarball NAME=PATH` (repeatable) → absolute paths by cluster name. */
@@ -69,8 +71,25 @@ export async function run(ctx: CliContext, a: string, b: string | undefined, fla
   const scenario = flags.scenario === undefined ? undefined : flags.scenario === '1' ? 1 : flags.scenario === '2' ? 2 : undefined;
   if (flags.scenario !== undefined && scenario === undefined) throw new UsageError('BAD_FLAG', `--scenario: "${flags.scenario}" is not 1 or 2`, { hint: '1: same-type clusters; 2: different types or hybrid' });
   const hosts = parseHosts(flags.hosts);
-  const config = await loadConfig(ctx.global.config);
-  const clusters = [a, ...(b === undefined ? [] : [b])].map((name) => clusterByName(config, name));
+  const names = [a, ...(b === undefined ? [] : [b])];
+  await withSandbox(ctx, { enabled: Boolean(flags.sandbox), clusters: names }, (configPath) =>
+    refreshFrom(ctx, configPath, names, { tarballs, hosts, parallel, scenario, hostTimeout, force: Boolean(flags.force) }),
+  );
+}
+
+interface Parsed {
+  tarballs: Record<string, string>;
+  hosts: string[] | undefined;
+  parallel: number | undefined;
+  scenario: 1 | 2 | undefined;
+  hostTimeout: number | undefined;
+  force: boolean;
+}
+
+async function refreshFrom(ctx: CliContext, configPath: string, names: string[], p: Parsed): Promise<void> {
+  const { tarballs, hosts, parallel, scenario, hostTimeout } = p;
+  const config = await loadConfig(configPath);
+  const clusters = names.map((name) => clusterByName(config, name));
   const request = clusters.map((c): RefreshCluster => ({ config: c, profile: profileOf(c, ctx) }));
   const deps = await clientRefreshDeps(ctx, config.stateDir);
   const result = await refreshClients(
@@ -82,7 +101,7 @@ export async function run(ctx: CliContext, a: string, b: string | undefined, fla
       ...(parallel ? { parallel } : {}),
       ...(scenario ? { scenario } : {}),
       ...(hostTimeout ? { hostTimeoutMs: hostTimeout * 1000 } : {}),
-      ...(flags.force ? { force: true } : {}),
+      ...(p.force ? { force: true } : {}),
       signal: ctx.signal,
     },
     { emit: (event) => ctx.out.event(event) },
