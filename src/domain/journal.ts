@@ -39,7 +39,19 @@ export interface JournalDoc {
   plan?: Plan;
   /** Clusters whose `peer_realms` was saved but whose restart has not completed (carried across runs). */
   restartPending: string[];
+  /**
+   * Steps of earlier runs whose undo is still owed across runs: security-group rules added by
+   * `precheck --fix` (or a link) stay journaled when a later run starts a new document.
+   */
+  carried?: JournalStep[];
   steps: JournalStep[];
+}
+
+/** What a new run keeps from the previous document of the same clusters. */
+export function carriedSteps(previous: JournalDoc | undefined): JournalStep[] {
+  if (!previous) return [];
+  const owed = previous.steps.filter((s) => s.undo?.kind === 'security-group-rules');
+  return [...(previous.carried ?? []), ...owed];
 }
 
 export function journalKey(clusters: readonly string[]): string {

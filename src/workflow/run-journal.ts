@@ -1,4 +1,4 @@
-import { JOURNAL_VERSION, journalKey, type JournalDoc, type JournalStep } from '../domain/journal.js';
+import { carriedSteps, JOURNAL_VERSION, journalKey, type JournalDoc, type JournalStep } from '../domain/journal.js';
 import type { Clock } from '../ports/clock.js';
 import type { JournalStore } from '../ports/state.js';
 
@@ -36,6 +36,7 @@ export class RunJournal {
       status: 'running',
       dryRun: init.dryRun,
       restartPending: previous?.restartPending ?? [],
+      carried: carriedSteps(previous),
       steps: [],
     };
     const journal = new RunJournal(store, clock, doc);

@@ -145,3 +145,20 @@ describe('link workflow (fake Managers)', () => {
     expect(JSON.stringify([...journal.docs.values()])).not.toMatch(/password|Admin@123/i);
   });
 });
+
+describe('journal across runs', () => {
+  it('keeps security-group rules journaled by an earlier precheck --fix when link starts a new document', async () => {
+    const { journaledRules } = await import('../../src/workflow/precheck/rollback.js');
+    const m = twoClusters();
+    const { deps, journal } = linkDeps(m);
+    journal.docs.set('alpha+beta', {
+      version: 1, runId: 'fix', action: 'precheck-fix', clusters: ['alpha', 'beta'], pid: 1, startedAt: 't', updatedAt: 't', status: 'done', dryRun: false, restartPending: [],
+      steps: [{ id: 'add-security-group-rules', scope: 'alpha', status: 'done', startedAt: 't', undo: { kind: 'security-group-rules', cluster: 'alpha', ruleIds: ['r1', 'r2'] } }],
+    });
+    await runLink(deps, request());
+    await runLink(deps, request());
+    const doc = journal.docs.get('alpha+beta');
+    expect(doc && journaledRules(doc)).toEqual({ alpha: ['r1', 'r2'] });
+    expect(doc?.carried).toHaveLength(1);
+  });
+});

@@ -1,10 +1,10 @@
 import type { JournalDoc } from '../../domain/journal.js';
 import type { Cloud } from '../../ports/cloud.js';
 
-/** The security-group rule ids a journal says its run created, per cluster. */
+/** The security-group rule ids a journal says were created (by its run, or carried from earlier runs), per cluster. */
 export function journaledRules(doc: JournalDoc): Record<string, string[]> {
   const out: Record<string, string[]> = {};
-  for (const step of doc.steps) {
+  for (const step of [...(doc.carried ?? []), ...doc.steps]) {
     if (step.undo?.kind !== 'security-group-rules') continue;
     const list = (out[step.undo.cluster] ??= []);
     for (const id of step.undo.ruleIds) if (!list.includes(id)) list.push(id);
