@@ -100,4 +100,12 @@ describe('clients refresh against the sandbox (CLI, simulated Manager and SSH ho
     expect(run.result?.tarballs[0]).toMatchObject({ origin: 'flag', from: tarball });
     expect(statuses(run.result)).toEqual([`${host} ok`]);
   });
+
+  it('--sandbox: simulated clusters for this one command, refreshed and stopped again', async () => {
+    const run = await runCli(['clients', 'refresh', 'alpha', '--sandbox', '--json', '--config', '/nonexistent/clusters.yaml'], { env });
+    expect(run.code, run.stderr).toBe(0);
+    const result = clientRefreshResultSchema.parse(JSON.parse(run.stdout));
+    expect(result.summary).toEqual({ ok: 2, failed: 0, unreachable: 0, skipped: 0 });
+    expect(run.stderr).toMatch(/sandbox: alpha .*removed afterwards/);
+  });
 });
