@@ -1,17 +1,12 @@
-import { randomUUID } from 'node:crypto';
-import { clusterByName, loadConfig, type ClusterConfig, type LoadedConfig } from '../../config/load.js';
+import { clusterByName, loadConfig, type LoadedConfig } from '../../config/load.js';
 import { renderPlan, type Plan } from '../../domain/plan.js';
 import { UsageError } from '../../errors/index.js';
-import type { Manager } from '../../ports/manager.js';
-import type { Cloud } from '../../ports/cloud.js';
-import { securityGroupPrecheck } from '../../workflow/precheck/security-groups.js';
-import type { LinkCluster, LinkDeps, Precheck } from '../../workflow/link/context.js';
 import type { LinkResult } from '../../workflow/link/result.js';
 import { runLink } from '../../workflow/link/run.js';
 import { linkSteps } from '../../workflow/link/steps.js';
-import type { EventSink } from '../../ports/events.js';
 import { createTaskList } from '../progress/task-list.js';
 import { withSandbox } from '../with-sandbox.js';
+import { buildLinkDeps } from '../link-wiring.js';
 import type { CliContext } from '../context.js';
 
 /** The input of link/unlink, whether it came from flags or from the wizard. */
@@ -37,10 +32,6 @@ export interface LinkFlags {
 }
 
 const DEFAULT_RESTART_TIMEOUT_S = 900;
-
-function linkCluster(c: ClusterConfig): LinkCluster {
-  return { name: c.name, type: c.type, ...(c.mrsVersion ? { mrsVersion: c.mrsVersion } : {}), ...(c.peerLimit ? { peerLimit: c.peerLimit } : {}), clientHosts: (c.clients ?? []).map((h) => h.host) };
-}
 
 export function parseTimeout(text: string | undefined): number {
   if (text === undefined) return DEFAULT_RESTART_TIMEOUT_S;
@@ -87,14 +78,6 @@ function humanSummary(result: LinkResult): string[] {
   return lines;
 }
 
-/** The security-group pre-check (docs/security-groups.md), when both clusters have cloud access. */
-async function cloudPrecheck(ctx: CliContext, clusters: ClusterConfig[]): Promise<Precheck | undefined> {
-  if (!clusters.every((c) => c.cloud)) return undefined;
-  const clouds: Record<string, Cloud> = {};
-  for (const c of clusters) clouds[c.name] = await ctx.adapters.cloud(c, ctx.out);
-  return securityGroupPrecheck({ clouds });
-}
-
 /** Runs link or unlink: used by the `link`/`unlink` commands and by the wizard. */
 export async function executeLink(ctx: CliContext, input: LinkInput): Promise<LinkResult> {
   const action = input.action ?? 'link';
@@ -102,34 +85,17 @@ export async function executeLink(ctx: CliContext, input: LinkInput): Promise<Li
   const config = input.config ?? (await loadConfig(input.configPath));
   const clusters = [clusterByName(config, input.a), clusterByName(config, input.b)];
   if (input.a === input.b) throw new UsageError('SAME_CLUSTER', `cannot ${action} ${input.a} with itself`, { hint: 'name two different clusters' });
-  const state = await ctx.adapters.state(config.stateDir);
-  const managers: Record<string, Manager> = {};
-  for (const c of clusters) managers[c.name] = await ctx.adapters.manager(c, ctx.out);
   // On a terminal, a live task list; otherwise plain lines or JSON lines (ctx.out decides).
   const live = ctx.out.progress === 'auto' ? createTaskList(linkSteps.map((st) => ({ id: st.id, title: st.title, ...(st.scopes ? { scopes: [input.a, input.b] } : {}), quiet: st.id === 'confirm' })), process.stderr) : undefined;
-  const events: EventSink = live?.sink ?? { emit: (e) => ctx.out.event(e) };
-  const deps: LinkDeps = {
-    clusters: Object.fromEntries(clusters.map((c) => [c.name, linkCluster(c)])),
-    managers,
-    journal: state.journal,
-    locks: state.locks,
-    clock: state.clock,
-    events,
-    signal: ctx.signal,
+  const deps = await buildLinkDeps(ctx, config, clusters, {
+    action,
+    events: live?.sink ?? { emit: (e) => ctx.out.event(e) },
     confirm: async (plan) => {
       await live?.idle();
       for (const line of renderPlan(plan)) ctx.out.info(line);
       return input.confirmed ? true : confirmOnTerminal(ctx, plan);
     },
-    newRunId: randomUUID,
-  };
-  // manager.discovery: krb5conf — realm and KDCs from a node's client krb5.conf over SSH.
-  const fromNodes = clusters.filter((c) => c.manager.discovery === 'krb5conf');
-  if (fromNodes.length > 0) {
-    deps.kerberosFallback = Object.fromEntries(fromNodes.map((c) => [c.name, () => ctx.adapters.kerberosFromNodes(c, { acceptNew: ctx.global.acceptNew, out: ctx.out })]));
-  }
-  const precheck = action === 'link' ? await cloudPrecheck(ctx, clusters) : undefined;
-  if (precheck) deps.precheck = precheck;
+  });
   const { result, plan } = await runLink(deps, {
     action,
     a: input.a,

@@ -1,0 +1,59 @@
+import { randomUUID } from 'node:crypto';
+import type { ClusterConfig, LoadedConfig } from '../config/load.js';
+import type { Plan } from '../domain/plan.js';
+import type { Cloud } from '../ports/cloud.js';
+import type { EventSink } from '../ports/events.js';
+import type { Manager } from '../ports/manager.js';
+import type { LinkCluster, LinkDeps, Precheck } from '../workflow/link/context.js';
+import { securityGroupPrecheck } from '../workflow/precheck/security-groups.js';
+import type { CliContext } from './context.js';
+
+function linkCluster(c: ClusterConfig): LinkCluster {
+  return { name: c.name, type: c.type, ...(c.mrsVersion ? { mrsVersion: c.mrsVersion } : {}), ...(c.peerLimit ? { peerLimit: c.peerLimit } : {}), clientHosts: (c.clients ?? []).map((h) => h.host) };
+}
+
+/** The security-group pre-check (docs/security-groups.md), when both clusters have cloud access. */
+async function cloudPrecheck(ctx: CliContext, clusters: ClusterConfig[]): Promise<Precheck | undefined> {
+  if (!clusters.every((c) => c.cloud)) return undefined;
+  const clouds: Record<string, Cloud> = {};
+  for (const c of clusters) clouds[c.name] = await ctx.adapters.cloud(c, ctx.out);
+  return securityGroupPrecheck({ clouds });
+}
+
+/** `manager.discovery: krb5conf`: realm and KDCs from a node's client krb5.conf over SSH. */
+function kerberosFallback(ctx: CliContext, clusters: ClusterConfig[]): LinkDeps['kerberosFallback'] {
+  const fromNodes = clusters.filter((c) => c.manager.discovery === 'krb5conf');
+  if (fromNodes.length === 0) return undefined;
+  return Object.fromEntries(fromNodes.map((c) => [c.name, () => ctx.adapters.kerberosFromNodes(c, { acceptNew: ctx.global.acceptNew, out: ctx.out })]));
+}
+
+/**
+ * Wires the adapters into the ports the link workflow uses: Managers, state (journal, locks,
+ * clock), and the optional plug-ins (pre-check, krb5.conf discovery, client refresh).
+ */
+export async function buildLinkDeps(
+  ctx: CliContext,
+  config: LoadedConfig,
+  clusters: ClusterConfig[],
+  how: { action: 'link' | 'unlink'; events: EventSink; confirm: (plan: Plan) => Promise<boolean> },
+): Promise<LinkDeps> {
+  const state = await ctx.adapters.state(config.stateDir);
+  const managers: Record<string, Manager> = {};
+  for (const c of clusters) managers[c.name] = await ctx.adapters.manager(c, ctx.out);
+  const deps: LinkDeps = {
+    clusters: Object.fromEntries(clusters.map((c) => [c.name, linkCluster(c)])),
+    managers,
+    journal: state.journal,
+    locks: state.locks,
+    clock: state.clock,
+    events: how.events,
+    signal: ctx.signal,
+    confirm: how.confirm,
+    newRunId: randomUUID,
+  };
+  const fallback = kerberosFallback(ctx, clusters);
+  if (fallback) deps.kerberosFallback = fallback;
+  const precheck = how.action === 'link' ? await cloudPrecheck(ctx, clusters) : undefined;
+  if (precheck) deps.precheck = precheck;
+  return deps;
+}
