@@ -108,4 +108,24 @@ describe('clients refresh against the sandbox (CLI, simulated Manager and SSH ho
     expect(result.summary).toEqual({ ok: 2, failed: 0, unreachable: 0, skipped: 0 });
     expect(run.stderr).toMatch(/sandbox: alpha .*removed afterwards/);
   });
+
+  it('MRS 3.x (mrsVersion 3.x): the tar is extracted on the host and the ConfigFiles directory passed; nothing left behind', async () => {
+    const { parse, stringify } = await import('yaml');
+    const doc = parse(readFileSync(sb.configPath, 'utf8')) as { clusters: Record<string, Record<string, unknown>> };
+    (doc.clusters.alpha as Record<string, unknown>).mrsVersion = '3.1.0';
+    const config3 = join(sb.stateDir, 'clusters-3x.yaml');
+    writeFileSync(config3, stringify(doc));
+    // The sandbox Manager is 2.x (its login refuses a 3.x profile), so the tarball comes from a file.
+    const { writeClientConfigTarball } = await import('../../src/sandbox/client-config.js');
+    const tarball = join(sb.stateDir, 'alpha-3x.tar');
+    await writeClientConfigTarball(tarball, { cluster: 'alpha', realm: 'ALPHA.MRS', kdcs: [`127.${SUBNET}.1.11:21732`], peers: [] });
+    const run = await runCli(['clients', 'refresh', 'alpha', '--tarball', `alpha=${tarball}`, '--json', '--config', config3], { env });
+    expect(run.code, run.stderr).toBe(0);
+    expect(clientRefreshResultSchema.parse(JSON.parse(run.stdout)).summary.ok).toBe(2);
+    expect(run.stderr).toContain('extract alpha configuration (MRS 3.x)');
+    for (const ip of Object.keys(roots).filter((a) => a.startsWith(`127.${SUBNET}.1.2`))) {
+      expect(readFileSync(join(roots[ip] as string, KRB5), 'utf8')).toContain('default_realm = ALPHA.MRS');
+      expect(readdirSync(join(roots[ip] as string, 'tmp')).filter((f) => f.includes('mrs-trust-'))).toEqual([]);
+    }
+  });
 });
