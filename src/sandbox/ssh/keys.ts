@@ -31,7 +31,10 @@ export async function keyPairAt(path: string, comment: string): Promise<KeyPair>
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
-  const pair = utils.generateKeyPairSync('ed25519', { comment });
+  // NOTE: ssh2's generateKeyPairSync drops a leading zero byte of the ed25519 public key about
+  // once in 250 keys (a 31-byte key: "Malformed OpenSSH public key"); generate again.
+  let pair = utils.generateKeyPairSync('ed25519', { comment });
+  while (utils.parseKey(pair.public.trim()) instanceof Error || utils.parseKey(pair.private) instanceof Error) pair = utils.generateKeyPairSync('ed25519', { comment });
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
   await writeFile(path, pair.private, { mode: 0o600 });
   await writeFile(`${path}.pub`, `${pair.public}\n`, { mode: 0o644 });
