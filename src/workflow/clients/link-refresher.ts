@@ -1,10 +1,24 @@
 import type { ClusterConfig } from '../../config/load.js';
 import type { Plan } from '../../domain/plan.js';
 import { profileFor } from '../../domain/version.js';
-import type { EventSink } from '../../ports/events.js';
+import type { EventSink, WorkflowEvent } from '../../ports/events.js';
 import type { ClientRefresher } from '../link/context.js';
 import { assertAllRefreshed, refreshClients } from './index.js';
 import type { ClientRefreshDeps, ClientRefreshRequest } from './types.js';
+
+/**
+ * Inside link, the engine owns the `refresh-clients` step's start and end; per-host (and
+ * tarball) events become progress lines of that one step, `<cluster>/<host>: <what>`.
+ */
+export function asStepProgress(sink: EventSink, step = 'refresh-clients'): EventSink {
+  return {
+    emit(e: WorkflowEvent) {
+      if (e.type === 'warning' || e.type === 'info') return sink.emit(e);
+      const what = e.type === 'step-start' ? e.title : e.type === 'step-progress' ? e.message : e.type === 'step-done' ? (e.outcome === 'skipped' ? 'skipped (already current)' : 'ok') : `failed: ${e.error.message}`;
+      sink.emit({ type: 'step-progress', step, message: e.scope ? `${e.scope}: ${what}` : what });
+    },
+  };
+}
 
 /**
  * The `refresh-clients` step of link/unlink: refreshes the client hosts of both sides of the
@@ -26,7 +40,7 @@ export function clientRefresher(
         if (!config) throw new Error(`no clusters.yaml entry for ${side.cluster}`);
         return { config, profile: profileFor(side.mrsVersion)?.name ?? '2.x', realm: side.realm };
       });
-      const result = await refreshClients(deps, { ...options, clusters, peerRealm: plan.action === 'link' ? 'named' : 'absent', signal }, sink);
+      const result = await refreshClients(deps, { ...options, clusters, peerRealm: plan.action === 'link' ? 'named' : 'absent', signal }, asStepProgress(sink));
       try {
         assertAllRefreshed(result);
       } catch (error) {

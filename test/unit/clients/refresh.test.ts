@@ -338,6 +338,9 @@ describe('clientRefresher (link’s refresh-clients step)', () => {
     const refresher = clientRefresher(w.deps, { alpha: A().config, beta: B().config }, sink(w), { tarballs: { alpha: '/dl/alpha.tar', beta: '/dl/beta.tar' } });
     const out = await refresher.refresh(plan('link'), new AbortController().signal);
     expect(out.summary).toBe('4 client hosts refreshed, 0 already current');
+    // Inside link, host events are progress lines of the one refresh-clients step (no host scopes).
+    expect(w.events.every((e) => e.type === 'warning' || e.type === 'info' || (e.type === 'step-progress' && e.step === 'refresh-clients' && e.scope === undefined))).toBe(true);
+    expect(w.events).toContainEqual({ type: 'step-progress', step: 'refresh-clients', message: 'alpha/a1: ok' });
     // beta is MRS 3.x: its hosts got the extracted directory.
     expect(w.hosts.get('b1')?.log.some((l) => l.includes('sh refreshConfig.sh') && l.includes('_ClientConfig_ConfigFiles'))).toBe(true);
   });
