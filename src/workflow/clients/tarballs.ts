@@ -99,6 +99,7 @@ export async function prepareTarball(deps: ClientRefreshDeps, c: RefreshCluster,
   }
   const staleness = t.origin === 'manager' ? stale(t, peerRealms) : undefined;
   if (staleness) sink.emit({ type: 'warning', scope: name, message: `the Manager's configuration of ${name}: ${staleness}` });
-  for (const problem of problems) sink.emit({ type: 'info', scope: name, message: `skipped source ${problem}` });
+  for (const problem of problems) sink.emit({ type: 'step-progress', step: STEP, scope: name, message: `not used: ${problem}` });
+  sink.emit({ type: 'step-progress', step: STEP, scope: name, message: `using ${t.origin === 'node' ? 'SFTP' : 'the Manager download'} ${t.from}` });
   return t;
 }

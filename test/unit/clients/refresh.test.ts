@@ -278,7 +278,7 @@ describe('refreshClients: tarball sources', () => {
     w.hosts.set('n2', n2);
     const result = await refreshClients(w.deps, { clusters: [alpha, beta], tarballs: { beta: files.beta as string } }, sink(w));
     expect(result.tarballs.find((t) => t.cluster === 'alpha')).toMatchObject({ origin: 'node', from: 'root@n2:/tmp/MRS-client/MRS_Services_Client.tar', sha256: 'f'.repeat(64) });
-    expect(w.events).toContainEqual(expect.objectContaining({ type: 'info', message: expect.stringContaining('does not name BETA.MRS') }));
+    expect(w.events).toContainEqual(expect.objectContaining({ type: 'step-progress', step: 'client-config', message: expect.stringContaining('does not name BETA.MRS') }));
     expect(result.ok).toBe(true);
   });
 
