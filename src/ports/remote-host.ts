@@ -64,7 +64,7 @@ export interface RemoteHost {
    * Uploads a local file (fast path). Writes a hidden temporary name next to `remotePath`,
    * checks it with `sha256sum` on the host, then renames: `remotePath` never holds a partial file.
    */
-  uploadFile(localPath: string, remotePath: string, options?: { signal?: AbortSignal; mode?: number }): Promise<UploadResult>;
+  uploadFile(localPath: string, remotePath: string, options?: { signal?: AbortSignal; mode?: number; /** The file's SHA-256 when already known: not re-hashed; the host's check compares with it. */ sha256?: string }): Promise<UploadResult>;
   /** Uploads a generated stream, with the same temporary name, check and rename. */
   uploadStream(source: Readable, remotePath: string, options?: { signal?: AbortSignal; mode?: number }): Promise<UploadResult>;
   readFile(remotePath: string): Promise<Buffer>;

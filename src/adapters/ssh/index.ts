@@ -143,8 +143,8 @@ class SshRemoteHost implements RemoteHost {
     }
   }
 
-  uploadFile(localPath: string, remotePath: string, options: { signal?: AbortSignal; mode?: number } = {}): Promise<UploadResult> {
-    return this.#abortable(options.signal, () => this.#guard(`upload to ${remotePath}`, () => uploadFile(this.#transfer(), localPath, remotePath, options.mode)));
+  uploadFile(localPath: string, remotePath: string, options: { signal?: AbortSignal; mode?: number; sha256?: string } = {}): Promise<UploadResult> {
+    return this.#abortable(options.signal, () => this.#guard(`upload to ${remotePath}`, () => uploadFile(this.#transfer(), localPath, remotePath, options.mode, options.sha256)));
   }
 
   uploadStream(source: Readable, remotePath: string, options: { signal?: AbortSignal; mode?: number } = {}): Promise<UploadResult> {

@@ -127,15 +127,15 @@ function uploadStep(source: string): HostStep {
       r.cleanup.push(remote);
       let result;
       try {
-        result = await r.host.uploadFile(t.path, remote, { signal: r.signal });
+        result = await r.host.uploadFile(t.path, remote, { signal: r.signal, sha256: t.sha256 });
       } catch (error) {
         if (error instanceof RemoteError && /permission denied|EACCES/i.test(error.message)) {
           throw fail('UPLOAD_DIR_NOT_WRITABLE', `cannot write ${remote}: ${error.message}`, 'fix the permissions of uploadDir of this client');
         }
         throw error;
       }
-      // The adapter checks sha256sum on the host against what it sent (UPLOAD_MISMATCH);
-      // this ties what it sent to the tarball inspected before the run.
+      // The adapter checks sha256sum on the host against the hash inspected before the run
+      // (UPLOAD_MISMATCH, retried as a transport error), without hashing the file again per host.
       if (result.sha256 !== t.sha256) throw fail('CHECKSUM_MISMATCH', `${source} tarball changed on this machine while uploading (sha256 ${result.sha256.slice(0, 12)}…, expected ${t.sha256.slice(0, 12)}…)`);
       r.uploads.set(source, remote);
     },
