@@ -26,6 +26,8 @@ describeWithSshd('clients refresh vs real OpenSSH servers: per-host statuses', (
   let dir: string;
   let key: string;
   let readOnly: string | undefined;
+  let immutable = false;
+  let roMount = false;
   let result: ClientRefreshResult;
   const events: WorkflowEvent[] = [];
 
@@ -42,10 +44,21 @@ describeWithSshd('clients refresh vs real OpenSSH servers: per-host statuses', (
     // A failing refreshConfig.sh: prints an error and exits 3 (e.g. a damaged client).
     await writeFile(join((hosts.get('failing-script') as SshdHost).path('/opt/client'), 'refreshConfig.sh'), '#!/bin/sh\necho "Start to refresh"\necho "ERROR: /opt/client/HDFS is damaged" >&2\nexit 3\n');
     // An upload directory the user cannot write (immutable even for root).
-    readOnly = (hosts.get('read-only-dir') as SshdHost).path('/tmp/ro');
+    // Outside the host's bind-mounted /tmp, /opt, /root: the host sees this path as it is here.
+    readOnly = join(dir, 'read-only-upload');
     await mkdir(readOnly);
     await chmod(readOnly, 0o755);
-    execFileSync('chattr', ['+i', readOnly]);
+    try {
+      execFileSync('chattr', ['+i', readOnly], { stdio: 'pipe' });
+      immutable = true;
+    } catch {
+      // No chattr, or a file system without the immutable flag (overlayfs): a read-only bind
+      // mount instead, which that host's sshd sees after a restart (its own mount namespace).
+      execFileSync('mount', ['--bind', readOnly, readOnly]);
+      execFileSync('mount', ['-o', 'remount,bind,ro', readOnly]);
+      roMount = true;
+      await (hosts.get('read-only-dir') as SshdHost).restart();
+    }
     for (const [role, times] of [['drop-once', 1], ['drop-always', 99]] as const) {
       const sshd = hosts.get(role) as SshdHost;
       cutters.push(await startTcpCutter({ ip: sshd.ip, port: 22122, target: { ip: sshd.ip, port: sshd.port }, afterBytes: 2 * 1024 * 1024, times }));
@@ -68,7 +81,7 @@ describeWithSshd('clients refresh vs real OpenSSH servers: per-host statuses', (
       entry('wrong-key'),
       { ...entry('unknown-key'), hostKey: undefined, knownHosts: join(dir, 'known_hosts') },
       { ...entry('changed-key'), hostKey: pinned },
-      entry('read-only-dir', { uploadDir: '/tmp/ro' }),
+      entry('read-only-dir', { uploadDir: readOnly }),
       entry('failing-script'),
       entry('drop-once', { port: 22122 }),
       entry('drop-always', { port: 22122 }),
@@ -94,7 +107,8 @@ describeWithSshd('clients refresh vs real OpenSSH servers: per-host statuses', (
   });
 
   afterAll(async () => {
-    if (readOnly) execFileSync('chattr', ['-i', readOnly]);
+    if (readOnly && immutable) execFileSync('chattr', ['-i', readOnly]);
+    if (readOnly && roMount) execFileSync('umount', [readOnly]);
     await Promise.all(cutters.map((c) => c.close()));
     await stopAllSshd();
   });
@@ -129,7 +143,7 @@ describeWithSshd('clients refresh vs real OpenSSH servers: per-host statuses', (
 
   it('a non-writable upload directory: failed (UPLOAD_DIR_NOT_WRITABLE) before any upload', () => {
     expect(of('read-only-dir')).toMatchObject({ status: 'failed', code: 'UPLOAD_DIR_NOT_WRITABLE', step: 'check-upload-dir' });
-    expect(of('read-only-dir').reason).toContain('/tmp/ro');
+    expect(of('read-only-dir').reason).toContain(readOnly);
   });
 
   it('a failing refreshConfig.sh: failed (REFRESH_FAILED) with its error line, run once', async () => {
