@@ -77,10 +77,22 @@ class StepFailure {
   ) {}
 }
 
+/** Cleanup never holds a host's result for long: a dead connection may not even close cleanly. */
+const CLEANUP_LIMIT_MS = 30_000;
+
 async function closeQuietly(host: RemoteHost | undefined, cleanup: string[]): Promise<void> {
   if (!host) return;
-  if (cleanup.length > 0) await host.exec(removeCommand(cleanup), { timeoutMs: 30_000 }).catch(() => undefined);
-  await host.close().catch(() => undefined);
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, CLEANUP_LIMIT_MS);
+    timer.unref();
+  });
+  const work = (async () => {
+    if (cleanup.length > 0) await host.exec(removeCommand(cleanup), { timeoutMs: CLEANUP_LIMIT_MS }).catch(() => undefined);
+    await host.close().catch(() => undefined);
+  })();
+  await Promise.race([work, limit]);
+  clearTimeout(timer);
 }
 
 /**
