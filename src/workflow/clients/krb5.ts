@@ -1,6 +1,8 @@
+import { parseKrb5Conf } from '../../domain/krb5conf.js';
+
 /**
- * The little of krb5.conf the refresh needs: which realms a client configuration names.
- * Pure; tolerant of comments, indentation and `{ … }` blocks spanning lines (MIT profile syntax).
+ * The little of krb5.conf the refresh needs: which realms a client configuration names
+ * (parsed by the domain's MIT profile parser, shared with krb5.conf discovery).
  */
 export interface Krb5Realms {
   defaultRealm?: string;
@@ -9,29 +11,9 @@ export interface Krb5Realms {
 }
 
 export function parseKrb5Realms(text: string): Krb5Realms {
-  let section = '';
-  let depth = 0;
-  let defaultRealm: string | undefined;
-  const realms: string[] = [];
-  for (const raw of text.split(/\r?\n/)) {
-    const line = raw.replace(/[#;].*$/, '').trim();
-    if (line === '') continue;
-    const header = depth === 0 ? /^\[([^\]]+)\]$/.exec(line) : null;
-    if (header) {
-      section = (header[1] ?? '').trim().toLowerCase();
-      continue;
-    }
-    const assignment = depth === 0 ? /^([^=\s]+)\s*=\s*(.*)$/.exec(line) : null;
-    const [, key = '', value = ''] = assignment ?? [];
-    if (section === 'libdefaults' && key === 'default_realm') defaultRealm = value.trim();
-    if (section === 'realms' && value.startsWith('{')) realms.push(key);
-    depth = Math.max(0, depth + count(line, '{') - count(line, '}'));
-  }
-  return defaultRealm === undefined ? { realms } : { defaultRealm, realms };
-}
-
-function count(text: string, char: string): number {
-  return text.split(char).length - 1;
+  const conf = parseKrb5Conf(text);
+  const realms = Object.keys(conf.realms);
+  return conf.defaultRealm === undefined ? { realms } : { defaultRealm: conf.defaultRealm, realms };
 }
 
 /** Every realm the file names: the default realm and each `[realms]` block. */
