@@ -6,6 +6,8 @@ import type { EventSink } from '../ports/events.js';
 import type { Manager } from '../ports/manager.js';
 import type { LinkCluster, LinkDeps, Precheck } from '../workflow/link/context.js';
 import { securityGroupPrecheck } from '../workflow/precheck/security-groups.js';
+import { clientRefresher } from '../workflow/clients/link-refresher.js';
+import { clientRefreshDeps } from './commands/clients-refresh.js';
 import type { CliContext } from './context.js';
 
 function linkCluster(c: ClusterConfig): LinkCluster {
@@ -55,5 +57,9 @@ export async function buildLinkDeps(
   if (fallback) deps.kerberosFallback = fallback;
   const precheck = how.action === 'link' ? await cloudPrecheck(ctx, clusters) : undefined;
   if (precheck) deps.precheck = precheck;
+  // refresh-clients: every configured client host gets the new configuration (scenario 1 or 2).
+  if (clusters.some((c) => (c.clients ?? []).length > 0)) {
+    deps.clients = clientRefresher(await clientRefreshDeps(ctx, config.stateDir), Object.fromEntries(clusters.map((c) => [c.name, c])), how.events);
+  }
   return deps;
 }

@@ -194,3 +194,26 @@ describe('link with manager.discovery: krb5conf', () => {
     }, 18);
   });
 });
+
+describe('link with client hosts and cloud (sandbox plugins on)', () => {
+  it('refreshes every client host so its krb5.conf names the peer realm; a re-run finds them current', async () => {
+    await withSandbox({ plugins: true }, async (sb) => {
+      const run = await runCli(['link', 'alpha', 'beta', '--config', sb.configPath, '--yes', '--json']);
+      expect(run.code, run.stderr).toBe(0);
+      const result = linkResultSchema.parse(JSON.parse(run.stdout));
+      expect(result.clients?.summary).toBe('4 client hosts refreshed, 0 already current');
+      expect(result.precheck?.summary).toMatch(/all 4 groups admit the peer/);
+      const { readdirSync } = await import('node:fs');
+      const hostsDir = join(sb.stateDir, 'ssh', 'hosts');
+      const clients = readdirSync(hostsDir).filter((h) => h.startsWith('client'));
+      expect(clients.sort()).toEqual(['client1.alpha', 'client1.beta', 'client2.alpha', 'client2.beta']);
+      for (const host of clients) {
+        const krb5 = readFileSync(join(hostsDir, host, 'opt/client/KrbClient/kerberos/var/krb5kdc/krb5.conf'), 'utf8');
+        expect(krb5, host).toMatch(host.endsWith('.alpha') ? /BETA\.MRS/ : /ALPHA\.MRS/);
+      }
+      const again = await runCli(['link', 'alpha', 'beta', '--config', sb.configPath, '--yes']);
+      expect(again.code, again.stderr).toBe(0);
+      expect(again.stdout).toContain('refresh-clients: 0 client hosts refreshed, 4 already current');
+    }, 19);
+  });
+});

@@ -72,6 +72,8 @@ function humanSummary(result: LinkResult): string[] {
     }[s.change];
     lines.push(`  ${s.cluster} (${s.realm}): ${what}${s.restarted ? '; KrbServer restarted' : ''}`);
   }
+  if (result.precheck) lines.push(`  precheck: ${result.precheck.summary}`);
+  if (result.clients) lines.push(`  refresh-clients: ${result.clients.summary}`);
   const skipped = result.steps.filter((s) => s.status === 'skipped' && ['precheck', 'refresh-clients', 'verify-ticket'].includes(s.id));
   for (const s of skipped) lines.push(`  ${s.id}: skipped (${s.message ?? ''})`);
   if (result.journal) lines.push(`  journal: ${result.journal}`);
