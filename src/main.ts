@@ -28,6 +28,13 @@ function askPassphrase(key: string, prompter: Prompter): Promise<Secret> {
   return answer;
 }
 
+/**
+ * The environment of this run: a copy of process.env, so that a secret the wizard collects for an
+ * `{ env: NAME }` reference lives here for this run only (never in process.env, never inherited
+ * by a child process). Every adapter that resolves secrets reads this copy.
+ */
+const runEnv: NodeJS.ProcessEnv = { ...process.env };
+
 /** Lazily loaded adapters: each factory imports its adapter only when a command asks for it. */
 const adapters: AdapterFactories = {
   async cloud(cluster, out, options) {
@@ -54,10 +61,10 @@ const adapters: AdapterFactories = {
   },
   async remoteHost(entry, { field, acceptNew, out, prompter }) {
     const [{ createRemoteHost, keyNeedsPassphrase }, { resolveSecret }] = await Promise.all([import('./adapters/ssh/index.js'), import('./config/secrets.js')]);
-    let passphrase = entry.keyPassphrase ? await resolveSecret(entry.keyPassphrase, `${field}.keyPassphrase`) : undefined;
+    let passphrase = entry.keyPassphrase ? await resolveSecret(entry.keyPassphrase, `${field}.keyPassphrase`, runEnv) : undefined;
     if (!passphrase && entry.key && prompter && (await keyNeedsPassphrase(entry.key))) passphrase = await askPassphrase(entry.key, prompter);
-    const password = entry.password ? await resolveSecret(entry.password, `${field}.password`) : undefined;
-    const target = { host: entry.host, port: entry.port, user: entry.user, key: entry.key, passphrase, password, hostKey: entry.hostKey, knownHosts: entry.knownHosts, field, agent: process.env.SSH_AUTH_SOCK };
+    const password = entry.password ? await resolveSecret(entry.password, `${field}.password`, runEnv) : undefined;
+    const target = { host: entry.host, port: entry.port, user: entry.user, key: entry.key, passphrase, password, hostKey: entry.hostKey, knownHosts: entry.knownHosts, field, agent: runEnv.SSH_AUTH_SOCK };
     return createRemoteHost(target, { acceptNew, log: { warn: (line) => out.warn(line), debug: (line) => out.debug(line) } });
   },
   async sandbox() {
@@ -70,11 +77,11 @@ const adapters: AdapterFactories = {
   },
   async clientConfigDownload(cluster, out) {
     const { createClientConfigDownloader } = await import('./adapters/manager/client-download.js');
-    return createClientConfigDownloader(cluster, { warn: (line) => out.warn(line), debug: (line) => out.debug(line) });
+    return createClientConfigDownloader(cluster, { warn: (line) => out.warn(line), debug: (line) => out.debug(line) }, { env: runEnv });
   },
   async manager(cluster, out) {
     const { createManager } = await import('./adapters/manager/index.js');
-    return createManager(cluster, { warn: (line) => out.warn(line), debug: (line) => out.debug(line) });
+    return createManager(cluster, { warn: (line) => out.warn(line), debug: (line) => out.debug(line) }, { env: runEnv });
   },
 };
 
@@ -99,7 +106,7 @@ async function main(argv: string[]): Promise<number> {
       const { createOutput } = await import('./cli/output.js');
       const out = createOutput({ json: global.json, verbose: global.verbose, progress: global.progress, stdout: process.stdout, stderr: process.stderr, env: process.env });
       stderrWrite = (line) => process.stderr.write(line);
-      const ctx: CliContext = { out, env: process.env, cwd: process.cwd(), stdinIsTTY: Boolean(process.stdin.isTTY), global, adapters, signal: abort.signal };
+      const ctx: CliContext = { out, env: runEnv, cwd: process.cwd(), stdinIsTTY: Boolean(process.stdin.isTTY), global, adapters, signal: abort.signal };
       const module = await load();
       await module.run(ctx, ...(args as never[]));
     },

@@ -89,7 +89,7 @@ async function applyOutcome(ctx: CliContext, source: ConfigSource, outcome: Wiza
       await writeSecretFile(secret.writeFile, secret.value);
       ctx.out.info(`wrote ${secret.writeFile} (mode 0600)`);
     } else if (secret.ref.env !== undefined && !ctx.env[secret.ref.env]) {
-      // Exactly what `export NAME=…` would do; the value stays in this process only.
+      // Like `export NAME=…`, but only in this run's environment copy (main.ts), never process.env.
       ctx.env[secret.ref.env] = secret.value.reveal();
     }
   }
