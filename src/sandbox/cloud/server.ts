@@ -1,7 +1,6 @@
-import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
 import type { ServerCert } from '../cert.js';
+import { HttpsListener } from '../https-listener.js';
 import { authenticate } from './auth.js';
 import type { CloudFaults } from './faults.js';
 import { error, noApi, ROUTES, type CloudReply, type CloudRoute } from './routes.js';
@@ -49,39 +48,24 @@ function find(method: string, path: string, v1Only: boolean): { route: CloudRout
  * signature or token. docs/sandbox.md "Cloud API".
  */
 export class CloudServer {
-  readonly #server: Server;
-  readonly #sockets = new Set<Socket>();
+  readonly #listener: HttpsListener;
 
   constructor(
     readonly sim: CloudSim,
     cert: ServerCert,
     private readonly now: () => Date = () => new Date(),
   ) {
-    this.#server = createServer({ cert: cert.cert, key: cert.key }, (req, res) => {
+    this.#listener = new HttpsListener(cert, (req, res) => {
       this.handle(req, res).catch((e: unknown) => this.send(res, 'internal', error(500, 'SBX.0500', `sandbox error: ${(e as Error).message}`)));
     });
-    this.#server.on('connection', (socket: Socket) => {
-      this.#sockets.add(socket);
-      socket.once('close', () => this.#sockets.delete(socket));
-    });
-    this.#server.on('tlsClientError', () => undefined);
   }
 
   listen(ip: string, port: number): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.#server.once('error', reject);
-      this.#server.listen(port, ip, () => {
-        this.#server.off('error', reject);
-        resolve();
-      });
-    });
+    return this.#listener.listen(ip, port);
   }
 
   close(): Promise<void> {
-    return new Promise((resolve) => {
-      this.#server.close(() => resolve());
-      for (const socket of this.#sockets) socket.destroy();
-    });
+    return this.#listener.close();
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -1,8 +1,7 @@
-import { createServer, type Server } from 'node:https';
-import type { Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CAS } from '../../wire/manager/documented.js';
 import type { ServerCert } from '../cert.js';
+import { HttpsListener } from '../https-listener.js';
 import type { Fault, FaultPlan } from '../faults.js';
 import { CAS_PORT, MANAGER_PORT } from '../layout.js';
 import { assumedRoutes } from './assumed-routes.js';
@@ -42,8 +41,7 @@ function malform(reply: SimReply, kind: NonNullable<Fault['malformed']>): SimRep
 
 /** A Manager (or CAS) listener of one simulated cluster. */
 export class SimServer {
-  readonly #server: Server;
-  readonly #sockets = new Set<Socket>();
+  readonly #listener: HttpsListener;
 
   constructor(
     readonly sim: SimCluster,
@@ -51,38 +49,21 @@ export class SimServer {
     cert: ServerCert,
     readonly faults: FaultPlan,
   ) {
-    this.#server = createServer({ cert: cert.cert, key: cert.key }, (req, res) => {
+    this.#listener = new HttpsListener(cert, (req, res) => {
       this.handle(req, res).catch((error: unknown) => {
         if (!res.headersSent) send(res, refuse(500, '12-4000500', `sandbox error: ${(error as Error).message}`));
         else res.destroy();
       });
     });
-    this.#server.on('connection', (socket: Socket) => {
-      this.#sockets.add(socket);
-      socket.once('close', () => this.#sockets.delete(socket));
-    });
-    // A client that resets mid-handshake (pin mismatch) is expected; nothing to report.
-    this.#server.on('tlsClientError', () => undefined);
   }
 
   listen(): Promise<void> {
-    const portNumber = this.port === 'manager' ? MANAGER_PORT : CAS_PORT;
-    return new Promise((resolve, reject) => {
-      this.#server.once('error', reject);
-      this.#server.listen(portNumber, this.sim.layout.managerIp, () => {
-        this.#server.off('error', reject);
-        resolve();
-      });
-    });
+    return this.#listener.listen(this.sim.layout.managerIp, this.port === 'manager' ? MANAGER_PORT : CAS_PORT);
   }
 
   /** Closes the listener and every open (including hung) connection. */
   close(): Promise<void> {
-    return new Promise((resolve) => {
-      this.#server.close(() => resolve());
-      for (const socket of this.#sockets) socket.destroy();
-      this.#server.closeAllConnections();
-    });
+    return this.#listener.close();
   }
 
   /** Latency, then reset / hang / status faults; true when the request got no normal answer. */
