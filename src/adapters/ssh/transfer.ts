@@ -6,8 +6,8 @@ import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { SFTPWrapper } from 'ssh2';
 import { RemoteError } from '../../errors/index.js';
-import { shellQuote } from '../../domain/shell.js';
 import type { ExecResult, UploadResult } from '../../ports/remote-host.js';
+import { parseVerify, verifyAndMoveCommand } from './verify.js';
 
 /** What the upload needs from the host it runs on. */
 export interface TransferHost {
@@ -30,14 +30,20 @@ async function sha256OfFile(path: string): Promise<string> {
   return hash.digest('hex');
 }
 
+/**
+ * 128 KiB requests, 8 in flight (the same 1 MiB in flight as 32 × 32 KiB): a quarter of the local
+ * reads and SFTP round trips, which took the tool's CPU time per 16 × 20 MB from ~2.1 s to ~1.6 s
+ * (bench/clients). NOTE: OpenSSH's sftp-server accepts writes up to 256 KiB; ssh2 splits a larger
+ * chunk itself for servers that announce less, so this stays correct for any SFTP server.
+ */
 function fastPut(sftp: SFTPWrapper, local: string, remote: string, mode: number): Promise<void> {
-  return new Promise((resolve, reject) => sftp.fastPut(local, remote, { mode, concurrency: 32, chunkSize: 32768 }, (error) => (error ? reject(error) : resolve())));
+  return new Promise((resolve, reject) => sftp.fastPut(local, remote, { mode, concurrency: 8, chunkSize: 128 * 1024 }, (error) => (error ? reject(error) : resolve())));
 }
 
 /**
- * Writes to a temporary name, checks `sha256sum` on the host against the hash computed while
- * sending, then renames. A dropped connection leaves at most a hidden `.part` file: the target
- * path only ever appears complete and verified.
+ * Writes to a temporary name, then one remote command checks its SHA-256 on the host against the
+ * hash computed while sending and only then renames (verify.ts). A dropped connection leaves at
+ * most a hidden `.part` file: the target path only ever appears complete and verified.
  */
 async function verifiedUpload(host: TransferHost, remotePath: string, write: (sftp: SFTPWrapper, tmp: string) => Promise<{ bytes: number; sha256: string }>): Promise<UploadResult> {
   const tmp = tempNameFor(remotePath);
@@ -51,20 +57,17 @@ async function verifiedUpload(host: TransferHost, remotePath: string, write: (sf
     throw host.convert(error, `upload to ${remotePath}`);
   }
   const sentAt = performance.now();
-  const check = await host.exec(`sha256sum -- ${shellQuote(tmp)}`);
-  const remoteHash = /^\\?([0-9a-f]{64})\s/.exec(check.stdout)?.[1];
-  if (check.exitCode !== 0 || !remoteHash) {
-    await removeQuietly(sftp, tmp);
-    throw new RemoteError('UPLOAD_VERIFY_FAILED', `${host.label}: cannot check the upload with sha256sum (exit ${check.exitCode}): ${check.stderr.trim().slice(0, 200)}`, { hint: 'the host needs coreutils sha256sum' });
+  const check = await host.exec(verifyAndMoveCommand(tmp, remotePath, sent.sha256));
+  const outcome = parseVerify(check.stdout, sent.sha256);
+  if (outcome.kind !== 'moved') await removeQuietly(sftp, tmp);
+  if (outcome.kind === 'no-hash') {
+    throw new RemoteError('UPLOAD_VERIFY_FAILED', `${host.label}: cannot check the upload with openssl or sha256sum (exit ${check.exitCode}): ${check.stderr.trim().slice(0, 200)}`, { hint: 'the host needs coreutils sha256sum (or openssl)' });
   }
-  if (remoteHash !== sent.sha256) {
-    await removeQuietly(sftp, tmp);
-    throw new RemoteError('UPLOAD_MISMATCH', `${host.label}: ${remotePath} arrived damaged (sha256 ${remoteHash}, sent ${sent.sha256})`, { hint: 'retry; check the disk space on the host', details: { remoteHash, sentHash: sent.sha256 } });
+  if (outcome.kind === 'mismatch') {
+    throw new RemoteError('UPLOAD_MISMATCH', `${host.label}: ${remotePath} arrived damaged (sha256 ${outcome.sha256}, sent ${sent.sha256})`, { hint: 'retry; check the disk space on the host', details: { remoteHash: outcome.sha256, sentHash: sent.sha256 } });
   }
-  const moved = await host.exec(`mv -f -- ${shellQuote(tmp)} ${shellQuote(remotePath)}`);
-  if (moved.exitCode !== 0) {
-    await removeQuietly(sftp, tmp);
-    throw new RemoteError('UPLOAD_RENAME_FAILED', `${host.label}: cannot move the upload into place at ${remotePath}: ${moved.stderr.trim().slice(0, 200)}`);
+  if (outcome.kind === 'not-moved') {
+    throw new RemoteError('UPLOAD_RENAME_FAILED', `${host.label}: cannot move the upload into place at ${remotePath}: ${check.stderr.trim().slice(0, 200)}`);
   }
   host.debug?.(`${host.label}: ${remotePath}: ${sent.bytes} bytes sent in ${(sentAt - started).toFixed(0)} ms, verified and renamed in ${(performance.now() - sentAt).toFixed(0)} ms`);
   return sent;

@@ -134,7 +134,7 @@ function uploadStep(source: string): HostStep {
         }
         throw error;
       }
-      // The adapter checks sha256sum on the host against the hash inspected before the run
+      // The adapter checks the SHA-256 on the host against the hash inspected before the run
       // (UPLOAD_MISMATCH, retried as a transport error), without hashing the file again per host.
       if (result.sha256 !== t.sha256) throw fail('CHECKSUM_MISMATCH', `${source} tarball changed on this machine while uploading (sha256 ${result.sha256.slice(0, 12)}…, expected ${t.sha256.slice(0, 12)}…)`);
       r.uploads.set(source, remote);
