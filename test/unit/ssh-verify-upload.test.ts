@@ -43,12 +43,17 @@ describe('verifyAndMoveCommand: the host checks the SHA-256 before the upload is
     expect([existsSync(tmp), existsSync(target)]).toEqual([true, false]);
   });
 
-  it('without openssl it falls back to sha256sum; without either it reports no-hash', () => {
+  it('without a usable openssl it falls back to sha256sum; without either it reports no-hash', () => {
     const bin = join(dir, 'bin');
     execFileSync('mkdir', [bin]);
     for (const tool of ['sha256sum', 'mv']) symlinkSync(which(tool), join(bin, tool));
     const { tmp, target } = upload('payload');
     expect(parseVerify(runOnHost(verifyAndMoveCommand(tmp, target, sha('payload')), bin), sha('payload')).kind).toBe('moved');
+    // An openssl that prints something else (an old one, another format) is not trusted either.
+    writeFileSync(join(bin, 'openssl'), '#!/bin/sh\necho "SHA2-256(x)= 0123"\n', { mode: 0o755 });
+    const other = upload('payload');
+    expect(parseVerify(runOnHost(verifyAndMoveCommand(other.tmp, other.target, sha('payload')), bin), sha('payload')).kind).toBe('moved');
+    rmSync(join(bin, 'openssl'));
     const again = upload('payload');
     rmSync(join(bin, 'sha256sum'));
     expect(parseVerify(runOnHost(verifyAndMoveCommand(again.tmp, again.target, sha('payload')), bin), sha('payload')).kind).toBe('no-hash');

@@ -15,9 +15,11 @@ export function verifyAndMoveCommand(tmp: string, target: string, sha256: string
   if (!/^[0-9a-f]{64}$/.test(sha256)) throw new Error(`not a sha256: ${sha256}`);
   const t = shellQuote(tmp);
   return [
-    `s=$(openssl dgst -sha256 -r ${t} 2>/dev/null) || s=$(sha256sum -- ${t}) || { echo 'verify: no-hash'; exit 1; }`,
-    // sha256sum prefixes a `\` when the name needs escaping; openssl -r prints `<hex> *<name>`.
-    `s=\${s#\\\\}; s=\${s%% *}; echo "verify: sha256 $s"`,
+    // openssl -r prints `<hex> *<name>`; anything else (no openssl, an old one without -r) falls
+    // back to sha256sum, which prefixes a `\` when the name needs escaping.
+    `s=$(openssl dgst -sha256 -r ${t} 2>/dev/null); s=\${s%% *}`,
+    `[ \${#s} -eq 64 ] || { s=$(sha256sum -- ${t}) || { echo 'verify: no-hash'; exit 1; }; s=\${s#\\\\}; s=\${s%% *}; }`,
+    `echo "verify: sha256 $s"`,
     `[ "$s" = ${sha256} ] || exit 1`,
     `mv -f -- ${t} ${shellQuote(target)} && echo 'verify: moved'`,
   ].join('\n');
