@@ -51,7 +51,7 @@ export interface RemoteHostOptions {
  * One SSH-reachable host (a client host or a cluster node). Host keys are verified before any
  * byte of auth is sent. Errors are RemoteErrors with codes SSH_REFUSED, SSH_TIMEOUT,
  * SSH_AUTH_FAILED, HOST_KEY_UNKNOWN, HOST_KEY_CHANGED, SSH_DISCONNECTED (plus UPLOAD_MISMATCH
- * when the host's sha256sum disagrees); a key file that cannot be read is a ConfigError.
+ * when the hash computed on the host disagrees); a key file that cannot be read is a ConfigError.
  * The connection opens lazily on first use and is reused by concurrent calls.
  */
 export interface RemoteHost {
@@ -62,7 +62,7 @@ export interface RemoteHost {
   exec(command: string, options?: { timeoutMs?: number; stdin?: string; signal?: AbortSignal }): Promise<ExecResult>;
   /**
    * Uploads a local file (fast path). Writes a hidden temporary name next to `remotePath`,
-   * checks it with `sha256sum` on the host, then renames: `remotePath` never holds a partial file.
+   * checks its SHA-256 on the host (openssl dgst, else sha256sum), then renames: `remotePath` never holds a partial file.
    */
   uploadFile(localPath: string, remotePath: string, options?: { signal?: AbortSignal; mode?: number; /** The file's SHA-256 when already known: not re-hashed; the host's check compares with it. */ sha256?: string }): Promise<UploadResult>;
   /** Uploads a generated stream, with the same temporary name, check and rename. */

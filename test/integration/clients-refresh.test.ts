@@ -55,13 +55,14 @@ describe('clients refresh against the sandbox (CLI, simulated Manager and SSH ho
     expect(run.stderr).toContain('[CLIENTS_PARTIAL]');
   });
 
-  it('after link: every client host refreshed, its krb5.conf names the peer realm; a re-run skips them all', async () => {
+  it('after link: link refreshed every client host (krb5.conf names the peer realm); clients refresh then skips them all, --force redoes them', async () => {
     const link = await runCli(['link', 'alpha', 'beta', '--yes', '--config', sb.configPath], { env });
     expect(link.code, link.stderr).toBe(0);
+    expect(link.stdout).toContain('refresh-clients: 4 client hosts refreshed, 0 already current');
     const run = await refresh('alpha', 'beta');
     expect(run.code, run.stderr).toBe(0);
     expect(run.result?.scenario).toBe(1);
-    expect(run.result?.summary).toEqual({ ok: 4, failed: 0, unreachable: 0, skipped: 0 });
+    expect(run.result?.summary).toEqual({ ok: 0, failed: 0, unreachable: 0, skipped: 4 });
     for (const h of run.result?.hosts ?? []) {
       const krb5 = readFileSync(join(roots[h.host] as string, KRB5), 'utf8');
       expect(krb5).toContain(`default_realm = ${h.cluster === 'alpha' ? 'ALPHA.MRS' : 'BETA.MRS'}`);
@@ -70,9 +71,9 @@ describe('clients refresh against the sandbox (CLI, simulated Manager and SSH ho
       // Uploads (and their hidden .part names) are removed afterwards.
       expect(readdirSync(join(roots[h.host] as string, 'tmp')).filter((f) => f.includes('mrs-trust-'))).toEqual([]);
     }
-    const again = await refresh('alpha', 'beta');
-    expect(again.code, again.stderr).toBe(0);
-    expect(again.result?.summary).toEqual({ ok: 0, failed: 0, unreachable: 0, skipped: 4 });
+    const forced = await refresh('alpha', 'beta', '--force');
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(forced.result?.summary).toEqual({ ok: 4, failed: 0, unreachable: 0, skipped: 0 });
   });
 
   it('human table; a failing refreshConfig.sh on one host fails only that host (exit 5), and the next run only redoes it', async () => {
