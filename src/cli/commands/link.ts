@@ -58,26 +58,38 @@ function mustConfirmUpFront(ctx: CliContext, input: LinkInput): void {
   }
 }
 
-function humanSummary(result: LinkResult): string[] {
+type SideResult = LinkResult['sides'][number];
+
+function describeSide(s: SideResult): string {
+  const what = {
+    added: `added ${s.peer} ${s.after?.ip_port ?? ''}`,
+    updated: `updated ${s.peer}: ${s.before?.ip_port ?? ''} → ${s.after?.ip_port ?? ''}`,
+    removed: `removed ${s.peer}`,
+    unchanged: `already lists ${s.peer}`,
+    absent: `does not list ${s.peer}`,
+  }[s.change];
+  return `  ${s.cluster} (${s.realm}): ${what}${s.restarted ? '; KrbServer restarted' : ''}`;
+}
+
+function title(result: LinkResult): string {
+  if (result.dryRun) return 'Dry run (nothing written)';
+  if (!result.changed) return 'Nothing changed';
+  return `${result.action === 'link' ? 'Linked' : 'Unlinked'} ${result.clusters.join(' ↔ ')}`;
+}
+
+/** The optional parts: what ran (pre-check, clients), what was skipped and why, where the journal is. */
+function extras(result: LinkResult): string[] {
   const lines: string[] = [];
-  const title = result.dryRun ? 'Dry run (nothing written)' : result.changed ? `${result.action === 'link' ? 'Linked' : 'Unlinked'} ${result.clusters.join(' ↔ ')}` : 'Nothing changed';
-  lines.push(title);
-  for (const s of result.sides) {
-    const what = {
-      added: `added ${s.peer} ${s.after?.ip_port ?? ''}`,
-      updated: `updated ${s.peer}: ${s.before?.ip_port ?? ''} → ${s.after?.ip_port ?? ''}`,
-      removed: `removed ${s.peer}`,
-      unchanged: `already lists ${s.peer}`,
-      absent: `does not list ${s.peer}`,
-    }[s.change];
-    lines.push(`  ${s.cluster} (${s.realm}): ${what}${s.restarted ? '; KrbServer restarted' : ''}`);
-  }
   if (result.precheck) lines.push(`  precheck: ${result.precheck.summary}`);
   if (result.clients) lines.push(`  refresh-clients: ${result.clients.summary}`);
   const skipped = result.steps.filter((s) => s.status === 'skipped' && ['precheck', 'refresh-clients', 'verify-ticket'].includes(s.id));
   for (const s of skipped) lines.push(`  ${s.id}: skipped (${s.message ?? ''})`);
   if (result.journal) lines.push(`  journal: ${result.journal}`);
   return lines;
+}
+
+function humanSummary(result: LinkResult): string[] {
+  return [title(result), ...result.sides.map(describeSide), ...extras(result)];
 }
 
 /** Runs link or unlink: used by the `link`/`unlink` commands and by the wizard. */
