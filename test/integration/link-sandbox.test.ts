@@ -44,6 +44,9 @@ describe('link / unlink against the sandbox', () => {
     expect(result.dryRun).toBe(true);
     expect(result.plannedWrites?.map((w) => `${w.type} ${w.cluster}`)).toEqual(['save-peer-realms alpha', 'save-peer-realms beta', 'restart-services alpha', 'restart-services beta']);
     expect(run.stderr).toContain('+ add     BETA.MRS');
+    const human = await runCli(['link', 'alpha', 'beta', '--config', sb.configPath, '--dry-run']);
+    expect(human.stdout).toContain('alpha (ALPHA.MRS): would be added BETA.MRS');
+    expect(human.stdout).toContain('KrbServer would restart');
     expect([cluster(sb, 'alpha').saves, cluster(sb, 'beta').restartCount]).toEqual([0, 0]);
   });
 

@@ -115,6 +115,7 @@ describe('link workflow (fake Managers)', () => {
     expect([m.alpha.saves.length, m.beta.saves.length, m.alpha.restarts]).toEqual([0, 0, 0]);
     expect(journal.writes).toBe(0);
     expect(asked).toHaveLength(0);
+    expect(result.sides.map((s) => s.restarted)).toEqual([false, false]);
     const planned = result.sides.flatMap((s) => [
       { type: 'save-peer-realms', cluster: s.cluster, peers: s.peersAfter, expectedVersion: s.configVersion.before },
     ]);

@@ -60,15 +60,18 @@ function mustConfirmUpFront(ctx: CliContext, input: LinkInput): void {
 
 type SideResult = LinkResult['sides'][number];
 
-function describeSide(s: SideResult): string {
+function describeSide(s: SideResult, dryRun: boolean): string {
+  const would = dryRun ? 'would be ' : '';
   const what = {
-    added: `added ${s.peer} ${s.after?.ip_port ?? ''}`,
-    updated: `updated ${s.peer}: ${s.before?.ip_port ?? ''} → ${s.after?.ip_port ?? ''}`,
-    removed: `removed ${s.peer}`,
+    added: `${would}added ${s.peer} ${s.after?.ip_port ?? ''}`,
+    updated: `${would}updated ${s.peer}: ${s.before?.ip_port ?? ''} → ${s.after?.ip_port ?? ''}`,
+    removed: `${would}removed ${s.peer}`,
     unchanged: `already lists ${s.peer}`,
     absent: `does not list ${s.peer}`,
   }[s.change];
-  return `  ${s.cluster} (${s.realm}): ${what}${s.restarted ? '; KrbServer restarted' : ''}`;
+  const writes = s.change === 'added' || s.change === 'updated' || s.change === 'removed';
+  const restart = s.restarted ? '; KrbServer restarted' : dryRun && writes ? '; KrbServer would restart' : '';
+  return `  ${s.cluster} (${s.realm}): ${what}${restart}`;
 }
 
 function title(result: LinkResult): string {
@@ -89,7 +92,7 @@ function extras(result: LinkResult): string[] {
 }
 
 function humanSummary(result: LinkResult): string[] {
-  return [title(result), ...result.sides.map(describeSide), ...extras(result)];
+  return [title(result), ...result.sides.map((s) => describeSide(s, result.dryRun)), ...extras(result)];
 }
 
 /** Runs link or unlink: used by the `link`/`unlink` commands and by the wizard. */

@@ -33,7 +33,8 @@ function buildResult(s: LinkState, steps: StepReport[]): LinkResult {
     peer: side.change.realm,
     ...changeEntries(side.change),
     peersAfter: side.peersAfter,
-    restarted: s.restarted.has(side.cluster),
+    // A dry run's recorded restart is not a restart.
+    restarted: !s.request.dryRun && s.restarted.has(side.cluster),
     configVersion: { before: side.configVersion, ...(s.configVersionAfter[side.cluster] ? { after: s.configVersionAfter[side.cluster] } : {}) },
   }));
   return {
