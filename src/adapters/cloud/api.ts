@@ -5,7 +5,7 @@ import type { Cloud, CloudClusterInfo, CreatedRule } from '../../ports/cloud.js'
 import { clusterInfoReplySchema, hostsReplySchema } from '../../wire/cloud/mrs.js';
 import { createRuleV1ReplySchema, createRuleV3ReplySchema, listRulesV1ReplySchema, listRulesV3ReplySchema, type CreateRuleRequest } from '../../wire/cloud/vpc.js';
 import type { CloudAuth } from './auth.js';
-import { fromV1, fromV3 } from './convert.js';
+import { clusterInfoOf, fromV1, fromV3 } from './convert.js';
 import { malformed } from './errors.js';
 import type { CloudHttp } from './http.js';
 
@@ -45,25 +45,7 @@ export class ApiCloud implements Cloud {
 
   async readClusterInfo(): Promise<CloudClusterInfo> {
     const info = await this.http.call({ method: 'GET', base: this.endpoints.mrs, path: `/v1.1/${this.project}/cluster_infos/${this.clusterId}`, template: '/v1.1/{project_id}/cluster_infos/{cluster_id}', schema: clusterInfoReplySchema, auth: this.auth });
-    const c = info.data.cluster;
-    const ips = await this.hostIps();
-    const groups = [c.securityGroupsId, c.slaveSecurityGroupsId ?? '']
-      .flatMap((g) => g.split(','))
-      .map((g) => g.trim())
-      .filter((g) => g !== '');
-    const master = c.masterNodeIp ?? undefined;
-    return {
-      clusterId: c.clusterId ?? this.clusterId,
-      clusterName: c.clusterName,
-      clusterState: c.clusterState,
-      clusterVersion: c.clusterVersion,
-      kerberos: c.safeMode === 1,
-      vpcId: c.vpcId,
-      subnetId: c.subnetId,
-      securityGroupIds: [...new Set(groups)],
-      masterNodeIp: master,
-      nodeIps: [...new Set([...ips, ...(master ? [master] : [])])],
-    };
+    return clusterInfoOf(info.data.cluster, await this.hostIps(), this.clusterId);
   }
 
   private async hostIps(): Promise<string[]> {

@@ -1,6 +1,30 @@
 import type { PortRange, SecurityGroupRule } from '../../domain/security-groups.js';
 import { normalizeProtocol } from '../../domain/security-groups.js';
 import type { RuleV1, RuleV3 } from '../../wire/cloud/vpc.js';
+import type { CloudClusterInfo } from '../../ports/cloud.js';
+import type { ClusterInfoWire } from '../../wire/cloud/mrs.js';
+
+/**
+ * The port's view of an MRS cluster from its `cluster_infos` object and its host IPs, for the
+ * API and for an exported rules file alike. Both group fields count (`slaveSecurityGroupsId` is
+ * deprecated but may differ), comma lists included; the master node IP is a node IP too.
+ */
+export function clusterInfoOf(c: ClusterInfoWire, hostIps: readonly string[], fallbackId: string): CloudClusterInfo {
+  const master = c.masterNodeIp ?? undefined;
+  const groups = [c.securityGroupsId, c.slaveSecurityGroupsId ?? ''].flatMap((g) => g.split(',')).map((g) => g.trim()).filter((g) => g !== '');
+  return {
+    clusterId: c.clusterId ?? fallbackId,
+    clusterName: c.clusterName,
+    clusterState: c.clusterState,
+    clusterVersion: c.clusterVersion,
+    kerberos: c.safeMode === 1,
+    vpcId: c.vpcId,
+    subnetId: c.subnetId,
+    securityGroupIds: [...new Set(groups)],
+    masterNodeIp: master,
+    nodeIps: [...new Set([...hostIps, ...(master ? [master] : [])])],
+  };
+}
 
 /** `22`, `22-30`, `22,80-90` → ranges; empty/null → undefined (all ports); malformed → Error. */
 export function parseMultiport(text: string | null | undefined): PortRange[] | undefined {

@@ -6,7 +6,7 @@ import type { SecurityGroupRule } from '../../domain/security-groups.js';
 import type { Cloud, CloudClusterInfo } from '../../ports/cloud.js';
 import { clusterInfoSchema, hostSchema } from '../../wire/cloud/mrs.js';
 import { ruleV1Schema, ruleV3Schema } from '../../wire/cloud/vpc.js';
-import { fromV1, fromV3 } from './convert.js';
+import { clusterInfoOf, fromV1, fromV3 } from './convert.js';
 
 /**
  * Offline mode (`--rules-file FILE`): the replies of the cloud API, exported by someone who has
@@ -53,20 +53,7 @@ async function readJson(path: string): Promise<unknown> {
 type Entry = z.output<typeof rulesFileSchema>['clusters'][string];
 
 function infoOf(entry: Entry, clusterName: string): CloudClusterInfo {
-  const c = entry.cluster;
-  const master = c.masterNodeIp ?? undefined;
-  return {
-    clusterId: c.clusterId ?? clusterName,
-    clusterName: c.clusterName,
-    clusterState: c.clusterState,
-    clusterVersion: c.clusterVersion,
-    kerberos: c.safeMode === 1,
-    vpcId: c.vpcId,
-    subnetId: c.subnetId,
-    securityGroupIds: [...new Set([c.securityGroupsId, c.slaveSecurityGroupsId ?? ''].flatMap((g) => g.split(',')).map((g) => g.trim()).filter(Boolean))],
-    masterNodeIp: master,
-    nodeIps: [...new Set([...entry.hosts.map((h) => h.ip), ...(master ? [master] : [])])],
-  };
+  return clusterInfoOf(entry.cluster, entry.hosts.map((h) => h.ip), clusterName);
 }
 
 export async function loadRulesFile(path: string, clusterName: string): Promise<Cloud> {
