@@ -178,7 +178,7 @@ describe('an interrupted link', () => {
 });
 
 describe('link with manager.discovery: krb5conf', () => {
-  it('takes realm and KDCs from the node client krb5.conf over SSH', async () => {
+  it('link and status take realm and KDCs from the node client krb5.conf over SSH', async () => {
     await withSandbox({ plugins: true }, async (sb) => {
       const { parseDocument } = await import('yaml');
       const { readdirSync, writeFileSync } = await import('node:fs');
@@ -194,6 +194,9 @@ describe('link with manager.discovery: krb5conf', () => {
       expect(run.code, run.stderr).toBe(0);
       const result = linkResultSchema.parse(JSON.parse(run.stdout));
       expect(result.sides[1]?.after?.ip_port).toMatch(/^127\.18\.1\.11:21799,127\.18\.1\.12:21799$/);
+      const status = await runCli(['status', 'alpha', 'beta', '--config', sb.configPath, '--json']);
+      expect(status.code, status.stderr).toBe(0);
+      expect(JSON.parse(status.stdout).clusters[0].kdcs).toEqual(['127.18.1.11:21799', '127.18.1.12:21799']);
     }, 18);
   });
 });

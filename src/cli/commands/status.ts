@@ -14,6 +14,8 @@ async function readOne(ctx: CliContext, cluster: ClusterConfig): Promise<Cluster
     await manager.login();
     const info = await manager.readClusterInfo();
     const [facts, services] = await Promise.all([info.kerberos ? manager.readKerberosFacts() : undefined, manager.readHealth()]);
+    // manager.discovery: krb5conf — realm and KDCs as a node's client krb5.conf has them (as link uses them).
+    const node = info.kerberos && cluster.manager.discovery === 'krb5conf' ? await ctx.adapters.kerberosFromNodes(cluster, { acceptNew: ctx.global.acceptNew, out: ctx.out }) : undefined;
     return {
       name: cluster.name,
       manager: cluster.manager.url,
@@ -21,8 +23,8 @@ async function readOne(ctx: CliContext, cluster: ClusterConfig): Promise<Cluster
       mrsVersion: info.version,
       kerberos: info.kerberos,
       state: info.state,
-      realm: facts?.realm ?? '',
-      kdcs: (facts?.kdcs ?? []).map((k) => formatIpPort([k])),
+      realm: node?.realm ?? facts?.realm ?? '',
+      kdcs: (node?.kdcs ?? facts?.kdcs ?? []).map((k) => formatIpPort([k])),
       ...(facts ? { configVersion: facts.configVersion } : {}),
       peers: (facts?.peers ?? []).map((p) => ({ ...p })),
       services,
