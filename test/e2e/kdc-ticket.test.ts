@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -69,5 +70,20 @@ describe.skipIf(!kdc.available)('link proves the trust with a real cross-realm t
     if (outcome.ok) return;
     expect(outcome.output).toContain('Server krbtgt/BETA.MRS@ALPHA.MRS not found in Kerberos database');
     expect(classifyTicketError(outcome.output).cause).toBe('no-trust');
+  });
+
+  it('a cross-realm password that differs on one side: link exits 3, TICKET_FAILED, cause password-mismatch', async () => {
+    const env = { MRS_TRUST_HTTP_TIMEOUT_MS: '5000' };
+    const link = await runCli(['link', 'alpha', 'beta', '--yes', '--json', '--config', sb.configPath], { env });
+    expect(link.code, link.stderr).toBe(0);
+    // Someone recreated krbtgt/BETA.MRS@ALPHA.MRS in beta's KDC with another password (same kvno 1).
+    const kdcDir = join(dir, 'kdc', 'beta');
+    const kadmin = (q: string) => execFileSync('kadmin.local', ['-r', 'BETA.MRS', '-q', q], { env: { ...process.env, KRB5_CONFIG: join(kdcDir, 'krb5.conf'), KRB5_KDC_PROFILE: join(kdcDir, 'kdc.conf') }, stdio: 'pipe' });
+    kadmin('delprinc -force krbtgt/BETA.MRS@ALPHA.MRS');
+    kadmin('addprinc -pw Other-Crossrealm@1 krbtgt/BETA.MRS@ALPHA.MRS');
+    const again = await runCli(['link', 'alpha', 'beta', '--yes', '--json', '--config', sb.configPath], { env });
+    expect(again.code, again.stdout + again.stderr).toBe(3);
+    expect(again.stdout + again.stderr).toContain('TICKET_FAILED');
+    expect(again.stdout + again.stderr).toContain('password-mismatch');
   });
 });

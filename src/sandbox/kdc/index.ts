@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import pLimit from 'p-limit';
 import { KDC_PORT, type SandboxLayout } from '../layout.js';
 import type { ClusterFragment, SandboxHub, StartedPlugin } from '../plugins.js';
 import { RealmKdc } from './realm-kdc.js';
@@ -54,8 +55,10 @@ export async function startKdcs(layout: SandboxLayout, stateDir: string, hub: Sa
   const stop = async () => {
     await Promise.allSettled([...kdcs.values()].map((k) => k.stop()));
   };
+  // A few realms at a time: `--count 200` must not fork 200 kdb5_util processes at once.
+  const limit = pLimit(8);
   try {
-    await Promise.all(layout.clusters.map(async (c) => {
+    await Promise.all(layout.clusters.map((c) => limit(async () => {
       const kdc = new RealmKdc(c.realm, join(stateDir, KDC_FILES.dir(c.name)), c.kdcIps.map((ip) => `${ip}:${KDC_PORT}`));
       kdcs.set(c.name, kdc);
       await kdc.create();
@@ -67,7 +70,7 @@ export async function startKdcs(layout: SandboxLayout, stateDir: string, hub: Sa
       await syncTrust(kdc, peers.map((p) => p.realm_name));
       await kdc.start();
       clusters[c.name] = { verify: { principal: testerOf(c.realm), password: { file: KDC_FILES.testerPassword(c.name) }, service: serviceOf(c.name) } };
-    }));
+    })));
   } catch (error) {
     await stop();
     throw error;

@@ -7,6 +7,21 @@ import { promisify } from 'node:util';
 const run = promisify(execFile);
 
 /**
+ * Whether `pid` still runs. A daemonized krb5kdc is reparented to PID 1; a zombie (state Z in
+ * /proc) has already closed its sockets, it only waits for PID 1 to reap it (over a second in
+ * some containers), so it counts as gone.
+ */
+async function alive(pid: number): Promise<boolean> {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
+  return stat === undefined ? true : !/^\d+ \(.*\) Z/.test(stat);
+}
+
+/**
  * One real MIT KDC for one simulated cluster, unprivileged, with its own kdc.conf and krb5.conf
  * (never the machine's /etc files). It listens only on the cluster's two KDC addresses
  * (`kdc_listen` AND `kdc_tcp_listen`: `kdc_ports` alone binds every address, so KDCs of two
@@ -81,11 +96,7 @@ export class RealmKdc {
     }
     // Wait until it has closed its sockets, so "nothing listens after stop" holds.
     for (let i = 0; i < 200; i += 1) {
-      try {
-        process.kill(pid, 0);
-      } catch {
-        return;
-      }
+      if (!(await alive(pid))) return;
       await new Promise((r) => setTimeout(r, 10));
     }
     try {
