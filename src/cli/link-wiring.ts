@@ -7,6 +7,9 @@ import type { Manager } from '../ports/manager.js';
 import type { LinkCluster, LinkDeps, Precheck } from '../workflow/link/context.js';
 import { securityGroupPrecheck } from '../workflow/precheck/security-groups.js';
 import { clientRefresher } from '../workflow/clients/link-refresher.js';
+import { ticketTester, type TicketSide } from '../adapters/ssh/ticket-tester.js';
+import { resolveSecret } from '../config/secrets.js';
+import type { TicketTester } from '../ports/ticket.js';
 import { clientRefreshDeps } from './commands/clients-refresh.js';
 import type { CliContext } from './context.js';
 
@@ -27,6 +30,25 @@ function kerberosFallback(ctx: CliContext, clusters: ClusterConfig[]): LinkDeps[
   const fromNodes = clusters.filter((c) => c.manager.discovery === 'krb5conf');
   if (fromNodes.length === 0) return undefined;
   return Object.fromEntries(fromNodes.map((c) => [c.name, () => ctx.adapters.kerberosFromNodes(c, { acceptNew: ctx.global.acceptNew, out: ctx.out })]));
+}
+
+/** verify-ticket: `verify` + the first client host of each cluster (the one refresh-clients just updated). */
+function ticket(ctx: CliContext, clusters: ClusterConfig[]): TicketTester {
+  const side = (c: ClusterConfig): TicketSide | string => {
+    const client = c.clients?.[0];
+    if (!c.verify) return `not configured: clusters.${c.name}.verify is not set (sandbox: install the Debian package krb5-kdc)`;
+    if (!client) return `clusters.${c.name}.clients is empty: kinit needs a client host`;
+    const verify = c.verify;
+    return {
+      principal: verify.principal,
+      service: verify.service,
+      timeoutMs: verify.timeoutMs,
+      clientDir: client.clientDir,
+      password: () => resolveSecret(verify.password, `clusters.${c.name}.verify.password`, ctx.env),
+      host: () => ctx.adapters.remoteHost(client, { field: `clusters.${c.name}.clients[0]`, acceptNew: ctx.global.acceptNew, out: ctx.out }),
+    };
+  };
+  return ticketTester(Object.fromEntries(clusters.map((c) => [c.name, side(c)])));
 }
 
 /**
@@ -61,5 +83,6 @@ export async function buildLinkDeps(
   if (clusters.some((c) => (c.clients ?? []).length > 0)) {
     deps.clients = clientRefresher(await clientRefreshDeps(ctx, config.stateDir), Object.fromEntries(clusters.map((c) => [c.name, c])), how.events);
   }
+  if (how.action === 'link') deps.ticket = ticket(ctx, clusters);
   return deps;
 }

@@ -129,6 +129,16 @@ export const managerSchema = strict({
   discovery: z.enum(['api', 'krb5conf']).default('api').describe('api: Manager API; krb5conf: read a node client krb5.conf over SSH (needs nodes)'),
 });
 
+const PRINCIPAL = /^[^\s@/]+(\/[^\s@/]+)*@[A-Z0-9][A-Z0-9._-]*$/;
+
+/** The cross-realm ticket test of `link` (verify-ticket): who kinits here, which service the peer's users ask for. */
+export const verifySchema = strict({
+  principal: z.string().regex(PRINCIPAL, 'must be a principal with its realm, e.g. tester@ALPHA.MRS').describe('User principal for kinit on this cluster\'s client hosts'),
+  password: secretRefSchema.describe('Password of principal (sent to kinit on stdin, never in argv)'),
+  service: z.string().regex(/^[^\s@]+\/[^\s@]+$/, 'must be service/host without a realm, e.g. hdfs/master1.alpha').describe('Service of this cluster that the peer cluster\'s user gets a ticket for with kvno'),
+  timeoutMs: z.number().int('must be a whole number').min(1000, 'must be at least 1000').max(600000, 'must be at most 600000').default(30000).describe('Bound on kinit + kvno on one host'),
+});
+
 export const CLUSTER_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/;
 
 export const clusterSchema = strict({
@@ -139,6 +149,7 @@ export const clusterSchema = strict({
   cloud: cloudSchema.optional(),
   nodes: z.array(nodeSchema).optional(),
   clients: z.array(clientSchema).optional(),
+  verify: verifySchema.optional(),
 });
 
 export const clustersFileSchema = strict({

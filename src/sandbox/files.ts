@@ -53,6 +53,7 @@ export function writeClustersYaml(stateDir: string, clusters: ConfigCluster[]): 
           ...(c.fragment.cloud ? { cloud: c.fragment.cloud } : {}),
           ...(c.fragment.nodes ? { nodes: c.fragment.nodes } : {}),
           ...(c.fragment.clients ? { clients: c.fragment.clients } : {}),
+          ...(c.fragment.verify ? { verify: c.fragment.verify } : {}),
         },
       ]),
     ),

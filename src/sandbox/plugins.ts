@@ -11,6 +11,8 @@ export interface ClusterFragment {
   clients?: Record<string, unknown>[];
   nodes?: Record<string, unknown>[];
   cloud?: Record<string, unknown>;
+  /** kdc plugin: the user and service of the cross-realm ticket test. */
+  verify?: Record<string, unknown>;
 }
 
 /** Read-only view of a simulated Manager, and what happens on it. */
@@ -49,6 +51,7 @@ export type PluginStart = (layout: SandboxLayout, stateDir: string, hub: Sandbox
 export const PLUGIN_MODULES = [
   { name: 'ssh', module: './ssh/index.js', entry: 'startSshHosts' },
   { name: 'cloud', module: './cloud/index.js', entry: 'startCloud' },
+  { name: 'kdc', module: './kdc/index.js', entry: 'startKdcs' },
 ] as const;
 
 /** Imports a plugin if its module exists; any other import failure is a real error. */

@@ -5,6 +5,7 @@ import type { Clock } from '../../ports/clock.js';
 import type { EventSink } from '../../ports/events.js';
 import type { KerberosFacts, Manager } from '../../ports/manager.js';
 import type { JournalStore, LockManager } from '../../ports/state.js';
+import type { TicketTester } from '../../ports/ticket.js';
 import type { RecordedWrite } from '../dry-run.js';
 import type { RunJournal } from '../run-journal.js';
 
@@ -53,6 +54,7 @@ export interface LinkDeps {
   confirm(plan: Plan): Promise<boolean>;
   precheck?: Precheck;
   clients?: ClientRefresher;
+  ticket?: TicketTester;
   newRunId(): string;
 }
 
@@ -73,7 +75,10 @@ export interface LinkState {
   precheck?: { summary: string; details?: unknown; skipped?: string };
   clients?: { summary: string; details?: unknown };
   verified?: boolean;
+  tickets?: Record<string, { service: string; kvno: number; host: string }>;
 }
+
+export type { TicketOutcome, TicketTester } from '../../ports/ticket.js';
 
 export const sides = (s: LinkState): string[] => [s.request.a, s.request.b];
 export const peerOf = (s: LinkState, name: string): string => (name === s.request.a ? s.request.b : s.request.a);
