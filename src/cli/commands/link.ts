@@ -85,6 +85,8 @@ function extras(result: LinkResult): string[] {
   const lines: string[] = [];
   if (result.precheck) lines.push(`  precheck: ${result.precheck.summary}`);
   if (result.clients) lines.push(`  refresh-clients: ${result.clients.summary}`);
+  const ticket = result.steps.find((s) => s.id === 'verify-ticket' && s.status === 'done');
+  if (ticket) lines.push(`  verify-ticket: ${ticket.message ?? 'done'}`);
   const skipped = result.steps.filter((s) => s.status === 'skipped' && ['precheck', 'refresh-clients', 'verify-ticket'].includes(s.id));
   for (const s of skipped) lines.push(`  ${s.id}: skipped (${s.message ?? ''})`);
   if (result.journal) lines.push(`  journal: ${result.journal}`);
