@@ -71,7 +71,8 @@ export function undoChange(current: readonly PeerEntry[], change: PeerChange): P
     case 'removed':
       return mergePeer(current, change.before);
     default:
-      return { peers: current.map((p) => ({ ...p })), change: { kind: 'unchanged', realm: change.realm, entry: { realm_name: change.realm, ip_port: '' } } };
+      // Nothing was written (unchanged or absent), so there is nothing to undo.
+      return { peers: current.map((p) => ({ ...p })), change };
   }
 }
 

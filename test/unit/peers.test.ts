@@ -39,6 +39,8 @@ describe('peer_realms merge', () => {
     const moved = { realm_name: 'A.MRS', ip_port: '10.0.0.3:21732' };
     const updated = mergePeer([A, X], moved);
     expect(undoChange([...updated.peers, GARBLED], updated.change).peers).toEqual([A, X, GARBLED]);
+    const kept = mergePeer([A], A);
+    expect(undoChange([A, X], kept.change)).toEqual({ peers: [A, X], change: kept.change });
     const removed = removePeer([A, X], 'A.MRS');
     expect(undoChange(removed.peers, removed.change).peers).toEqual([X, A]);
   });
