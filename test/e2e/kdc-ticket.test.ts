@@ -45,6 +45,10 @@ describe.skipIf(!kdc.available)('link proves the trust with a real cross-realm t
     expect(steps.map((s) => s.status)).toEqual(['done']);
     expect(steps[0]?.message).toContain('alpha → beta: ticket for hdfs/master1.beta@BETA.MRS (kvno 1)');
     expect(steps[0]?.message).toContain('beta → alpha: ticket for hdfs/master1.alpha@ALPHA.MRS (kvno 1)');
+    expect((JSON.parse(link.stdout) as { tickets?: Record<string, { service: string; kvno: number }> }).tickets).toMatchObject({
+      alpha: { service: 'hdfs/master1.beta@BETA.MRS', kvno: 1 },
+      beta: { service: 'hdfs/master1.alpha@ALPHA.MRS', kvno: 1 },
+    });
 
     const unlink = await runCli(['unlink', 'alpha', 'beta', '--yes', '--json', '--config', sb.configPath], { env });
     expect(unlink.code, unlink.stderr).toBe(0);

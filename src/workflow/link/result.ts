@@ -36,6 +36,10 @@ export const linkResultSchema = z.object({
     .describe('dry run only: the writes the run would have made'),
   precheck: z.object({ summary: z.string(), skipped: z.string().optional() }).loose().optional(),
   clients: z.object({ summary: z.string() }).loose().optional(),
+  tickets: z
+    .record(z.string(), z.object({ service: z.string(), kvno: z.number(), host: z.string() }))
+    .optional()
+    .describe('verify-ticket: per cluster, the peer service ticket its user obtained, and where'),
   journal: z.string().optional().describe('path of the run journal'),
 });
 

@@ -48,6 +48,7 @@ function buildResult(s: LinkState, steps: StepReport[]): LinkResult {
     ...(s.request.dryRun ? { plannedWrites: s.writes } : {}),
     ...(s.precheck ? { precheck: s.precheck } : {}),
     ...(s.clients ? { clients: s.clients } : {}),
+    ...(s.tickets ? { tickets: s.tickets } : {}),
   };
 }
 
