@@ -124,6 +124,9 @@ export function buildProgram(hooks: ProgramHooks): Command {
     .option('--sandbox', 'run against simulated clusters started for this one command (see docs/sandbox.md)')
     .action(action(() => import('./commands/clients-refresh.js')));
 
+  // The `ssh` group: its subcommands take the shared connection options (`sshConnectionOptions`).
+  program.command('ssh').description('SSH mutual trust among a set of hosts (docs/ssh-trust.md)');
+
   program
     .command('wizard')
     .description('guided link on a terminal: pick or add clusters (TLS pin, password reference), check, plan, confirm, link; offers to save clusters.yaml')
@@ -135,4 +138,18 @@ export function buildProgram(hooks: ProgramHooks): Command {
     .action(action(() => import('./commands/wizard.js')));
 
   return program;
+}
+
+/**
+ * The connection options every `ssh` subcommand shares (trust, revoke, doctor); parsed by
+ * `cli/ssh-options.ts`. The password is never a flag value: a file, a hidden prompt or stdin.
+ */
+export function sshConnectionOptions(command: Command): Command {
+  return command
+    .requiredOption('-f, --file <hostfile>', 'host file: one host per line (ip, ip:port, user@ip:port, [ipv6]:port or a name; # comments)')
+    .option('--user <name>', 'login user where a line names none (default: your local user name)')
+    .option('--port <n>', 'SSH port where a line names none', '22')
+    .option('--password-file <file>', "the user's password for the first login (else asked hidden on a terminal, or read from stdin when not a terminal)")
+    .option('--host-keys <file>', 'known_hosts file that pins every host key (never written)')
+    .option('--parallel <n>', 'hosts handled at once', '16');
 }
