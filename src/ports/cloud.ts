@@ -10,8 +10,9 @@ export interface CloudClusterInfo {
   clusterVersion: string;
   /** `safeMode === 1`: Kerberos authentication is on. */
   kerberos: boolean;
-  vpcId: string;
-  subnetId: string;
+  /** Absent when the region's reply omits it (informative only). */
+  vpcId?: string;
+  subnetId?: string;
   /** `securityGroupsId` then `slaveSecurityGroupsId` (deprecated, may differ), de-duplicated. */
   securityGroupIds: string[];
   masterNodeIp?: string;

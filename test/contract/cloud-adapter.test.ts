@@ -198,10 +198,41 @@ describe('cloud adapter: rules and errors', () => {
     expect(await cloud.addIngressFromGroup('sg-master', 'sg-peer', 'd')).toEqual({ created: true, ruleId: 'v1new' });
   });
 
-  it('VPC.9902 duplicate is "already there": the existing rule id is looked up', async () => {
+  it('VPC.9902 409 "already exists" is "already there": the rule id comes from the message, no re-list', async () => {
+    // The VPC error-code appendix's own wording.
+    nock(VPC).post(rulesPath).reply(409, { error_code: 'VPC.9902', error_msg: 'Security group rule already exists. Rule id is 3c4f1d2e-aaaa-bbbb-cccc-0123456789ab.' });
+    expect(await (await createCloud(aksk(), log)).addIngressFromGroup('sg-master', 'sg-peer', 'd')).toEqual({ created: false, ruleId: '3c4f1d2e-aaaa-bbbb-cccc-0123456789ab' });
+  });
+
+  it('VPC.9902 409 "already exists" without a rule id: the existing rule id is looked up', async () => {
     nock(VPC).post(rulesPath).reply(409, { error_code: 'VPC.9902', error_msg: 'Security group rule already exists.' });
     nock(VPC).get(rulesPath).query(true).reply(200, { security_group_rules: [v3Rule('existing')] });
     expect(await (await createCloud(aksk(), log)).addIngressFromGroup('sg-master', 'sg-peer', 'd')).toEqual({ created: false, ruleId: 'existing' });
+  });
+
+  it.each([
+    [400, 'Bad request: ethertype IPv6 does not match the remote address group.'],
+    [409, 'Security group is in use.'],
+  ])('VPC.9902 with HTTP %i "%s" is a failure, not a duplicate', async (status, message) => {
+    nock(VPC).post(rulesPath).reply(status, { error_code: 'VPC.9902', error_msg: message });
+    const e = await failure((await createCloud(aksk(), log)).addIngressFromGroup('sg-master', 'sg-peer', 'd'));
+    expect(e.code).toBe('CLOUD_HTTP');
+    expect(e.message).toContain(message);
+  });
+
+  it('multiport may be a number (the reference example sends 333)', async () => {
+    nock(VPC).get(rulesPath).query(true).reply(200, { security_group_rules: [v3Rule('n', { protocol: 'tcp', multiport: 333 })] });
+    expect(await (await createCloud(aksk(), log)).listRules('sg-master')).toEqual([expect.objectContaining({ id: 'n', ports: [{ min: 333, max: 333 }] })]);
+  });
+
+  it('a cluster reply without vpcId and subnetId is fine (both are informative)', async () => {
+    const { vpcId: _v, subnetId: _s, ...rest } = clusterReply.cluster;
+    nock(MRS).get(`/v1.1/${PROJECT}/cluster_infos/${CLUSTER_ID}`).reply(200, { cluster: rest });
+    nock(MRS).get(`/v1.1/${PROJECT}/clusters/${CLUSTER_ID}/hosts`).query(true).reply(200, { total: 1, hosts: [{ name: 'm1', ip: '10.1.0.11' }] });
+    const info = await (await createCloud(aksk(), log)).readClusterInfo();
+    expect(info.securityGroupIds).toEqual(['sg-master', 'sg-core']);
+    expect(info.vpcId).toBeUndefined();
+    expect(info.subnetId).toBeUndefined();
   });
 
   it.each([

@@ -6,7 +6,7 @@ import { clusterInfoReplySchema, hostsReplySchema } from '../../wire/cloud/mrs.j
 import { createRuleV1ReplySchema, createRuleV3ReplySchema, listRulesV1ReplySchema, listRulesV3ReplySchema, type CreateRuleRequest } from '../../wire/cloud/vpc.js';
 import type { CloudAuth } from './auth.js';
 import { clusterInfoOf, fromV1, fromV3 } from './convert.js';
-import { malformed } from './errors.js';
+import { duplicateRuleId, malformed } from './errors.js';
 import type { CloudHttp } from './http.js';
 
 export interface Endpoints {
@@ -120,7 +120,10 @@ export class ApiCloud implements Cloud {
       return { created: true, ruleId: reply.data.security_group_rule.id };
     } catch (error) {
       if (!(isMrsTrustError(error) && error.code === 'CLOUD_DUPLICATE')) throw error;
-      // NOTE: VPC.9902 means an identical rule exists: already there is success, not an error.
+      // NOTE: VPC.9902 (409, "already exists") means an identical rule exists: already there is
+      // success. The message names the rule id; re-list only when it does not.
+      const named = duplicateRuleId(String((error.details as { apiMessage?: unknown } | undefined)?.apiMessage ?? ''));
+      if (named) return { created: false, ruleId: named };
       const existing = (await this.listRules(securityGroupId)).find((r) => r.direction === 'ingress' && r.remoteGroupId === remoteGroupId && r.ethertype === 'IPv4' && isAnyRule(r));
       return { created: false, ruleId: existing?.id };
     }

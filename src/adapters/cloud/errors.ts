@@ -1,6 +1,6 @@
 import { RemoteError } from '../../errors/index.js';
 import { apiErrorSchema, APIGW_NO_API } from '../../wire/cloud/api-error.js';
-import { VPC_DUPLICATE, VPC_QUOTA, VPC_UNKNOWN_GROUP } from '../../wire/cloud/vpc.js';
+import { VPC_DUPLICATE, VPC_DUPLICATE_RULE_ID, VPC_DUPLICATE_STATUS, VPC_DUPLICATE_TEXT, VPC_QUOTA, VPC_UNKNOWN_GROUP } from '../../wire/cloud/vpc.js';
 
 /** Where a call went, for messages: `GET /v3/{project_id}/vpc/security-group-rules` on cluster alpha. */
 export interface CallSite {
@@ -21,6 +21,16 @@ export function apiError(body: string): { code: string; message: string } | unde
   }
 }
 
+/** VPC.9902 with 409 and "already exists" (the same code is a 400 for bad input). */
+function isDuplicate(status: number, api: { code: string; message: string } | undefined): boolean {
+  return status === VPC_DUPLICATE_STATUS && api?.code === VPC_DUPLICATE && VPC_DUPLICATE_TEXT.test(api.message);
+}
+
+/** The id of the existing rule a duplicate reply names (`Rule id is xxx.`), when it names one. */
+export function duplicateRuleId(message: string): string | undefined {
+  return VPC_DUPLICATE_RULE_ID.exec(message)?.[1];
+}
+
 interface Failure {
   site: CallSite;
   status: number;
@@ -32,7 +42,7 @@ type Rule = (f: Failure) => { code: string; what: string; hint?: string } | unde
 
 /** Documented API codes first, then the status: the first rule that answers wins. */
 const RULES: Rule[] = [
-  (f) => (f.api?.code === VPC_DUPLICATE ? { code: 'CLOUD_DUPLICATE', what: 'the rule already exists' } : undefined),
+  (f) => (isDuplicate(f.status, f.api) ? { code: 'CLOUD_DUPLICATE', what: 'the rule already exists' } : undefined),
   (f) => (f.api?.code === VPC_QUOTA ? { code: 'CLOUD_QUOTA', what: 'security-group rule quota exceeded', hint: 'remove unused rules or ask for a higher quota (VPC console > Quotas), then run again' } : undefined),
   (f) =>
     f.api?.code === VPC_UNKNOWN_GROUP || (f.status === 404 && f.api !== undefined && f.api.code !== APIGW_NO_API)
@@ -54,7 +64,7 @@ export function httpError(site: CallSite, status: number, body: string, retriedA
   const api = apiError(body);
   const failure: Failure = { site, status, api, retriedAuth };
   const tag = `HTTP ${status}${api ? ` ${api.code}${api.message ? `: ${api.message}` : ''}` : ''}`;
-  const details = { endpoint: site.endpoint, status, apiCode: api?.code };
+  const details = { endpoint: site.endpoint, status, apiCode: api?.code, ...(api ? { apiMessage: api.message } : {}) };
   const match = RULES.map((rule) => rule(failure)).find((m) => m !== undefined) ?? {
     code: 'CLOUD_HTTP',
     what: 'failed',

@@ -3,6 +3,7 @@ import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import type { z } from 'zod';
 import { canonicalQuery } from '../../wire/cloud/signer.js';
 import type { CloudAuth } from './auth.js';
+import { CLOUD_TIMEOUT_MS } from './tls.js';
 import { httpError, malformed, transportError, type CallSite } from './errors.js';
 
 export interface CloudCall<S extends z.ZodType> {
@@ -50,7 +51,7 @@ export class CloudHttp {
     private readonly debug: (line: string) => void,
   ) {
     // Raw text in, validated by zod: axios must neither parse nor throw on a status.
-    this.axios = axios.create({ httpsAgent: agent, proxy: false, timeout: 60_000, responseType: 'text', transformResponse: [(d: unknown) => d], validateStatus: () => true, maxRedirects: 0 });
+    this.axios = axios.create({ httpsAgent: agent, proxy: false, timeout: CLOUD_TIMEOUT_MS, responseType: 'text', transformResponse: [(d: unknown) => d], validateStatus: () => true, maxRedirects: 0 });
   }
 
   async call<S extends z.ZodType>(call: CloudCall<S>, retried = false): Promise<CloudReply<z.output<S>>> {

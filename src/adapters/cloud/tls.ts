@@ -13,6 +13,9 @@ export class CloudPinMismatch extends Error {
   }
 }
 
+/** Per request, and for the TLS handshake of a pinned endpoint. */
+export const CLOUD_TIMEOUT_MS = 60_000;
+
 type Callback = (error: Error | null, socket: Duplex) => void;
 
 /**
@@ -21,7 +24,11 @@ type Callback = (error: Error | null, socket: Duplex) => void;
  * the request; on a mismatch the socket is destroyed and the server receives nothing.
  */
 class PinnedAgent extends Agent {
-  constructor(options: AgentOptions, private readonly pin: string) {
+  constructor(
+    options: AgentOptions,
+    private readonly pin: string,
+    private readonly handshakeTimeoutMs: number,
+  ) {
     super(options);
   }
 
@@ -29,8 +36,14 @@ class PinnedAgent extends Agent {
     const socket = tls.connect({ ...(options as tls.ConnectionOptions), rejectUnauthorized: false });
     const onError = (error: Error) => callback?.(error, socket);
     socket.once('error', onError);
+    // As for the Manager: the request's own timeout only starts once it has a socket, i.e. after
+    // this handshake, so a peer that accepts TCP and never answers TLS would hang the run.
+    const onTimeout = () => socket.destroy(Object.assign(new Error(`TLS handshake timed out after ${this.handshakeTimeoutMs} ms`), { code: 'ETIMEDOUT' }));
+    socket.setTimeout(this.handshakeTimeoutMs, onTimeout);
     socket.once('secureConnect', () => {
       socket.off('error', onError);
+      socket.setTimeout(0);
+      socket.off('timeout', onTimeout);
       const actual = socket.getPeerCertificate().fingerprint256 ?? '';
       if (actual.toUpperCase() === this.pin) return callback?.(null, socket);
       socket.destroy();
@@ -42,10 +55,10 @@ class PinnedAgent extends Agent {
 }
 
 /** The HTTPS agent for a cluster's cloud endpoints: system CAs unless `cloud.tls` says otherwise. */
-export function cloudAgent(cluster: ClusterConfig, warn: (line: string) => void): Agent {
+export function cloudAgent(cluster: ClusterConfig, warn: (line: string) => void, handshakeTimeoutMs = CLOUD_TIMEOUT_MS): Agent {
   const t = cluster.cloud?.tls;
   const base: AgentOptions = { keepAlive: true, maxSockets: 4 };
-  if (t?.fingerprint) return new PinnedAgent(base, t.fingerprint.replace(/^sha256:/i, '').toUpperCase());
+  if (t?.fingerprint) return new PinnedAgent(base, t.fingerprint.replace(/^sha256:/i, '').toUpperCase(), handshakeTimeoutMs);
   if (t?.ca) {
     try {
       return new Agent({ ...base, ca: readFileSync(t.ca, 'utf8') });

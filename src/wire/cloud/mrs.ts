@@ -16,8 +16,9 @@ export const clusterInfoSchema = z.object({
   clusterVersion: text,
   /** 1 = Kerberos authentication on. Documented as Integer; some regions send it as a string. */
   safeMode: z.union([z.number().int(), z.string().regex(/^\d+$/).transform(Number)]),
-  vpcId: text,
-  subnetId: text,
+  /** Informative only; in the SDK model but not in every region's reply (OTC's table omits vpcId). */
+  vpcId: optionalText,
+  subnetId: optionalText,
   securityGroupsId: text.min(1),
   /** Deprecated but still sent; may differ from securityGroupsId. */
   slaveSecurityGroupsId: optionalText,

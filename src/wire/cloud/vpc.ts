@@ -6,6 +6,8 @@ import { z } from 'zod';
  * (`port_range_min/max`). Null and missing mean the same ("any") in both.
  */
 const maybe = z.string().nullish();
+/** Documented as String, but the reference's own create example sends `"multiport": 333`. */
+const portList = z.union([z.string(), z.number().int().transform(String)]).nullish();
 
 export const ruleV3Schema = z.object({
   id: z.string().min(1),
@@ -13,8 +15,8 @@ export const ruleV3Schema = z.object({
   direction: z.enum(['ingress', 'egress']),
   ethertype: z.enum(['IPv4', 'IPv6']),
   protocol: maybe,
-  /** `22`, `22-30`, `22,80-90`; empty or null = all ports. */
-  multiport: maybe,
+  /** `22`, `22-30`, `22,80-90` (or a bare number); empty or null = all ports. */
+  multiport: portList,
   action: z.enum(['allow', 'deny']).nullish(),
   priority: z.number().int().nullish(),
   remote_group_id: maybe,
@@ -63,5 +65,14 @@ export const createRuleV1ReplySchema = z.object({ security_group_rule: ruleV1Sch
 
 /** Documented VPC error codes the tool acts on. */
 export const VPC_DUPLICATE = 'VPC.9902';
+/**
+ * VPC.9902 is overloaded (VPC error-code appendix): 409 "Security group rule already exists. Rule
+ * id is xxx." but also 400 for a bad ethertype or address-group mismatch, and 409 "security group
+ * in use". Only a 409 whose message says "already exists" is a duplicate.
+ */
+export const VPC_DUPLICATE_STATUS = 409;
+export const VPC_DUPLICATE_TEXT = /already exists/i;
+/** `… Rule id is 3c4f….` → the id of the existing rule. */
+export const VPC_DUPLICATE_RULE_ID = /rule id is\s*([0-9A-Za-z-]+)/i;
 export const VPC_UNKNOWN_GROUP = 'VPC.9904';
 export const VPC_QUOTA = 'VPC.9905';
