@@ -8,7 +8,7 @@ import type { ClientEntry, NodeEntry } from '../config/schema.js';
 import type { Prompter } from '../ports/prompter.js';
 import type { TlsProbe } from '../ports/tls-probe.js';
 import type { Clock } from '../ports/clock.js';
-import type { JournalStore, LockManager } from '../ports/state.js';
+import type { JournalStore, LockManager, VerificationStore } from '../ports/state.js';
 import type { Output, ProgressMode } from './output.js';
 import type { ClientConfigDownloader, LocalClientFiles } from '../ports/client-config.js';
 
@@ -58,7 +58,7 @@ export interface AdapterFactories {
   /** The Manager's client configuration download (ASSUMED endpoint, docs/assumptions.md). */
   clientConfigDownload(cluster: ClusterConfig, out: Output): Promise<ClientConfigDownloader>;
   /** Journal, locks and clock for the state directory next to the config file. */
-  state(stateDir: string): Promise<{ journal: JournalStore; locks: LockManager; clock: Clock }>;
+  state(stateDir: string): Promise<{ journal: JournalStore; locks: LockManager; clock: Clock; verifications: VerificationStore }>;
   /** The simulated clusters (docs/sandbox.md), for `sandbox up` and `--sandbox`. */
   sandbox(): Promise<SandboxStarter>;
 }

@@ -10,6 +10,7 @@ import { clientRefresher } from '../workflow/clients/link-refresher.js';
 import { ticketTester, type TicketSide } from '../adapters/ssh/ticket-tester.js';
 import { resolveSecret } from '../config/secrets.js';
 import type { TicketTester } from '../ports/ticket.js';
+import type { VerificationStore } from '../ports/state.js';
 import { clientRefreshDeps } from './commands/clients-refresh.js';
 import type { CliContext } from './context.js';
 
@@ -33,7 +34,7 @@ function kerberosFallback(ctx: CliContext, clusters: ClusterConfig[]): LinkDeps[
 }
 
 /** verify-ticket: `verify` + the first client host of each cluster (the one refresh-clients just updated). */
-function ticket(ctx: CliContext, clusters: ClusterConfig[]): TicketTester {
+export function ticket(ctx: CliContext, clusters: ClusterConfig[]): TicketTester {
   const side = (c: ClusterConfig): TicketSide | string => {
     const client = c.clients?.[0];
     if (!c.verify) return `not configured: clusters.${c.name}.verify is not set (sandbox: install the Debian package krb5-kdc)`;
@@ -52,6 +53,31 @@ function ticket(ctx: CliContext, clusters: ClusterConfig[]): TicketTester {
 }
 
 /**
+ * The ports every pair workflow reads through (link, verify, rotate): Managers, state (journal,
+ * locks, clock, last verifications), krb5.conf discovery. No plug-ins.
+ */
+export async function baseDeps(ctx: CliContext, config: LoadedConfig, clusters: ClusterConfig[], events: EventSink, confirm: (plan: Plan) => Promise<boolean>): Promise<LinkDeps & { verifications: VerificationStore }> {
+  const state = await ctx.adapters.state(config.stateDir);
+  const managers: Record<string, Manager> = {};
+  for (const c of clusters) managers[c.name] = await ctx.adapters.manager(c, ctx.out);
+  const deps: LinkDeps & { verifications: VerificationStore } = {
+    clusters: Object.fromEntries(clusters.map((c) => [c.name, linkCluster(c)])),
+    managers,
+    journal: state.journal,
+    locks: state.locks,
+    clock: state.clock,
+    verifications: state.verifications,
+    events,
+    signal: ctx.signal,
+    confirm,
+    newRunId: randomUUID,
+  };
+  const fallback = kerberosFallback(ctx, clusters);
+  if (fallback) deps.kerberosFallback = fallback;
+  return deps;
+}
+
+/**
  * Wires the adapters into the ports the link workflow uses: Managers, state (journal, locks,
  * clock), and the optional plug-ins (pre-check, krb5.conf discovery, client refresh).
  */
@@ -61,22 +87,7 @@ export async function buildLinkDeps(
   clusters: ClusterConfig[],
   how: { action: 'link' | 'unlink'; events: EventSink; confirm: (plan: Plan) => Promise<boolean> },
 ): Promise<LinkDeps> {
-  const state = await ctx.adapters.state(config.stateDir);
-  const managers: Record<string, Manager> = {};
-  for (const c of clusters) managers[c.name] = await ctx.adapters.manager(c, ctx.out);
-  const deps: LinkDeps = {
-    clusters: Object.fromEntries(clusters.map((c) => [c.name, linkCluster(c)])),
-    managers,
-    journal: state.journal,
-    locks: state.locks,
-    clock: state.clock,
-    events: how.events,
-    signal: ctx.signal,
-    confirm: how.confirm,
-    newRunId: randomUUID,
-  };
-  const fallback = kerberosFallback(ctx, clusters);
-  if (fallback) deps.kerberosFallback = fallback;
+  const deps: LinkDeps = await baseDeps(ctx, config, clusters, how.events, how.confirm);
   const precheck = how.action === 'link' ? await cloudPrecheck(ctx, clusters) : undefined;
   if (precheck) deps.precheck = precheck;
   // refresh-clients: every configured client host gets the new configuration (scenario 1 or 2).

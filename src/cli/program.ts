@@ -82,6 +82,14 @@ export function buildProgram(hooks: ProgramHooks): Command {
     .option('--sandbox', 'run against simulated clusters started for this one command (see docs/sandbox.md)')
     .action(action(() => import('./commands/status.js')));
 
+  program
+    .command('verify')
+    .description('prove an existing trust without changing anything: both sides list each other, a real cross-realm ticket both ways; exit 3 naming the cause when not')
+    .argument('<a>', 'first cluster (name in clusters.yaml)')
+    .argument('<b>', 'second cluster')
+    .option('--sandbox', 'run against simulated clusters started for this one command (see docs/sandbox.md)')
+    .action(action(() => import('./commands/verify.js')));
+
   const sandbox = program.command('sandbox').description('simulated MRS clusters on loopback for trying and testing mrs-trust (docs/sandbox.md)');
   sandbox
     .command('up')

@@ -36,8 +36,18 @@ export const statusResultSchema = z.object({
         aNamesB: z.boolean(),
         bNamesA: z.boolean(),
         state: z.enum(['linked', 'one-sided', 'none', 'stale']).describe('stale: both name each other but some ip_port lists other KDCs'),
+        lastVerify: z
+          .object({
+            checkedAt: z.string(),
+            ok: z.boolean(),
+            failed: z.array(z.string()).describe('"<check> <cluster>: <cause>" of each failed check'),
+            warnings: z.array(z.string()),
+          })
+          .optional()
+          .describe('the last `mrs-trust verify` (or rotate) of this pair, from the state directory'),
       }),
     )
     .describe('one entry per pair of the clusters asked about'),
+  warnings: z.array(z.object({ code: z.string(), cluster: z.string().optional(), message: z.string() })).optional().describe('e.g. the default cross-realm password still works'),
 });
 export type StatusResult = z.infer<typeof statusResultSchema>;

@@ -3,7 +3,7 @@
  * prints. The texts are MIT's own; the first matching row wins, so the more specific rows come
  * first. docs/kerberos.md lists them with the fix for each.
  */
-export type TicketCause = 'no-trust' | 'password-mismatch' | 'kvno-mismatch' | 'clock-skew' | 'kdc-unreachable' | 'bad-user-password' | 'unknown-principal' | 'unknown';
+export type TicketCause = 'no-trust' | 'realm-missing' | 'password-mismatch' | 'kvno-mismatch' | 'clock-skew' | 'kdc-unreachable' | 'bad-user-password' | 'unknown-principal' | 'unknown';
 
 export interface TicketDiagnosis {
   cause: TicketCause;
@@ -13,6 +13,7 @@ export interface TicketDiagnosis {
 
 const TABLE: { pattern: RegExp; cause: TicketCause; hint: string }[] = [
   { pattern: /Server krbtgt\/\S+ not found in Kerberos database/i, cause: 'no-trust', hint: 'the cross-realm principals krbtgt/B@A and krbtgt/A@B are missing: create them in both KDCs (MRS: peer_realms saved and KrbServer restarted)' },
+  { pattern: /Cannot find KDC for realm/i, cause: 'realm-missing', hint: "the client krb5.conf has no [realms] entry for the peer realm: refresh the client configuration (`mrs-trust clients refresh A B`)" },
   { pattern: /Decrypt integrity check failed/i, cause: 'password-mismatch', hint: 'the cross-realm principals have different passwords in the two KDCs: set the same password on both sides' },
   { pattern: /PROCESS_TGS/, cause: 'kvno-mismatch', hint: 'the cross-realm principals have different key version numbers (kvno) in the two KDCs: recreate them on both sides' },
   { pattern: /Clock skew too great/i, cause: 'clock-skew', hint: 'the clocks of the client host and a KDC differ by more than 5 minutes: fix NTP on both clusters' },

@@ -19,3 +19,13 @@ export interface LockOwner {
 export interface LockManager {
   acquire(clusters: readonly string[], owner: { command: string }): Promise<{ release(): Promise<void> }>;
 }
+
+/**
+ * The last verification of each pair (`verify`, and rotate's closing checks), read by `status`.
+ * One JSON document per pair in `.mrs-trust/verify/<names sorted, joined by "+">.json` (0600).
+ * Stored as the verify result document, which holds no secrets.
+ */
+export interface VerificationStore {
+  read(key: string): Promise<unknown>;
+  write(key: string, record: unknown): Promise<void>;
+}

@@ -4,6 +4,7 @@ import { linkResultSchema } from '../workflow/link/result.js';
 import { statusResultSchema } from '../cli/status-result.js';
 import { precheckResultSchema } from '../workflow/precheck/result.js';
 import { clientRefreshResultSchema } from '../workflow/clients/result-schema.js';
+import { verifyResultSchema } from '../workflow/verify/result.js';
 
 /**
  * Every JSON Schema published under `schemas/`, generated from the zod source of truth.
@@ -22,6 +23,7 @@ export const published: PublishedSchema[] = [
   { file: 'link-result.schema.json', schema: linkResultSchema, io: 'output', title: 'mrs-trust link/unlink --json result' },
   { file: 'clients-refresh.schema.json', schema: clientRefreshResultSchema, io: 'output', title: 'mrs-trust clients refresh --json result' },
   { file: 'status.schema.json', schema: statusResultSchema, io: 'output', title: 'mrs-trust status --json result' },
+  { file: 'verify-result.schema.json', schema: verifyResultSchema, io: 'output', title: 'mrs-trust verify --json result' },
   { file: 'precheck.schema.json', schema: precheckResultSchema, io: 'output', title: 'mrs-trust precheck --json result' },
 ];
 

@@ -6,6 +6,7 @@ const TABLE: [string, TicketCause][] = [
   ['kvno: Server krbtgt/BETA.MRS@ALPHA.MRS not found in Kerberos database while getting credentials for hdfs/master1.beta@BETA.MRS', 'no-trust'],
   ['kvno: Decrypt integrity check failed while getting credentials for hdfs/master1.beta@BETA.MRS', 'password-mismatch'],
   ['kvno: KDC returned error string: PROCESS_TGS while getting credentials for hdfs/master1.beta@BETA.MRS', 'kvno-mismatch'],
+  ['kvno: Cannot find KDC for realm "BETA.MRS" while getting credentials for hdfs/master1.beta@BETA.MRS', 'realm-missing'],
   ['kinit: Clock skew too great while getting initial credentials', 'clock-skew'],
   ['kvno: Cannot contact any KDC for realm \'BETA.MRS\' while getting credentials for hdfs/master1.beta@BETA.MRS', 'kdc-unreachable'],
   ['kinit: Password incorrect while getting initial credentials', 'bad-user-password'],

@@ -1,6 +1,9 @@
 import { clusterByName, loadConfig, type ClusterConfig } from '../../config/load.js';
 import { formatIpPort, parseIpPort } from '../../domain/ip-port.js';
 import type { Manager } from '../../ports/manager.js';
+import type { VerificationStore } from '../../ports/state.js';
+import { journalKey } from '../../domain/journal.js';
+import { verifyResultSchema } from '../../workflow/verify/result.js';
 import type { CliContext } from '../context.js';
 import type { StatusResult } from '../status-result.js';
 import { withSandbox } from '../with-sandbox.js';
@@ -80,8 +83,24 @@ function human(result: StatusResult): string[] {
   for (const t of result.trust) {
     const words = { linked: 'linked both ways', stale: 'both ways, but an ip_port lists other KDCs', 'one-sided': `one-sided (${t.aNamesB ? `${t.a} names ${t.b}` : `${t.b} names ${t.a}`})`, none: 'not linked' } as const;
     lines.push(`trust ${t.a} ↔ ${t.b}: ${words[t.state]}`);
+    const v = t.lastVerify;
+    if (v) lines.push(`  last verify ${v.checkedAt}: ${v.ok ? 'passed' : `FAILED (${v.failed.join('; ')})`}`);
+    else lines.push(`  last verify: never (run \`mrs-trust verify ${t.a} ${t.b}\`)`);
   }
+  for (const w of result.warnings ?? []) lines.push(`warning${w.cluster ? ` ${w.cluster}` : ''}: ${w.message}`);
   return lines;
+}
+
+/** The pair's last verification (`verify`, rotate), as `.mrs-trust/verify/<a+b>.json` keeps it. */
+async function withLastVerify(status: StatusResult, store: VerificationStore): Promise<StatusResult> {
+  const trust = await Promise.all(status.trust.map(async (t) => {
+    const parsed = verifyResultSchema.safeParse(await store.read(journalKey([t.a, t.b])));
+    if (!parsed.success) return t;
+    const v = parsed.data;
+    const failed = v.checks.filter((c) => c.status === 'failed').map((c) => `${c.id}${c.scope ? ` ${c.scope}` : ''}: ${c.cause ?? 'failed'}`);
+    return { ...t, lastVerify: { checkedAt: v.checkedAt, ok: v.ok, failed, warnings: v.warnings.map((w) => w.message) } };
+  }));
+  return { ...status, trust };
 }
 
 export interface StatusFlags {
@@ -96,7 +115,9 @@ export async function run(ctx: CliContext, names: string[], flags: StatusFlags =
     const settled = await Promise.allSettled(clusters.map((c) => readOne(ctx, c)));
     const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
     if (failed) throw failed.reason;
-    return crossReference(settled.map((s) => (s as PromiseFulfilledResult<ClusterStatus>).value));
+    const status = crossReference(settled.map((s) => (s as PromiseFulfilledResult<ClusterStatus>).value));
+    const { verifications } = await ctx.adapters.state(config.stateDir);
+    return withLastVerify(status, verifications);
   });
   ctx.out.result(result, () => human(result));
 }

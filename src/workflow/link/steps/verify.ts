@@ -21,6 +21,7 @@ export const verifyConfig: Step<LinkState> = {
       if (!found || !sameEntry(found, expected)) {
         throw new CheckError('VERIFY_FAILED', `${name}: peer_realms should list ${expected.realm_name} ${expected.ip_port} but ${found ? `lists ${found.ip_port}` : 'does not list it'}`, {
           hint: `run \`mrs-trust status ${s.request.a} ${s.request.b}\` to see both sides`,
+          details: { cause: found ? 'kdcs-differ' : 'no-trust', cluster: name },
         });
       }
       return { message: `lists ${expected.realm_name} ${expected.ip_port}` };
@@ -30,7 +31,7 @@ export const verifyConfig: Step<LinkState> = {
   },
 };
 
-function ticketSkip(s: LinkState): string | undefined {
+export function ticketSkip(s: LinkState): string | undefined {
   if (s.request.dryRun) return 'dry run: nothing was written';
   if (s.request.action === 'unlink') return 'unlink: there is no trust left to prove';
   const tester = s.deps.ticket;
@@ -38,8 +39,8 @@ function ticketSkip(s: LinkState): string | undefined {
   return tester.unavailable(s.request.a) ?? tester.unavailable(s.request.b);
 }
 
-/** One direction: a ticket for `to`'s service, obtained as `from`'s user. */
-async function oneWay(s: LinkState, from: string): Promise<string> {
+/** One direction: a ticket for `to`'s service, obtained as `from`'s user (also `verify`'s step). */
+export async function ticketOneWay(s: LinkState, from: string): Promise<string> {
   const to = peerOf(s, from);
   const realm = s.facts[to]?.realm;
   if (!realm) throw new Error('verify-ticket before discover');
@@ -66,7 +67,7 @@ export const verifyTicket: Step<LinkState> = {
   title: 'Obtain a real cross-realm ticket both ways',
   skip: ticketSkip,
   async run(s) {
-    const results = await Promise.allSettled(sides(s).map((from) => oneWay(s, from)));
+    const results = await Promise.allSettled(sides(s).map((from) => ticketOneWay(s, from)));
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
     return { message: results.map((r) => (r as PromiseFulfilledResult<string>).value).join('; ') };

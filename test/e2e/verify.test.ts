@@ -1,0 +1,83 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyResultSchema } from '../../src/workflow/verify/result.js';
+import { statusResultSchema } from '../../src/cli/status-result.js';
+import { startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
+import { runCli } from '../support/cli.js';
+import { requireBinary } from '../support/require-binary.js';
+
+// Sandbox subnet 131 (127.131.x.x) belongs to this file.
+const kdc = requireBinary('krb5kdc', 'krb5-kdc');
+const env = { MRS_TRUST_HTTP_TIMEOUT_MS: '5000' };
+
+describe.skipIf(!kdc.available)('verify proves an existing trust with real MIT KDCs', () => {
+  let sb: RunningSandbox;
+  let dir: string;
+  const cli = (args: string[]) => runCli([...args, '--config', sb.configPath], { env });
+  const verify = async () => {
+    const run = await cli(['verify', 'alpha', 'beta', '--json']);
+    return { code: run.code, result: verifyResultSchema.parse(JSON.parse(run.stdout)), stderr: run.stderr };
+  };
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'mrs-verify-'));
+    sb = await startSandbox({ stateDir: dir, subnet: 131, restartMs: 30, clusters: ['alpha', 'beta'] });
+  });
+
+  afterAll(async () => {
+    await sb?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('fails before link (no trust), passes after link, fails after unlink; status shows the last result', async () => {
+    const before = await verify();
+    expect(before.code, before.stderr).toBe(3);
+    expect(before.result.ok).toBe(false);
+    const ticketsBefore = before.result.checks.filter((c) => c.id === 'verify-ticket');
+    expect(ticketsBefore.map((c) => [c.scope, c.status, c.cause])).toEqual([
+      ['alpha', 'failed', 'no-trust'],
+      ['beta', 'failed', 'no-trust'],
+    ]);
+    expect(before.result.checks.filter((c) => c.id === 'verify').every((c) => c.cause === 'no-trust')).toBe(true);
+
+    expect((await cli(['link', 'alpha', 'beta', '--yes'])).code).toBe(0);
+    const after = await verify();
+    expect(after.code, after.stderr).toBe(0);
+    expect(after.result.ok).toBe(true);
+    expect(after.result.checks.filter((c) => c.id === 'verify-ticket').map((c) => c.status)).toEqual(['passed', 'passed']);
+    expect(after.result.tickets).toMatchObject({ alpha: { service: 'hdfs/master1.beta@BETA.MRS' }, beta: { service: 'hdfs/master1.alpha@ALPHA.MRS' } });
+
+    const status = await cli(['status', 'alpha', 'beta', '--json']);
+    expect(status.code, status.stderr).toBe(0);
+    const trust = statusResultSchema.parse(JSON.parse(status.stdout)).trust[0];
+    expect(trust?.lastVerify).toMatchObject({ ok: true, checkedAt: after.result.checkedAt, failed: [] });
+    const human = await cli(['status', 'alpha', 'beta']);
+    expect(human.stdout).toContain(`last verify ${after.result.checkedAt}: passed`);
+
+    expect((await cli(['unlink', 'alpha', 'beta', '--yes'])).code).toBe(0);
+    const gone = await verify();
+    expect(gone.code).toBe(3);
+    expect(gone.result.checks.filter((c) => c.id === 'verify-ticket').map((c) => c.cause)).toEqual(['no-trust', 'no-trust']);
+    const text = await cli(['verify', 'alpha', 'beta']);
+    expect(text.code).toBe(3);
+    expect(text.stdout).toContain('Trust NOT verified');
+    expect(text.stderr).toContain('VERIFY_FAILED');
+  });
+
+  it('a cross-realm password that differs on one side is named password-mismatch', async () => {
+    expect((await cli(['link', 'alpha', 'beta', '--yes'])).code).toBe(0);
+    const kdcDir = join(dir, 'kdc', 'beta');
+    const kadmin = (q: string) => execFileSync('kadmin.local', ['-r', 'BETA.MRS', '-q', q], { env: { ...process.env, KRB5_CONFIG: join(kdcDir, 'krb5.conf'), KRB5_KDC_PROFILE: join(kdcDir, 'kdc.conf') }, stdio: 'pipe' });
+    kadmin('delprinc -force krbtgt/BETA.MRS@ALPHA.MRS');
+    kadmin('addprinc -pw Other-Crossrealm@1 krbtgt/BETA.MRS@ALPHA.MRS');
+    const run = await verify();
+    expect(run.code).toBe(3);
+    const alpha = run.result.checks.find((c) => c.id === 'verify-ticket' && c.scope === 'alpha');
+    expect(alpha).toMatchObject({ status: 'failed', cause: 'password-mismatch' });
+    expect(run.result.checks.find((c) => c.id === 'verify-ticket' && c.scope === 'beta')?.status).toBe('passed');
+    expect(run.result.checks.filter((c) => c.id === 'verify').map((c) => c.status)).toEqual(['passed', 'passed']);
+  });
+});
