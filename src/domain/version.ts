@@ -16,9 +16,9 @@ export const PROFILES: Record<ProfileName, VersionProfile> = {
   '3.x': { name: '3.x', peerLimit: 500, supported: false },
 };
 
-/** `MRS 2.1.0`, `2.1.0`, `3.1.5-LTS.1` … → major version, or undefined if unreadable. */
+/** `MRS 2.1.0`, `2.1.0`, `3.1.5-LTS.1`, `2.x` … → major version, or undefined if unreadable. */
 export function majorOf(version: string): number | undefined {
-  const match = /(\d+)\.\d+/.exec(version);
+  const match = /(\d+)\.(?:\d+|x\b)/.exec(version);
   return match ? Number(match[1]) : undefined;
 }
 
@@ -32,4 +32,39 @@ export function profileFor(version: string): VersionProfile | undefined {
 
 export function peerLimitFor(version: string, override?: number): number {
   return override ?? profileFor(version)?.peerLimit ?? PROFILES['2.x'].peerLimit;
+}
+
+/** Where the MRS version the tool works with came from (clusters.yaml always wins). */
+export type VersionSource = 'clusters.yaml' | 'manager' | 'cloud' | 'assumed';
+
+export interface ResolvedVersion {
+  /** `2.1.0` (no `MRS ` prefix). */
+  version: string;
+  source: VersionSource;
+}
+
+/**
+ * The Manager's `version` is trusted only in the form `MRS x.y[.z]`: a 2.x Manager may report
+ * an internal build string (`6.5.1`, `V100R002C80…`) that says nothing about the MRS release.
+ */
+export function mrsVersionOfManager(reported: string): string | undefined {
+  return /^\s*MRS\s+(\d+\.\d+(?:\.\d+)?)(?![\d.])/i.exec(reported)?.[1];
+}
+
+/** The cloud API's `clusterVersion` (`MRS 2.1.0`, or bare `2.1.0`). */
+export function mrsVersionOfCloud(clusterVersion: string): string | undefined {
+  return /^\s*(?:MRS\s*)?(\d+\.\d+(?:\.\d+)?)(?![\d.])/i.exec(clusterVersion)?.[1];
+}
+
+/**
+ * clusters.yaml `mrsVersion`, else the Manager's `MRS x.y.z`, else the cloud `clusterVersion`,
+ * else undefined (the caller decides; a Manager that answered the 2.x login and API is 2.x).
+ */
+export function resolveVersion(sources: { configured?: string; manager?: string; cloud?: string }): ResolvedVersion | undefined {
+  if (sources.configured) return { version: sources.configured, source: 'clusters.yaml' };
+  const fromManager = sources.manager === undefined ? undefined : mrsVersionOfManager(sources.manager);
+  if (fromManager) return { version: fromManager, source: 'manager' };
+  const fromCloud = sources.cloud === undefined ? undefined : mrsVersionOfCloud(sources.cloud);
+  if (fromCloud) return { version: fromCloud, source: 'cloud' };
+  return undefined;
 }

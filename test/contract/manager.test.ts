@@ -131,6 +131,20 @@ describe('reads (documented examples)', () => {
     expect(error.message).toContain('MRS 3.1.0');
   });
 
+  it.each([['6.5.1'], ['V100R002C80SPC200'], ['FusionInsight HD 6.5.1']])('a 2.x Manager reporting an internal version (%s) is not refused', async (version) => {
+    const m = managerScope();
+    interceptClusters(m, { version });
+    interceptClusterStatus(m);
+    expect(await manager().readClusterInfo()).toMatchObject({ version, kerberos: true });
+  });
+
+  it('clusters.yaml mrsVersion wins over the Manager\'s "MRS 3.x"', async () => {
+    const m = managerScope();
+    interceptClusters(m, { version: 'MRS 3.1.0' });
+    interceptClusterStatus(m);
+    expect(await manager(testCluster({ mrsVersion: '2.1.0' })).readClusterInfo()).toMatchObject({ version: 'MRS 3.1.0' });
+  });
+
   it('readKerberosFacts: realm, KerberosServer OM IPs on kdc_ports, peer rows kept verbatim, config version', async () => {
     const m = managerScope();
     const peers = JSON.stringify([{ realm_name: 'OTHER.MRS', ip_port: '10.9.0.1:21732,10.9.0.2:21732' }, { realm_name: 'ODD.MRS', ip_port: 'weird text' }]);

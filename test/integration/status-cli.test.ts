@@ -62,10 +62,10 @@ beforeAll(async () => {
         { cluster: 'html', endpoint: 'hosts', malformed: 'html' },
         { cluster: 'reset', endpoint: 'services', reset: true },
       ],
-      clusters: { v3: { version: 'MRS 3.1.0' }, sick: { unhealthy: ['HDFS'] } },
+      clusters: { v3: { version: 'MRS 3.1.0' }, sick: { unhealthy: ['HDFS'] }, internal: { version: '6.5.1' } },
     }),
   );
-  const faulty = await runCli(['sandbox', 'up', '--state-dir', faultDir, '--subnet', '43', '--clusters', 'fivexx,hang,garbled,html,reset,v3,sick', '--faults', faults, '--no-plugins']);
+  const faulty = await runCli(['sandbox', 'up', '--state-dir', faultDir, '--subnet', '43', '--clusters', 'fivexx,hang,garbled,html,reset,v3,sick,internal', '--faults', faults, '--no-plugins']);
   ups = [up, faulty];
 });
 
@@ -165,6 +165,20 @@ describe('status: each failure mode gives one line naming the cluster and its ex
     const line = oneErrorLine(run, cluster);
     expect(line).toContain(`[${errorCode}]`);
     expect(line).toContain(text);
+  });
+
+  it('a 2.x Manager reporting an internal version (6.5.1) works, with and without mrsVersion in clusters.yaml', async () => {
+    const faultConfig = join(faultDir, 'clusters.yaml');
+    const without = await runCli(['status', 'internal', '--config', faultConfig, '--json']);
+    expect(without.code, without.stderr).toBe(0);
+    expect(statusResultSchema.parse(JSON.parse(without.stdout)).clusters[0]).toMatchObject({ mrsVersion: '6.5.1', versionUsed: '2.x', versionSource: 'assumed', realm: 'INTERNAL.MRS' });
+    const doc = parse(readFileSync(faultConfig, 'utf8')) as { clusters: Record<string, Record<string, unknown>> };
+    (doc.clusters.internal as Record<string, unknown>).mrsVersion = '2.1.0';
+    const withVersion = join(faultDir, 'with-version.yaml');
+    writeFileSync(withVersion, stringify(doc));
+    const run = await runCli(['status', 'internal', '--config', withVersion]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain('internal  6.5.1 (MRS 2.1.0 from clusters.yaml), Kerberos');
   });
 
   it('an unhealthy service is reported, not an error', async () => {

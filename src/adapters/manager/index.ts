@@ -3,7 +3,7 @@ import { CookieJar } from 'tough-cookie';
 import type { ClusterConfig } from '../../config/load.js';
 import { resolveSecret } from '../../config/secrets.js';
 import { CheckError, InterruptedError, RemoteError } from '../../errors/index.js';
-import { majorOf } from '../../domain/version.js';
+import { majorOf, resolveVersion } from '../../domain/version.js';
 import type { PeerEntry } from '../../domain/peers.js';
 import type { ClusterInfo, CommandProgress, HostInfo, KerberosFacts, Manager, ServiceStatus } from '../../ports/manager.js';
 import { clusterStatusResObjSchema, clustersResObjSchema, envelopeOf, PATHS, progressSchema } from '../../wire/manager/documented.js';
@@ -89,10 +89,12 @@ class HttpManager implements Manager {
     const list = await this.#http.call({ method: 'GET', url: this.url(PATHS.clusters), endpoint: `GET ${PATHS.clusters}`, schema: envelopeOf(clustersResObjSchema), read: true });
     const clusters = list.res_obj.clusters;
     const own = clusters.find((c) => String(c.id) === '1') ?? (clusters[0] as (typeof clusters)[number]);
-    const major = majorOf(own.version);
-    if (major !== undefined && major >= 3) {
+    // Only `MRS x.y.z` is an MRS version (a 2.x Manager may report `6.5.1`); clusters.yaml wins.
+    const trusted = resolveVersion({ configured: this.config.mrsVersion, manager: own.version });
+    const major = trusted ? majorOf(trusted.version) : undefined;
+    if (trusted?.source === 'manager' && major !== undefined && major >= 3) {
       throw new CheckError('MRS_VERSION_UNSUPPORTED', `${this.cluster}: the Manager reports ${own.version}; MRS 3.x is not supported yet (trust is set under System > Permission > Domain and Mutual Trust)`, {
-        hint: 'only MRS 2.x (and 1.9.2+) clusters can be linked by this release',
+        hint: `only MRS 2.x (and 1.9.2+) clusters can be linked by this release; if this is a 2.x cluster, set clusters.${this.cluster}.mrsVersion`,
       });
     }
     const status = await this.#http.call({ method: 'GET', url: this.url(PATHS.clusterStatus), endpoint: `GET ${PATHS.clusterStatus}`, schema: envelopeOf(clusterStatusResObjSchema), read: true });

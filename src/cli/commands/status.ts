@@ -4,6 +4,7 @@ import type { Manager } from '../../ports/manager.js';
 import type { VerificationStore } from '../../ports/state.js';
 import { journalKey } from '../../domain/journal.js';
 import { verifyResultSchema } from '../../workflow/verify/result.js';
+import { versionOf } from '../../workflow/link/steps/discover.js';
 import type { CliContext } from '../context.js';
 import type { StatusResult } from '../status-result.js';
 import { withSandbox } from '../with-sandbox.js';
@@ -16,6 +17,7 @@ async function readOne(ctx: CliContext, cluster: ClusterConfig): Promise<Cluster
   try {
     await manager.login();
     const info = await manager.readClusterInfo();
+    const version = versionOf(cluster.mrsVersion, info.version);
     const [facts, services] = await Promise.all([info.kerberos ? manager.readKerberosFacts() : undefined, manager.readHealth()]);
     // manager.discovery: krb5conf — realm and KDCs as a node's client krb5.conf has them (as link uses them).
     const node = info.kerberos && cluster.manager.discovery === 'krb5conf' ? await ctx.adapters.kerberosFromNodes(cluster, { acceptNew: ctx.global.acceptNew, out: ctx.out }) : undefined;
@@ -24,6 +26,8 @@ async function readOne(ctx: CliContext, cluster: ClusterConfig): Promise<Cluster
       manager: cluster.manager.url,
       managerName: info.name,
       mrsVersion: info.version,
+      versionUsed: version.version,
+      versionSource: version.source,
       kerberos: info.kerberos,
       state: info.state,
       realm: node?.realm ?? facts?.realm ?? '',
@@ -68,7 +72,8 @@ export function crossReference(clusters: ClusterStatus[]): StatusResult {
 function human(result: StatusResult): string[] {
   const lines: string[] = [];
   for (const c of result.clusters) {
-    lines.push(`${c.name}  ${c.mrsVersion}, ${c.kerberos ? 'Kerberos' : 'no Kerberos'}, cluster state ${c.state}  (${c.manager})`);
+    const version = c.versionUsed && c.versionSource !== 'manager' ? ` (MRS ${c.versionUsed} from ${c.versionSource})` : '';
+    lines.push(`${c.name}  ${c.mrsVersion}${version}, ${c.kerberos ? 'Kerberos' : 'no Kerberos'}, cluster state ${c.state}  (${c.manager})`);
     lines.push(`  realm     ${c.realm || '-'}`);
     lines.push(`  KDCs      ${c.kdcs.join(',') || '-'}`);
     if (c.peers.length === 0) lines.push('  peers     none');

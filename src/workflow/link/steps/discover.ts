@@ -1,7 +1,15 @@
 import type { ClusterFacts } from '../../../domain/facts.js';
-import { peerLimitFor } from '../../../domain/version.js';
+import { peerLimitFor, resolveVersion, type ResolvedVersion } from '../../../domain/version.js';
 import type { Step } from '../../engine.js';
 import { sides, type LinkState } from '../context.js';
+
+/**
+ * clusters.yaml `mrsVersion`, else the Manager's `MRS x.y.z`; a Manager that only reports an
+ * internal build string (`6.5.1`) but answered the 2.x login and API is taken as 2.x.
+ */
+export function versionOf(configured: string | undefined, reported: string): ResolvedVersion {
+  return resolveVersion({ configured, manager: reported }) ?? { version: '2.x', source: 'assumed' };
+}
 
 /** Login and read everything the plan needs, both sides in parallel. Read-only. */
 export const discover: Step<LinkState> = {
@@ -18,8 +26,8 @@ export const discover: Step<LinkState> = {
     const [health, hosts, kerberos] = await Promise.all([manager.readHealth(), manager.readHosts(), manager.readKerberosFacts()]);
     const fallback = s.deps.kerberosFallback?.[name];
     const fromNode = fallback ? await fallback() : undefined;
-    // NOTE: the Manager reports versions as "MRS 2.1.0"; clusters.yaml uses "2.1.0".
-    const mrsVersion = cluster.mrsVersion ?? info.version.replace(/^MRS\s*/i, '');
+    const version = versionOf(cluster.mrsVersion, info.version);
+    const mrsVersion = version.version;
     const facts: ClusterFacts = {
       name,
       type: cluster.type,
