@@ -69,11 +69,15 @@ export function crossReference(clusters: ClusterStatus[]): StatusResult {
   return { ok: true, clusters: marked, trust };
 }
 
+/** `6.5.1 (MRS 2.1.0 from clusters.yaml)`: the reported version, and the one used when it differs. */
+function versionText(c: ClusterStatus): string {
+  return c.versionUsed && c.versionSource !== 'manager' ? `${c.mrsVersion} (MRS ${c.versionUsed} from ${c.versionSource})` : c.mrsVersion;
+}
+
 function human(result: StatusResult): string[] {
   const lines: string[] = [];
   for (const c of result.clusters) {
-    const version = c.versionUsed && c.versionSource !== 'manager' ? ` (MRS ${c.versionUsed} from ${c.versionSource})` : '';
-    lines.push(`${c.name}  ${c.mrsVersion}${version}, ${c.kerberos ? 'Kerberos' : 'no Kerberos'}, cluster state ${c.state}  (${c.manager})`);
+    lines.push(`${c.name}  ${versionText(c)}, ${c.kerberos ? 'Kerberos' : 'no Kerberos'}, cluster state ${c.state}  (${c.manager})`);
     lines.push(`  realm     ${c.realm || '-'}`);
     lines.push(`  KDCs      ${c.kdcs.join(',') || '-'}`);
     if (c.peers.length === 0) lines.push('  peers     none');
