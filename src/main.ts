@@ -9,6 +9,7 @@ import { buildProgram } from './cli/program.js';
 import type { AdapterFactories, CliContext, GlobalOptions } from './cli/context.js';
 import type { Prompter } from './ports/prompter.js';
 import type { Secret } from './domain/secret.js';
+import type { HttpTrace } from './adapters/http-trace/index.js';
 
 const EXIT = { usage: 2, internal: 1, interrupted: 130 } as const;
 
@@ -35,11 +36,14 @@ function askPassphrase(key: string, prompter: Prompter): Promise<Secret> {
  */
 const runEnv: NodeJS.ProcessEnv = { ...process.env };
 
+/** `--trace-http FILE`: opened once per run (before the command), closed at the end. */
+let trace: HttpTrace | undefined;
+
 /** Lazily loaded adapters: each factory imports its adapter only when a command asks for it. */
 const adapters: AdapterFactories = {
   async cloud(cluster, out, options) {
     const { createCloud } = await import('./adapters/cloud/index.js');
-    return createCloud(cluster, { warn: (line) => out.warn(line), debug: (line) => out.debug(line) }, options);
+    return createCloud(cluster, { warn: (line) => out.warn(line), debug: (line) => out.debug(line) }, { ...options, ...(trace ? { trace } : {}) });
   },
   async prompter() {
     const { createPrompter } = await import('./adapters/prompter/index.js');
@@ -77,11 +81,11 @@ const adapters: AdapterFactories = {
   },
   async clientConfigDownload(cluster, out) {
     const { createClientConfigDownloader } = await import('./adapters/manager/client-download.js');
-    return createClientConfigDownloader(cluster, { warn: (line) => out.warn(line), debug: (line) => out.debug(line) }, { env: runEnv });
+    return createClientConfigDownloader(cluster, { warn: (line) => out.warn(line), debug: (line) => out.debug(line) }, { env: runEnv, ...(trace ? { trace } : {}) });
   },
   async manager(cluster, out) {
     const { createManager } = await import('./adapters/manager/index.js');
-    return createManager(cluster, { warn: (line) => out.warn(line), debug: (line) => out.debug(line) }, { env: runEnv });
+    return createManager(cluster, { warn: (line) => out.warn(line), debug: (line) => out.debug(line) }, { env: runEnv, ...(trace ? { trace } : {}) });
   },
 };
 
@@ -108,7 +112,16 @@ async function main(argv: string[]): Promise<number> {
       stderrWrite = (line) => process.stderr.write(line);
       const ctx: CliContext = { out, env: runEnv, cwd: process.cwd(), stdinIsTTY: Boolean(process.stdin.isTTY), global, adapters, signal: abort.signal };
       const module = await load();
-      await module.run(ctx, ...(args as never[]));
+      if (global.traceHttp) {
+        const { createHttpTrace } = await import('./adapters/http-trace/index.js');
+        trace = createHttpTrace(global.traceHttp);
+        out.debug(`--trace-http: writing every Manager and cloud request to ${global.traceHttp} (secrets redacted)`);
+      }
+      try {
+        await module.run(ctx, ...(args as never[]));
+      } finally {
+        trace?.close();
+      }
     },
   });
   program.exitOverride();

@@ -23,6 +23,8 @@ export interface GlobalOptions {
   progress: ProgressMode;
   /** `--accept-new`: trust (and record) SSH host keys never seen before; never a changed one. */
   acceptNew: boolean;
+  /** `--trace-http FILE`: every Manager and cloud request and reply, secrets redacted (mode 0600). */
+  traceHttp?: string;
 }
 
 /**

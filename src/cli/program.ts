@@ -20,6 +20,7 @@ export function buildProgram(hooks: ProgramHooks): Command {
     .option('-v, --verbose', 'more detail on stderr', false)
     .option('-y, --yes', 'confirm writes without asking (needed without a terminal)', false)
     .option('--no-input', 'never prompt; a missing answer is an error naming its flag')
+    .option('--trace-http <file>', 'write every Manager and cloud request and reply to FILE (JSON lines, mode 0600), every password, cookie, ticket, token and signature redacted')
     .option('--accept-new', 'trust SSH host keys never seen before and record them in known_hosts (a changed key is still refused)', false)
     .addOption(new Option('--progress <mode>', 'progress on stderr').choices(['auto', 'plain', 'json', 'none']).default('auto'))
     .showHelpAfterError('(run with --help for usage)')

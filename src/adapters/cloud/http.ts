@@ -2,6 +2,7 @@ import type { Agent } from 'node:https';
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import type { z } from 'zod';
 import { canonicalQuery } from '../../wire/cloud/signer.js';
+import type { HttpTrace } from '../http-trace/index.js';
 import type { CloudAuth } from './auth.js';
 import { CLOUD_TIMEOUT_MS } from './tls.js';
 import { httpError, malformed, transportError, type CallSite } from './errors.js';
@@ -49,9 +50,11 @@ export class CloudHttp {
     private readonly cluster: string,
     agent: Agent,
     private readonly debug: (line: string) => void,
+    trace?: HttpTrace,
   ) {
     // Raw text in, validated by zod: axios must neither parse nor throw on a status.
     this.axios = axios.create({ httpsAgent: agent, proxy: false, timeout: CLOUD_TIMEOUT_MS, responseType: 'text', transformResponse: [(d: unknown) => d], validateStatus: () => true, maxRedirects: 0 });
+    trace?.install(this.axios, `cloud ${cluster}`);
   }
 
   async call<S extends z.ZodType>(call: CloudCall<S>, retried = false): Promise<CloudReply<z.output<S>>> {

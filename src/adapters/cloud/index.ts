@@ -2,6 +2,7 @@ import type { ClusterConfig } from '../../config/load.js';
 import { UsageError } from '../../errors/index.js';
 import type { Cloud } from '../../ports/cloud.js';
 import { SUBJECT_TOKEN_HEADER, tokenReplySchema, type TokenRequest } from '../../wire/cloud/iam.js';
+import type { HttpTrace } from '../http-trace/index.js';
 import { ApiCloud, type Endpoints } from './api.js';
 import { createAuth } from './auth.js';
 import { malformed } from './errors.js';
@@ -17,6 +18,8 @@ export interface CloudLog {
 export interface CloudOptions {
   /** Offline mode: read clusters and rules from an exported JSON file instead of the API. */
   rulesFile?: string;
+  /** `--trace-http FILE` (src/adapters/http-trace/). */
+  trace?: HttpTrace;
 }
 
 /** Public Huawei Cloud endpoint names per region; `cloud.endpoints` overrides each (OTC, sandbox). */
@@ -36,7 +39,7 @@ export async function createCloud(cluster: ClusterConfig, log: CloudLog, options
     throw new UsageError('CLOUD_NOT_CONFIGURED', `clusters.${cluster.name}.cloud is not configured`, { hint: `add a cloud: block (region, projectId, clusterId, auth) to clusters.${cluster.name}, or pass --rules-file FILE` });
   }
   const endpoints = endpointsOf(cluster);
-  const http = new CloudHttp(cluster.name, cloudAgent(cluster, log.warn), log.debug);
+  const http = new CloudHttp(cluster.name, cloudAgent(cluster, log.warn), log.debug, options.trace);
   const projectId = cluster.cloud.projectId;
   const auth = createAuth(cluster, endpoints.iam, async ({ user, password, domain }) => {
     const body: TokenRequest = { auth: { identity: { methods: ['password'], password: { user: { name: user, password: password.reveal(), domain: { name: domain } } } }, scope: { project: { id: projectId } } } };

@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import type { ClusterConfig } from '../../config/load.js';
 import { CheckError, RemoteError } from '../../errors/index.js';
 import { envelopeSchema } from '../../wire/manager/documented.js';
+import type { HttpTrace } from '../http-trace/index.js';
 import { normalizeFingerprint, PinMismatch, probeFingerprint } from './tls.js';
 
 export interface HttpSettings {
@@ -14,6 +15,8 @@ export interface HttpSettings {
   /** First backoff; doubles per attempt. */
   backoffMs: number;
   sleep(ms: number): Promise<void>;
+  /** `--trace-http`: every request and reply of this client, redacted. */
+  trace?: HttpTrace;
 }
 
 export interface Call<T extends z.ZodType> {
@@ -81,6 +84,7 @@ export class ManagerHttp {
       validateStatus: () => true,
       headers: { Accept: 'application/json, text/html;q=0.5' },
     });
+    settings.trace?.install(this.client, `manager ${cluster.name}`);
   }
 
   /** Sends with retries for reads; returns the raw response (status not yet judged). */

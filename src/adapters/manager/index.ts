@@ -17,6 +17,7 @@ export interface ManagerLog {
   debug(line: string): void;
 }
 
+/** `trace` (in HttpSettings): `--trace-http FILE`, see src/adapters/http-trace/. */
 export interface ManagerOptions extends Partial<HttpSettings> {
   env?: NodeJS.ProcessEnv;
 }
@@ -32,6 +33,7 @@ export function httpSettings(options: ManagerOptions = {}): HttpSettings {
     retries: options.retries ?? 2,
     backoffMs: options.backoffMs ?? 500,
     sleep: options.sleep ?? ((ms) => sleep(ms)),
+    ...(options.trace ? { trace: options.trace } : {}),
   };
 }
 
