@@ -26,6 +26,11 @@ export type JournalUndo =
   | { kind: 'peer-change'; cluster: string; change: PeerChange; configVersionAfter?: string }
   | { kind: 'security-group-rules'; cluster: string; ruleIds: string[] };
 
+export interface RestartCommand {
+  id: string;
+  via: 'save' | 'stop' | 'start';
+}
+
 export interface JournalDoc {
   version: typeof JOURNAL_VERSION;
   runId: string;
@@ -39,6 +44,12 @@ export interface JournalDoc {
   plan?: Plan;
   /** Clusters whose `peer_realms` was saved but whose restart has not completed (carried across runs). */
   restartPending: string[];
+  /**
+   * Per cluster, the Manager command that applies a pending restart: the save's own restart
+   * (`save`), or the documented stop / start of KrbServer. Written as soon as the Manager
+   * returns the id, so a run that dies while waiting lets the next one poll the same command.
+   */
+  restartCommands?: Record<string, RestartCommand>;
   /**
    * Steps of earlier runs whose undo is still owed across runs: security-group rules added by
    * `precheck --fix` (or a link) stay journaled when a later run starts a new document.

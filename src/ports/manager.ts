@@ -31,8 +31,14 @@ export interface KerberosFacts {
 }
 
 export interface CommandProgress {
+  /** COMPLETE and FAILED end a command; every other state word the Manager sends is IN_PROGRESS. */
   state: 'IN_PROGRESS' | 'COMPLETE' | 'FAILED';
+  /** `total_progress`, else `res_obj.total_step_size` (0–100). */
   percent: number;
+  /** The Manager's own state word when it is not one of the three (shown in progress). */
+  rawState?: string;
+  /** The last step's name or description (`res_obj.step_list`), for progress lines. */
+  step?: string;
   /** Failure detail from the Manager (`fail_entity_list`), when FAILED. */
   failures?: string[];
 }
@@ -51,11 +57,22 @@ export interface Manager {
   readKerberosFacts(): Promise<KerberosFacts>;
   /**
    * Saves the whole `peer_realms` list. Refuses (CheckError, code CONFIG_DRIFT) when the
-   * Manager's config version is no longer `expectedVersion`. Returns the command id when
-   * `restart` asks the Manager to restart the affected services, else undefined.
+   * Manager's config version is no longer `expectedVersion`. With `restart` the save asks the
+   * Manager to restart the affected services (`restart_affected_components: true`, as the
+   * console's "Restart the affected services or instances") and returns the command id of that
+   * restart when the Manager gives one (none: the caller restarts with stop + start).
    */
   savePeerRealms(peers: PeerEntry[], options: { expectedVersion: string; restart: boolean }): Promise<{ commandId?: string; configVersion?: string }>;
-  /** Restarts the named services; returns the command id to wait for. */
-  restartServices(names: string[]): Promise<string>;
+  /**
+   * Documented `POST …/service/{name}/stop` and `…/start` with `only_self: true` (never false:
+   * on a security cluster every service depends on KrbServer). Returns the command id to wait
+   * for, or undefined when the Manager answered COMPLETE without one.
+   */
+  stopService(name: string): Promise<string | undefined>;
+  startService(name: string): Promise<string | undefined>;
+  /**
+   * Polls the documented command progress until COMPLETE or FAILED (adaptive: short at first,
+   * backing off to a few seconds; `pollMs` fixes the interval). Throws COMMAND_TIMEOUT.
+   */
   waitForCommand(id: string, options: { timeoutMs: number; pollMs?: number; onProgress?: (p: CommandProgress) => void; signal?: AbortSignal }): Promise<CommandProgress>;
 }

@@ -1,10 +1,14 @@
 import type { PeerEntry } from '../domain/peers.js';
 import type { Manager } from '../ports/manager.js';
 
-/** A write the run would have made; in a dry run these are the plan, as the ports saw it. */
+/**
+ * A write the run would have made; in a dry run these are the plan, as the ports saw it.
+ * `restart-services` is no longer produced (the guessed restart call left the normal path) but
+ * stays in the `--json` enum: a public shape is extended, never narrowed.
+ */
 export type RecordedWrite =
-  | { type: 'save-peer-realms'; cluster: string; peers: PeerEntry[]; expectedVersion: string }
-  | { type: 'restart-services'; cluster: string; services: string[] };
+  | { type: 'save-peer-realms'; cluster: string; peers: PeerEntry[]; expectedVersion: string; restart: boolean }
+  | { type: 'stop-service' | 'start-service'; cluster: string; service: string };
 
 const DRY_COMMAND = 'dry-run';
 
@@ -22,11 +26,15 @@ export function recordingManager(inner: Manager, writes: RecordedWrite[]): Manag
     readHosts: () => inner.readHosts(),
     readKerberosFacts: () => inner.readKerberosFacts(),
     async savePeerRealms(peers, options) {
-      writes.push({ type: 'save-peer-realms', cluster: inner.cluster, peers: peers.map((p) => ({ ...p })), expectedVersion: options.expectedVersion });
+      writes.push({ type: 'save-peer-realms', cluster: inner.cluster, peers: peers.map((p) => ({ ...p })), expectedVersion: options.expectedVersion, restart: options.restart });
       return options.restart ? { commandId: DRY_COMMAND } : {};
     },
-    async restartServices(services) {
-      writes.push({ type: 'restart-services', cluster: inner.cluster, services: [...services] });
+    async stopService(service) {
+      writes.push({ type: 'stop-service', cluster: inner.cluster, service });
+      return DRY_COMMAND;
+    },
+    async startService(service) {
+      writes.push({ type: 'start-service', cluster: inner.cluster, service });
       return DRY_COMMAND;
     },
     async waitForCommand(id, options) {

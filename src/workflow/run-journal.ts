@@ -36,6 +36,7 @@ export class RunJournal {
       status: 'running',
       dryRun: init.dryRun,
       restartPending: previous?.restartPending ?? [],
+      ...(previous?.restartCommands ? { restartCommands: { ...previous.restartCommands } } : {}),
       carried: carriedSteps(previous),
       steps: [],
     };

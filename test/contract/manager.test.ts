@@ -5,7 +5,7 @@ import { createManager, type ManagerOptions } from '../../src/adapters/manager/i
 import type { ClusterConfig } from '../../src/config/load.js';
 import {
   casScope, envelope, interceptClusters, interceptClusterStatus, interceptHosts, interceptKrbConfig, interceptLoginPage, interceptLoginPost,
-  interceptLogout, interceptProgress, interceptRestart, interceptSave, interceptServices, managerScope, PASSWORD_ENV, testCluster,
+  interceptLogout, interceptProgress, interceptServiceAction, interceptSave, interceptServices, managerScope, PASSWORD_ENV, testCluster,
 } from '../support/nock-manager.js';
 
 const warnings: string[] = [];
@@ -249,18 +249,19 @@ describe('retries: reads with backoff, writes never', () => {
     expect(error.hint).toContain('clusters.alpha.manager.url');
   });
 
-  it('a save that fails with 5xx or times out is not retried', async () => {
+  it('a save that fails with 5xx or times out is not retried (the re-read shows it was not applied)', async () => {
+    const rows = [{ realm_name: 'BETA.MRS', ip_port: '10.1.0.11:21732' }];
     const m = managerScope();
     interceptKrbConfig(m, { times: 2 });
     interceptSave(m, { status: 500, body: 'oops' });
     const spare = interceptSave(managerScope());
-    expect(await failure(manager().savePeerRealms([], { expectedVersion: '7', restart: false }))).toMatchObject({ code: 'MANAGER_HTTP_5XX' });
+    expect(await failure(manager().savePeerRealms(rows, { expectedVersion: '7', restart: false }))).toMatchObject({ code: 'MANAGER_HTTP_5XX' });
     expect(spare.isDone()).toBe(false);
     nock.cleanAll();
     interceptKrbConfig(managerScope());
     managerScope().post('/web/v1/config/cluster/1/save').delay(300).reply(200, envelope());
     const spare2 = interceptSave(managerScope());
-    expect(await failure(manager(testCluster(), { timeoutMs: 30 }).savePeerRealms([], { expectedVersion: '7', restart: false }))).toMatchObject({ code: 'MANAGER_TIMEOUT' });
+    expect(await failure(manager(testCluster(), { timeoutMs: 30 }).savePeerRealms(rows, { expectedVersion: '7', restart: false }))).toMatchObject({ code: 'MANAGER_TIMEOUT' });
     expect(spare2.isDone()).toBe(false);
   });
 });
@@ -302,11 +303,22 @@ describe('writes', () => {
     expect(error.message).toContain('at most 16');
   });
 
-  it('restartServices posts the assumed restart body and returns the command id', async () => {
-    let body: Record<string, unknown> | undefined;
-    interceptRestart(managerScope(), { onBody: (b) => (body = b) });
-    expect(await manager().restartServices(['KrbServer'])).toBe('77');
-    expect(body).toEqual({ service_names: ['KrbServer'], only_self: false, user_password: 's3cret!' });
+  it('stopService / startService post the documented body with only_self: true (never false)', async () => {
+    const bodies: Record<string, unknown>[] = [];
+    const m = managerScope();
+    interceptServiceAction(m, 'stop', { id: 81, onBody: (b) => bodies.push(b) });
+    interceptServiceAction(m, 'start', { id: 82, onBody: (b) => bodies.push(b) });
+    expect(await manager().stopService('KrbServer')).toBe('81');
+    expect(await manager().startService('KrbServer')).toBe('82');
+    expect(bodies).toEqual([{ user_password: 's3cret!', only_self: true }, { user_password: 's3cret!', only_self: true }]);
+  });
+
+  it('a start answered COMPLETE without a command id needs no wait; IN_PROGRESS without an id is a bad reply', async () => {
+    const m = managerScope();
+    interceptServiceAction(m, 'start', { body: envelope(undefined, { id: -1, state: 'COMPLETE' }) });
+    expect(await manager().startService('KrbServer')).toBeUndefined();
+    interceptServiceAction(m, 'stop', { body: envelope(undefined, { id: null, state: 'IN_PROGRESS' }) });
+    expect(await failure(manager().stopService('KrbServer'))).toMatchObject({ code: 'MANAGER_BAD_REPLY', exitCode: 4 });
   });
 
   it('waitForCommand polls the documented progress until COMPLETE', async () => {
@@ -316,13 +328,24 @@ describe('writes', () => {
     interceptProgress(m, 4242);
     const seen: string[] = [];
     const done = await manager().waitForCommand('4242', { timeoutMs: 60_000, pollMs: 1, onProgress: (p) => seen.push(`${p.state} ${p.percent}`) });
-    expect(done).toEqual({ state: 'COMPLETE', percent: 100 });
+    expect(done).toMatchObject({ state: 'COMPLETE', percent: 100 });
     expect(seen).toEqual(['IN_PROGRESS 30', 'IN_PROGRESS 60', 'COMPLETE 100']);
   });
 
-  it('a FAILED command is an answer with the failure detail', async () => {
-    interceptProgress(managerScope(), 9, { state: 'FAILED', percent: 90, failures: ['KerberosServer on node-master1: start timeout', { name: 'KrbServer', reason: 'health check failed' }] });
-    expect(await manager().waitForCommand('9', { timeoutMs: 1000, pollMs: 1 })).toEqual({ state: 'FAILED', percent: 90, failures: ['KerberosServer on node-master1: start timeout', 'KrbServer: health check failed'] });
+  it('a FAILED command is an answer with the failure detail (documented objects, or plain strings)', async () => {
+    interceptProgress(managerScope(), 9, { state: 'FAILED', percent: 90, failures: [{ fail_entity: 'KerberosServer/node-master1', operation_type: 'START' }, 'KrbServer'] });
+    expect(await manager().waitForCommand('9', { timeoutMs: 1000, pollMs: 1 })).toMatchObject({ state: 'FAILED', percent: 90, failures: ['KerberosServer/node-master1 (START)', 'KrbServer'] });
+  });
+
+  it('any state other than COMPLETE/FAILED is still running; percent falls back to total_step_size', async () => {
+    const m = managerScope();
+    const running = { id: 6, state: 'RUNNING', res_obj: { step_list: [{ name: 'Stop KrbServer' }], total_step_size: 40, cluster_id: 1, extra: true } };
+    m.get('/web/v1/common/command/6/progress').reply(200, running);
+    interceptProgress(m, 6);
+    const seen: unknown[] = [];
+    const done = await manager().waitForCommand('6', { timeoutMs: 60_000, pollMs: 1, onProgress: (p) => seen.push(p) });
+    expect(done.state).toBe('COMPLETE');
+    expect(seen[0]).toEqual({ state: 'IN_PROGRESS', percent: 40, rawState: 'RUNNING', step: 'Stop KrbServer' });
   });
 
   it('a command still running at the deadline → COMMAND_TIMEOUT; an abort → exit 130', async () => {

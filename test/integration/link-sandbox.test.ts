@@ -42,7 +42,8 @@ describe('link / unlink against the sandbox', () => {
     expect(run.code, run.stderr).toBe(0);
     const result = linkResultSchema.parse(JSON.parse(run.stdout));
     expect(result.dryRun).toBe(true);
-    expect(result.plannedWrites?.map((w) => `${w.type} ${w.cluster}`)).toEqual(['save-peer-realms alpha', 'save-peer-realms beta', 'restart-services alpha', 'restart-services beta']);
+    expect(result.plannedWrites?.map((w) => `${w.type} ${w.cluster}`)).toEqual(['save-peer-realms alpha', 'save-peer-realms beta']);
+    expect(result.plannedWrites?.every((w) => w.restart === true)).toBe(true); // the save restarts KrbServer itself
     expect(run.stderr).toContain('+ add     BETA.MRS');
     const human = await runCli(['link', 'alpha', 'beta', '--config', sb.configPath, '--dry-run']);
     expect(human.stdout).toContain('alpha (ALPHA.MRS): would be added BETA.MRS');
@@ -164,6 +165,7 @@ describe('an interrupted link', () => {
       const doc = JSON.parse(readFileSync(journal, 'utf8'));
       expect(doc.status).toBe('interrupted');
       expect([...doc.restartPending].sort()).toEqual(['alpha', 'beta']);
+      expect(Object.keys(doc.restartCommands).sort()).toEqual(['alpha', 'beta']);
       expect([cluster(sb, 'alpha').saves, cluster(sb, 'beta').saves]).toEqual([1, 1]);
       await delay(1600); // let the Manager's own restart command finish
       const again = await runCli(['link', 'alpha', 'beta', '--config', sb.configPath, '--yes', '--json']);
@@ -172,6 +174,8 @@ describe('an interrupted link', () => {
       expect(result.changed).toBe(false);
       expect(result.sides.map((s) => s.restarted)).toEqual([true, true]);
       expect([cluster(sb, 'alpha').saves, cluster(sb, 'beta').saves]).toEqual([1, 1]);
+      // Finished by polling the save's own command id from the journal: no stop/start, no second restart.
+      expect([cluster(sb, 'alpha').restarts, cluster(sb, 'beta').restarts].map((r) => r.map((x) => x.via))).toEqual([['save'], ['save']]);
       expect(JSON.parse(readFileSync(journal, 'utf8')).restartPending).toEqual([]);
     }, 17);
   });

@@ -1,6 +1,6 @@
 import type { KdcAddress } from '../../src/domain/ip-port.js';
 import type { PeerEntry } from '../../src/domain/peers.js';
-import { CheckError } from '../../src/errors/index.js';
+import { CheckError, RemoteError } from '../../src/errors/index.js';
 import type { CommandProgress, Manager, ServiceStatus } from '../../src/ports/manager.js';
 
 /** A stateful in-memory Manager for workflow tests: holds peer_realms, a config version and a write log. */
@@ -12,6 +12,14 @@ export class FakeManager implements Manager {
   loggedIn = false;
   logouts = 0;
   restartOutcome: CommandProgress['state'] = 'COMPLETE';
+  /** The `restart` flag of every save. */
+  saveRestarts: boolean[] = [];
+  /** Stops, starts and waits, in order. */
+  calls: string[] = [];
+  /** Command ids this Manager knows (a journaled id of another Manager is refused). */
+  commands = new Map<string, string>();
+  /** The save answers without a command id (the restart then goes through stop + start). */
+  saveGivesNoCommand = false;
   /** Called on every readKerberosFacts; lets a test change state "between read and write". */
   onRead?: (self: FakeManager, count: number) => void;
   private reads = 0;
@@ -49,14 +57,31 @@ export class FakeManager implements Manager {
     this.peers = peers.map((p) => ({ ...p }));
     this.saves.push(this.peers);
     this.configVersion += 1;
-    return { configVersion: String(this.configVersion) };
+    this.saveRestarts.push(options.restart);
+    if (!options.restart || this.saveGivesNoCommand) return { configVersion: String(this.configVersion) };
+    return { commandId: this.command('save'), configVersion: String(this.configVersion) };
   }
-  async restartServices() {
-    this.restarts += 1;
-    return `cmd-${this.restarts}`;
+  async stopService(name: string) {
+    this.calls.push(`stop ${name}`);
+    return this.command('stop');
   }
-  async waitForCommand(_id: string, options: { onProgress?: (p: CommandProgress) => void }) {
+  async startService(name: string) {
+    this.calls.push(`start ${name}`);
+    return this.command('start');
+  }
+  async waitForCommand(id: string, options: { onProgress?: (p: CommandProgress) => void }) {
+    this.calls.push(`wait ${id}`);
     options.onProgress?.({ state: 'IN_PROGRESS', percent: 50 });
+    const known = this.commands.get(id);
+    if (!known) throw new RemoteError('MANAGER_REFUSED', `${this.cluster}: command ${id} does not exist`);
     return { state: this.restartOutcome, percent: 100 };
+  }
+
+  /** Save-restarts and start commands count as restarts (a stop alone does not). */
+  private command(via: 'save' | 'stop' | 'start'): string {
+    const id = `${this.cluster}-cmd-${this.commands.size + 1}`;
+    this.commands.set(id, via);
+    if (via !== 'stop') this.restarts += 1;
+    return id;
   }
 }

@@ -103,18 +103,27 @@ export function interceptSave(scope: nock.Scope, options: Reply & { onBody?: (bo
     .reply(options.status ?? 200, (options.body ?? envelope({ config_version: '8' }, { id: options.id ?? 4242, state: options.state ?? 'IN_PROGRESS', total_progress: 0 })) as nock.Body);
 }
 
-export function interceptRestart(scope: nock.Scope, options: Reply & { onBody?: (body: Record<string, unknown>) => void; id?: number } = {}) {
+/** Documented `POST …/service/{name}/stop|start` (mrs_02_1094/1095). */
+export function interceptServiceAction(scope: nock.Scope, action: 'stop' | 'start', options: Reply & { onBody?: (body: Record<string, unknown>) => void; id?: number; service?: string } = {}) {
   return scope
-    .post('/web/v1/maintain/cluster/1/services/restart', (body: Record<string, unknown>) => {
+    .post(`/web/v1/maintain/cluster/1/service/${options.service ?? 'KrbServer'}/${action}`, (body: Record<string, unknown>) => {
       options.onBody?.(body);
       return true;
     })
     .reply(options.status ?? 200, (options.body ?? envelope(undefined, { id: options.id ?? 77, state: 'IN_PROGRESS', total_progress: 0 })) as nock.Body);
 }
 
+/** Documented progress shape (mrs_02_1091): step_list {name, description}, fail_entity_list {fail_entity, operation_type}. */
 export function interceptProgress(scope: nock.Scope, id: string | number, options: Reply & { state?: string; percent?: number; failures?: unknown[] } = {}) {
   const state = options.state ?? 'COMPLETE';
-  const body = { id: Number(id), state, error_code: null, error_description: null, total_progress: options.percent ?? 100, res_obj: { step_list: [{ name: 'Restart KrbServer', state, progress: options.percent ?? 100 }], fail_entity_list: options.failures ?? [] } };
+  const body = {
+    id: Number(id),
+    state,
+    error_code: 0,
+    error_description: null,
+    total_progress: options.percent ?? 100,
+    res_obj: { cluster_id: 1, step_list: [{ name: 'Restart KrbServer', description: 'restarting' }], fail_entity_list: options.failures ?? [], total_step_size: options.percent ?? 100 },
+  };
   return reply(scope.get(`/web/v1/common/command/${id}/progress`), body, options);
 }
 

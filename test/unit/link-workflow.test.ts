@@ -117,13 +117,11 @@ describe('link workflow (fake Managers)', () => {
     expect(asked).toHaveLength(0);
     expect(result.sides.map((s) => s.restarted)).toEqual([false, false]);
     const planned = result.sides.flatMap((s) => [
-      { type: 'save-peer-realms', cluster: s.cluster, peers: s.peersAfter, expectedVersion: s.configVersion.before },
+      { type: 'save-peer-realms', cluster: s.cluster, peers: s.peersAfter, expectedVersion: s.configVersion.before, restart: true },
     ]);
     expect(result.plannedWrites?.filter((w) => w.type === 'save-peer-realms')).toEqual(planned);
-    expect(result.plannedWrites?.filter((w) => w.type === 'restart-services')).toEqual([
-      { type: 'restart-services', cluster: 'alpha', services: ['KrbServer'] },
-      { type: 'restart-services', cluster: 'beta', services: ['KrbServer'] },
-    ]);
+    // The restart is the save's own (restart_affected_components), so the saves are the only writes.
+    expect(result.plannedWrites?.map((w) => w.type)).toEqual(['save-peer-realms', 'save-peer-realms']);
     // The real run then does the same writes.
     await runLink(deps, request());
     expect(m.alpha.saves[0]).toEqual(result.sides[0]?.peersAfter);

@@ -10,7 +10,7 @@ import { isIp } from '../../domain/ip-port.js';
 import type { PeerEntry } from '../../domain/peers.js';
 import type { HostInfo, KerberosFacts, ServiceStatus } from '../../ports/manager.js';
 import { RemoteError } from '../../errors/index.js';
-import { envelopeOf, envelopeSchema, type SaveBody, type WireHost } from '../../wire/manager/documented.js';
+import { envelopeOf, type SaveBody, type WireHost } from '../../wire/manager/documented.js';
 import { ASSUMED_PATHS, hostsResObjSchema, KRB, peerRealmsValueSchema, saveResObjSchema, serviceConfigResObjSchema, servicesResObjSchema } from '../../wire/manager/assumed.js';
 import type { ManagerHttp } from './http.js';
 
@@ -107,18 +107,3 @@ export function saveBody(peers: readonly PeerEntry[], restart: boolean, userPass
 }
 
 export const saveReplySchema = envelopeOf(saveResObjSchema);
-
-/** ASSUMED: `POST /web/v1/maintain/cluster/1/services/restart` `{service_names, only_self, user_password}` → command id. */
-export async function restart(http: ManagerHttp, names: string[], userPassword: string): Promise<string> {
-  const endpoint = `POST ${ASSUMED_PATHS.restart}`;
-  const reply = await http.call({
-    method: 'POST',
-    url: http.cluster.manager.url + ASSUMED_PATHS.restart,
-    endpoint,
-    schema: envelopeSchema,
-    read: false,
-    json: { service_names: names, only_self: false, user_password: userPassword },
-  });
-  if (reply.id === undefined || reply.id === null) throw new RemoteError('MANAGER_BAD_REPLY', `${http.cluster.name}: ${endpoint}: no command id in the reply`);
-  return String(reply.id);
-}

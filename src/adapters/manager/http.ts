@@ -67,6 +67,11 @@ function describeIssue(error: z.ZodError): string {
 export class ManagerHttp {
   readonly client: AxiosInstance;
   readonly field: string;
+  /** Logs in again; set by the adapter so that a read whose session expired is repeated once. */
+  relogin?: () => Promise<void>;
+  #relogging: Promise<void> | undefined;
+  /** The login itself calls login_check: its failure must not trigger another login. */
+  #inLogin = false;
 
   constructor(
     readonly cluster: ClusterConfig,
@@ -118,8 +123,39 @@ export class ManagerHttp {
     throw failure as RemoteError | CheckError;
   }
 
-  /** Sends, then parses the JSON envelope with `schema`. */
+  /**
+   * Sends, then parses the JSON envelope with `schema`. A READ that finds the session expired
+   * (the Manager answers its login page) logs in again once and is repeated; a write never is:
+   * its caller re-reads to learn whether it took effect.
+   */
   async call<T extends z.ZodType>(call: Call<T>): Promise<z.infer<T>> {
+    try {
+      return await this.callOnce(call);
+    } catch (error) {
+      if (!call.read || !this.relogin || this.#inLogin || !(error instanceof RemoteError) || error.code !== 'MANAGER_SESSION') throw error;
+      try {
+        // Reads running in parallel share one new login.
+        this.#relogging ??= this.loginAgain(this.relogin);
+        await this.#relogging;
+      } catch (loginError) {
+        // The expired session is the news; why logging in again failed is its cause.
+        throw new RemoteError(error.code, `${error.message}; logging in again failed: ${loginError instanceof Error ? loginError.message : String(loginError)}`, { hint: error.hint, details: error.details, cause: loginError });
+      }
+      return this.callOnce(call);
+    }
+  }
+
+  private async loginAgain(relogin: () => Promise<void>): Promise<void> {
+    this.#inLogin = true;
+    try {
+      await relogin();
+    } finally {
+      this.#inLogin = false;
+      this.#relogging = undefined;
+    }
+  }
+
+  private async callOnce<T extends z.ZodType>(call: Call<T>): Promise<z.infer<T>> {
     const response = await this.send(call.method, call.url, call.endpoint, call.read, call.json);
     return this.parse(response, call.endpoint, call.schema, call.allowFailed);
   }

@@ -2,12 +2,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { CookieJar } from 'tough-cookie';
 import type { ClusterConfig } from '../../config/load.js';
 import { resolveSecret } from '../../config/secrets.js';
-import { CheckError, InterruptedError, RemoteError } from '../../errors/index.js';
+import { CheckError, RemoteError } from '../../errors/index.js';
+import { samePeerList } from '../../domain/peers.js';
 import { majorOf, resolveVersion } from '../../domain/version.js';
 import type { PeerEntry } from '../../domain/peers.js';
 import type { ClusterInfo, CommandProgress, HostInfo, KerberosFacts, Manager, ServiceStatus } from '../../ports/manager.js';
-import { clusterStatusResObjSchema, clustersResObjSchema, envelopeOf, PATHS, progressSchema } from '../../wire/manager/documented.js';
-import { kerberosFacts, readKrbConfig, readServices, readWireHosts, restart, saveBody, saveReplySchema, toHostInfo } from './assumed.js';
+import { clusterStatusResObjSchema, clustersResObjSchema, envelopeOf, PATHS } from '../../wire/manager/documented.js';
+import { kerberosFacts, readKrbConfig, readServices, readWireHosts, saveBody, saveReplySchema, toHostInfo } from './assumed.js';
+import { commandIdOf, serviceAction, waitForCommand, type WaitOptions } from './commands.js';
 import { casLogin, casLogout } from './cas.js';
 import { ManagerHttp, type HttpSettings } from './http.js';
 import { createAgent } from './tls.js';
@@ -23,6 +25,9 @@ export interface ManagerOptions extends Partial<HttpSettings> {
 }
 
 const warnedInsecure = new Set<string>();
+
+/** Save failures after which the Manager may or may not have applied the save. */
+const UNKNOWN_OUTCOME = new Set(['MANAGER_SESSION', 'MANAGER_TIMEOUT', 'MANAGER_CONNECTION_RESET', 'MANAGER_HTTP_5XX', 'MANAGER_HTTP_ERROR', 'MANAGER_BAD_REPLY']);
 
 /** Defaults; `MRS_TRUST_HTTP_TIMEOUT_MS` overrides the per-request timeout (docs/sandbox.md, README). */
 export function httpSettings(options: ManagerOptions = {}): HttpSettings {
@@ -80,9 +85,13 @@ class HttpManager implements Manager {
   async login(): Promise<void> {
     this.log.debug(`${this.cluster}: logging in to ${this.config.manager.url} as ${this.config.manager.user}`);
     await casLogin(this.#http, this.#jar, this.#env);
+    // From now on a read that finds the session expired logs in again once (ManagerHttp.call).
+    this.#http.relogin = () => this.login();
   }
 
   async logout(): Promise<void> {
+    // A read still in flight must not log in again after this.
+    this.#http.relogin = undefined;
     await casLogout(this.#http, this.log.debug);
     this.#http.agent.destroy();
   }
@@ -126,39 +135,58 @@ class HttpManager implements Manager {
         details: { cluster: this.cluster, expectedVersion: options.expectedVersion, actualVersion: current.configVersion },
       });
     }
-    const endpoint = `POST ${PATHS.save}`;
-    const reply = await this.#http.call({ method: 'POST', url: this.url(PATHS.save), endpoint, schema: saveReplySchema, read: false, json: saveBody(peers, options.restart, await this.password()) });
-    const id = reply.id === undefined || reply.id === null ? undefined : String(reply.id);
-    if (options.restart && id === undefined) throw new RemoteError('MANAGER_BAD_REPLY', `${this.cluster}: ${endpoint}: no command id for the restart`);
+    const body = saveBody(peers, options.restart, await this.password());
+    const send = () => this.#http.call({ method: 'POST', url: this.url(PATHS.save), endpoint: `POST ${PATHS.save}`, schema: saveReplySchema, read: false, json: body });
+    let reply: Awaited<ReturnType<typeof send>>;
+    try {
+      reply = await send();
+    } catch (error) {
+      const outcome = await this.saveOutcome(error, peers, options.expectedVersion);
+      if (outcome === 'applied') return {};
+      reply = await send();
+    }
+    // The documented reply's `id` is the asynchronous task: with restart, the restart to wait on.
+    const id = options.restart ? commandIdOf(reply.id) : undefined;
     const version = reply.res_obj?.config_version;
     return {
-      ...(options.restart || reply.state === 'IN_PROGRESS' ? { commandId: id } : {}),
+      ...(id === undefined ? {} : { commandId: id }),
       ...(version === undefined || version === null ? {} : { configVersion: String(version) }),
     };
   }
 
-  async restartServices(names: string[]): Promise<string> {
-    return restart(this.#http, names, await this.password());
+  /**
+   * A save that failed without a clear refusal (session lost, timeout, reset, 5xx) may or may not
+   * have been applied: it is never sent again blindly. Re-read (logging in again if needed):
+   * `applied` = the new list is there (the restart is then owed without a command id); `resend`
+   * = only after the Manager answered its login page (the request never reached the save) and
+   * the configuration is unchanged; anything else rethrows.
+   */
+  private async saveOutcome(error: unknown, peers: PeerEntry[], expectedVersion: string): Promise<'applied' | 'resend'> {
+    const code = error instanceof RemoteError ? error.code : undefined;
+    if (!code || !UNKNOWN_OUTCOME.has(code)) throw error;
+    let now: Awaited<ReturnType<typeof readKrbConfig>>;
+    try {
+      now = await readKrbConfig(this.#http);
+    } catch {
+      throw error;
+    }
+    if (samePeerList(now.peers, peers)) {
+      this.log.debug(`${this.cluster}: the save answered ${code}, but peer_realms now holds the new list: it was applied`);
+      return 'applied';
+    }
+    if (code === 'MANAGER_SESSION' && now.configVersion === expectedVersion) return 'resend';
+    throw error;
   }
 
-  async waitForCommand(id: string, options: { timeoutMs: number; pollMs?: number; onProgress?: (p: CommandProgress) => void; signal?: AbortSignal }): Promise<CommandProgress> {
-    const deadline = Date.now() + options.timeoutMs;
-    const path = PATHS.progress(id);
-    for (;;) {
-      if (options.signal?.aborted) throw new InterruptedError(`${this.cluster}: stopped waiting for command ${id}`);
-      const reply = await this.#http.call({ method: 'GET', url: this.url(path), endpoint: `GET ${path}`, schema: progressSchema, read: true, allowFailed: true });
-      const failures = (reply.res_obj?.fail_entity_list ?? []).map((f) => (typeof f === 'string' ? f : [f.name, f.reason].filter(Boolean).join(': ')));
-      const progress: CommandProgress = { state: reply.state, percent: reply.total_progress, ...(failures.length > 0 ? { failures } : {}) };
-      options.onProgress?.(progress);
-      if (progress.state !== 'IN_PROGRESS') return progress;
-      if (Date.now() >= deadline) {
-        throw new RemoteError('COMMAND_TIMEOUT', `${this.cluster}: command ${id} still running after ${options.timeoutMs} ms (${progress.percent}%)`, { hint: 'check the task in the Manager web UI; the command may still finish' });
-      }
-      try {
-        await sleep(Math.min(options.pollMs ?? 1000, Math.max(0, deadline - Date.now())), undefined, { signal: options.signal });
-      } catch {
-        throw new InterruptedError(`${this.cluster}: stopped waiting for command ${id}`);
-      }
-    }
+  async stopService(name: string): Promise<string | undefined> {
+    return serviceAction(this.#http, name, 'stop', await this.password());
+  }
+
+  async startService(name: string): Promise<string | undefined> {
+    return serviceAction(this.#http, name, 'start', await this.password());
+  }
+
+  waitForCommand(id: string, options: WaitOptions): Promise<CommandProgress> {
+    return waitForCommand(this.#http, id, options);
   }
 }

@@ -1,11 +1,12 @@
 /**
  * The sandbox side of every ASSUMED Manager behaviour (src/wire/manager/assumed.ts,
  * src/adapters/manager/assumed.ts, docs/assumptions.md): reading the KrbServer configuration,
- * listing services and hosts, the `peer_realms` encoding (a JSON array of rows, service level)
- * and the restart call. Keep it in step with the adapter's assumed.ts.
+ * listing services and hosts and the `peer_realms` encoding (a JSON array of rows, service
+ * level). The guessed `services/restart` call is gone: saves restart through the documented
+ * save. Keep it in step with the adapter's assumed.ts.
  */
 import { saveBodySchema } from '../../wire/manager/documented.js';
-import { KRB, peerRealmsValueSchema, restartBodySchema } from '../../wire/manager/assumed.js';
+import { KRB, peerRealmsValueSchema } from '../../wire/manager/assumed.js';
 import { KDC_PORT } from '../layout.js';
 import { ok, refuse, type Route, type SimReply } from './http.js';
 import { peerRealmsProblem } from './rules.js';
@@ -84,15 +85,6 @@ function save(sim: SimCluster, text: string): SimReply {
   return ok(resObj, { id: sim.startRestart([KRB.service], 'save'), state: 'IN_PROGRESS', total_progress: 0 });
 }
 
-function restart(sim: SimCluster, text: string): SimReply {
-  const body = restartBodySchema.safeParse(json(text));
-  if (!body.success) return refuse(400, '12-4000400', 'invalid request body');
-  if (body.data.user_password !== sim.password) return refuse(403, '12-4000403', 'The password of the current user is incorrect');
-  const unknown = body.data.service_names.find((s) => !sim.health.has(s));
-  if (unknown) return refuse(404, '12-4000404', `Service ${unknown} does not exist`);
-  return ok(undefined, { id: sim.startRestart(body.data.service_names, 'restart'), state: 'IN_PROGRESS', total_progress: 0 });
-}
-
 export const assumedRoutes: Route[] = [
   {
     name: 'services', method: 'GET', port: 'manager', pattern: /^\/web\/v1\/cluster\/1\/services$/, auth: true,
@@ -101,5 +93,4 @@ export const assumedRoutes: Route[] = [
   { name: 'hosts', method: 'GET', port: 'manager', pattern: /^\/web\/v1\/cluster\/1\/hosts$/, auth: true, handle: (sim) => ok({ hosts: hosts(sim) }) },
   { name: 'service-config', method: 'GET', port: 'manager', pattern: /^\/web\/v1\/config\/cluster\/1\/service\/([^/]+)$/, auth: true, handle: (sim, req) => readConfig(sim, decodeURIComponent(req.params[0] ?? '')) },
   { name: 'save', method: 'POST', port: 'manager', pattern: /^\/web\/v1\/config\/cluster\/1\/save$/, auth: true, handle: (sim, req) => save(sim, req.body) },
-  { name: 'restart', method: 'POST', port: 'manager', pattern: /^\/web\/v1\/maintain\/cluster\/1\/services\/restart$/, auth: true, handle: (sim, req) => restart(sim, req.body) },
 ];

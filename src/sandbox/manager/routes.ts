@@ -41,7 +41,7 @@ export const documentedRoutes: Route[] = [
         if (body.data.user_password !== sim.password) return refuse(403, '12-4000403', 'The password of the current user is incorrect');
         const name = decodeURIComponent(req.params[0] ?? '');
         if (!sim.health.has(name)) return refuse(404, '12-4000404', `Service ${name} does not exist`);
-        return ok(undefined, { id: sim.startRestart([name], 'restart'), state: 'IN_PROGRESS', total_progress: 0 });
+        return ok(undefined, { id: sim.startRestart([name], action), state: 'IN_PROGRESS', total_progress: 0 });
       },
     }),
   ),
@@ -51,8 +51,19 @@ export const documentedRoutes: Route[] = [
       const id = decodeURIComponent(req.params[0] ?? '');
       const p = sim.progress(id);
       if (!p) return refuse(404, '12-4000404', `Command ${id} does not exist`);
-      const steps = [{ name: `Restart ${sim.commands.get(id)?.record.services.join(', ')}`, state: p.state, progress: p.percent }];
-      const body = { id: Number(id), state: p.state, error_code: null, error_description: null, total_progress: p.percent, res_obj: { step_list: steps, fail_entity_list: p.failures } };
+      const record = sim.commands.get(id)?.record;
+      const services = record?.services.join(', ') ?? '';
+      // Exactly the documented shape (mrs_02_1091): step_list items {name, description} with no
+      // per-step state, fail_entity_list items {fail_entity, operation_type}, total_step_size.
+      const steps = [{ name: `${record?.via === 'stop' ? 'Stop' : record?.via === 'start' ? 'Start' : 'Restart'} ${services}`, description: `${p.percent}%` }];
+      const body = {
+        id: Number(id),
+        state: p.state,
+        error_code: 0,
+        error_description: null,
+        total_progress: p.percent,
+        res_obj: { cluster_id: 1, step_list: steps, fail_entity_list: p.failures, total_step_size: p.percent },
+      };
       // The sandbox replies only with what the shared schema accepts (a self-check of the mirror).
       progressSchema.parse(body);
       return { status: 200, body };

@@ -9,8 +9,12 @@ export type SimHealth = 'GOOD' | 'CONCERNING' | 'BAD' | 'UNKNOWN';
 export interface RestartRecord {
   commandId: string;
   services: string[];
-  /** `save`: save with restart_affected_components; `restart`: the restart call. */
-  via: 'save' | 'restart';
+  /**
+   * `save`: save with restart_affected_components; `stop` / `start`: the documented service
+   * calls (a stopped service stays stopped until started); `restart`: the guessed restart call,
+   * no longer served (kept so older state files read back).
+   */
+  via: 'save' | 'restart' | 'stop' | 'start';
   requestedAt: string;
   outcome: 'IN_PROGRESS' | 'COMPLETE' | 'FAILED';
 }
@@ -52,6 +56,8 @@ export class SimCluster {
   readonly tgts = new Set<string>();
   readonly tickets = new Map<string, string>();
   readonly sessions = new Set<string>();
+  /** Services a completed stop left stopped (until a start). */
+  readonly stopped = new Set<string>();
   #nextCommand = 100;
 
   constructor(
@@ -84,6 +90,7 @@ export class SimCluster {
   /** Starts an asynchronous command that restarts `services` and records it. */
   startRestart(services: string[], via: RestartRecord['via']): string {
     const id = String(this.#nextCommand++);
+    if (via === 'start') for (const s of services) this.stopped.delete(s);
     const record: RestartRecord = { commandId: id, services, via, requestedAt: new Date().toISOString(), outcome: 'IN_PROGRESS' };
     this.restarts.push(record);
     this.commands.set(id, { id, startedMs: Date.now(), durationMs: this.overrides.restartMs ?? this.restartMs, fail: this.overrides.restartOutcome === 'FAILED', record });
@@ -92,7 +99,7 @@ export class SimCluster {
   }
 
   /** A command's progress now; settles it (and records the outcome) when its time is up. */
-  progress(id: string): { state: RestartRecord['outcome']; percent: number; failures: string[] } | undefined {
+  progress(id: string): { state: RestartRecord['outcome']; percent: number; failures: { fail_entity: string; operation_type: string }[] } | undefined {
     const command = this.commands.get(id);
     if (!command) return undefined;
     const elapsed = Date.now() - command.startedMs;
@@ -100,9 +107,12 @@ export class SimCluster {
     if (percent < 100) return { state: 'IN_PROGRESS', percent, failures: [] };
     if (command.record.outcome === 'IN_PROGRESS') {
       command.record.outcome = command.fail ? 'FAILED' : 'COMPLETE';
+      if (command.record.via === 'stop' && !command.fail) for (const s of command.record.services) this.stopped.add(s);
       this.onChange();
     }
-    const failures = command.fail ? command.record.services.map((s) => `${s}: restart failed on ${this.layout.nodes[0]?.name ?? 'master1'} (injected fault)`) : [];
+    // Documented fail_entity_list items: {fail_entity, operation_type: STOP | START}.
+    const operation = command.record.via === 'stop' ? 'STOP' : 'START';
+    const failures = command.fail ? command.record.services.map((s) => ({ fail_entity: `${s}/${this.layout.nodes[0]?.name ?? 'master1'}`, operation_type: operation })) : [];
     return { state: command.record.outcome, percent: command.fail ? 90 : 100, failures };
   }
 
@@ -112,15 +122,19 @@ export class SimCluster {
     return new Set([...this.commands.values()].filter((c) => c.record.outcome === 'IN_PROGRESS').flatMap((c) => c.record.services));
   }
 
-  /** Reported health: UNKNOWN while the service restarts (as the console shows it), else its state. */
+  /** Reported health: UNKNOWN while the service restarts or is stopped (as the console shows it), else its state. */
   healthOf(name: string): SimHealth | undefined {
     const health = this.health.get(name);
-    return health && this.restarting().has(name) ? 'UNKNOWN' : health;
+    return health && (this.restarting().has(name) || this.stopped.has(name)) ? 'UNKNOWN' : health;
   }
 
-  healthList(): { name: string; health: SimHealth; running: 'NORMAL' | 'RESTARTING' }[] {
+  healthList(): { name: string; health: SimHealth; running: 'NORMAL' | 'RESTARTING' | 'STOPPED' }[] {
     const restarting = this.restarting();
-    return [...this.health].map(([name, health]) => (restarting.has(name) ? { name, health: 'UNKNOWN' as const, running: 'RESTARTING' as const } : { name, health, running: 'NORMAL' as const }));
+    return [...this.health].map(([name, health]) => {
+      if (restarting.has(name)) return { name, health: 'UNKNOWN' as const, running: 'RESTARTING' as const };
+      if (this.stopped.has(name)) return { name, health: 'UNKNOWN' as const, running: 'STOPPED' as const };
+      return { name, health, running: 'NORMAL' as const };
+    });
   }
 
   /** Settles every command whose time is up (for snapshots). */

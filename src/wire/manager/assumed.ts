@@ -15,8 +15,6 @@ export const ASSUMED_PATHS = {
   hosts: '/web/v1/cluster/1/hosts',
   /** Service-level configuration of one service ("Service Configuration, All"). */
   serviceConfig: (service: string) => `/web/v1/config/cluster/1/service/${encodeURIComponent(service)}`,
-  /** Restart of named services; start/stop are documented, restart is not. */
-  restart: '/web/v1/maintain/cluster/1/services/restart',
 } as const;
 
 export const servicesResObjSchema = z.object({
@@ -29,12 +27,6 @@ export const serviceConfigResObjSchema = z.object({
   /** Bumped on every save; when a Manager omits it the adapter hashes the configuration. */
   config_version: z.union([z.string(), z.number()]).nullish(),
   configurations: z.array(configurationSchema),
-});
-
-export const restartBodySchema = z.object({
-  service_names: z.array(z.string()).min(1),
-  only_self: z.boolean(),
-  user_password: z.string().optional(),
 });
 
 /** `res_obj` of a save reply: the new configuration version (optional). */

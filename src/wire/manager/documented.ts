@@ -78,7 +78,8 @@ export const saveBodySchema = z.object({
           z.object({
             role_name: z.string(),
             configurations: z.array(configurationSchema),
-            children: z.array(z.object({ node: z.string(), configurations: z.array(configurationSchema) })),
+            // `node` is the documented host object (saving_configurations.rst), not a string.
+            children: z.array(z.object({ node: z.looseObject({ host_name: z.string().optional() }), configurations: z.array(configurationSchema) })),
           }),
         ),
       }),
@@ -90,15 +91,25 @@ export type SaveBody = z.infer<typeof saveBodySchema>;
 /** `POST /web/v1/maintain/cluster/1/service/{service}/start|stop` body. */
 export const serviceActionBodySchema = z.object({ only_self: z.boolean(), user_password: z.string().optional() });
 
-/** `GET /web/v1/common/command/{id}/progress` */
+/**
+ * `GET /web/v1/common/command/{id}/progress` (mrs_02_1091, "Querying the Command Execution
+ * Progress"): `res_obj{cluster_id, step_list[]{name, description}, fail_entity_list[]{fail_entity,
+ * operation_type}, total_step_size}`. The page names only COMPLETE and FAILED for `state` (the
+ * start/stop pages add IN_PROGRESS): any other word means "still running", so `state` is any
+ * string. Only what the adapter reads is required; unknown fields pass.
+ */
 export const progressSchema = envelopeSchema.extend({
-  state: commandStateSchema,
-  total_progress: z.number(),
+  state: z.string(),
   res_obj: z
     .object({
-      step_list: z.array(z.object({ name: z.string(), state: z.string(), progress: z.number().nullish() })).nullish(),
-      fail_entity_list: z.array(z.union([z.string(), z.object({ name: z.string().nullish(), reason: z.string().nullish() })])).nullish(),
+      step_list: z.array(z.looseObject({ name: z.string().nullish(), description: z.string().nullish() })).nullish(),
+      // Documented as objects; a bare string is tolerated (it names the failed entity).
+      fail_entity_list: z
+        .array(z.union([z.string(), z.looseObject({ fail_entity: z.string().nullish(), operation_type: z.string().nullish() })]))
+        .nullish(),
+      total_step_size: z.number().nullish(),
     })
+    .loose()
     .nullish(),
 });
 export type WireProgress = z.infer<typeof progressSchema>;

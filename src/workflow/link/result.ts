@@ -31,7 +31,7 @@ export const linkResultSchema = z.object({
     }),
   ),
   plannedWrites: z
-    .array(z.object({ type: z.enum(['save-peer-realms', 'restart-services']), cluster: z.string() }).loose())
+    .array(z.object({ type: z.enum(['save-peer-realms', 'restart-services', 'stop-service', 'start-service']), cluster: z.string() }).loose())
     .optional()
     .describe('dry run only: the writes the run would have made'),
   precheck: z.object({ summary: z.string(), skipped: z.string().optional() }).loose().optional(),

@@ -2,6 +2,7 @@ import { samePeerList } from '../../../domain/peers.js';
 import type { SidePlan } from '../../../domain/plan.js';
 import { CheckError } from '../../../errors/index.js';
 import type { Step } from '../../engine.js';
+import { journalRestartCommand } from '../../restart-krb.js';
 import { sides, type LinkState } from '../context.js';
 
 function sideOf(s: LinkState, name: string): SidePlan {
@@ -38,8 +39,10 @@ export const checkDrift: Step<LinkState> = {
 };
 
 /**
- * Saves the merged `peer_realms` (one whole-value save: never half-written). The undo data goes
- * into the journal before the write, so a crash right after the save can still be rolled back.
+ * Saves the merged `peer_realms` (one whole-value save: never half-written) with
+ * `restart_affected_components: true`. The undo data and the pending restart go into the journal
+ * before the write, the restart's command id right after it, so a crash right after the save can
+ * still be rolled back and its restart finished.
  */
 export const writePeerRealms: Step<LinkState> = {
   id: 'write-peer-realms',
@@ -58,7 +61,13 @@ export const writePeerRealms: Step<LinkState> = {
     await s.journal.update((doc) => {
       if (!doc.restartPending.includes(name)) doc.restartPending.push(name);
     });
-    const saved = await (s.managers[name] as NonNullable<LinkState['managers'][string]>).savePeerRealms(side.peersAfter, { expectedVersion: side.configVersion, restart: false });
+    // Any command id of an earlier run is stale once this save restarts KrbServer again.
+    await journalRestartCommand(s.journal, name, undefined);
+    // The documented way: the save itself restarts the affected services (the console's
+    // "Restart the affected services or instances"); its command id is journaled at once, so a
+    // run that dies while waiting lets the next one poll the same command.
+    const saved = await (s.managers[name] as NonNullable<LinkState['managers'][string]>).savePeerRealms(side.peersAfter, { expectedVersion: side.configVersion, restart: true });
+    if (saved.commandId) await journalRestartCommand(s.journal, name, { id: saved.commandId, via: 'save' });
     if (saved.configVersion) s.configVersionAfter[name] = saved.configVersion;
     s.restartPending.add(name);
     const verb = side.change.kind === 'removed' ? 'removed' : side.change.kind === 'added' ? 'added' : 'updated';

@@ -1,0 +1,127 @@
+import type { RestartCommand } from '../domain/journal.js';
+import { KRB_SERVICE } from '../domain/plan.js';
+import { isMrsTrustError, RemoteError } from '../errors/index.js';
+import type { Clock } from '../ports/clock.js';
+import type { EventSink } from '../ports/events.js';
+import type { CommandProgress, Manager } from '../ports/manager.js';
+import type { RunJournal } from './run-journal.js';
+
+/** What finishing one cluster's pending KrbServer restart needs (link, unlink, rollback share it). */
+export interface RestartIo {
+  manager: Manager;
+  journal: RunJournal;
+  clock: Clock;
+  events: EventSink;
+  signal: AbortSignal;
+  /** The step id progress events carry. */
+  step: string;
+  timeoutMs: number;
+}
+
+export interface RestartOutcome {
+  /** `save`: the save's own restart; `journal`: a command an earlier run left running; `stop-start`: the documented fallback. */
+  via: 'save' | 'journal' | 'stop-start';
+  message: string;
+}
+
+/** Records (or clears) the command that applies this cluster's restart, before waiting on it. */
+export function journalRestartCommand(journal: RunJournal, cluster: string, command: RestartCommand | undefined): Promise<void> {
+  return journal.update((doc) => {
+    const commands = { ...(doc.restartCommands ?? {}) };
+    if (command) commands[cluster] = command;
+    else delete commands[cluster];
+    doc.restartCommands = commands;
+  });
+}
+
+function restartFailed(cluster: string, what: string, p: CommandProgress): RemoteError {
+  return new RemoteError('RESTART_FAILED', `${cluster}: ${what} of ${KRB_SERVICE} ended ${p.state}${p.failures?.length ? `: ${p.failures.join('; ')}` : ''}`, {
+    hint: `check the Manager's task list; \`mrs-trust link\` again finishes the restart (the journal remembers it is pending)`,
+    details: { cluster },
+  });
+}
+
+async function wait(io: RestartIo, cluster: string, id: string, deadline: number, label: string): Promise<CommandProgress> {
+  return io.manager.waitForCommand(id, {
+    timeoutMs: Math.max(0, deadline - io.clock.now().getTime()),
+    signal: io.signal,
+    onProgress: (p) => io.events.emit({ type: 'step-progress', step: io.step, scope: cluster, message: `${label}: ${(p.rawState ?? p.state).toLowerCase().replace('_', ' ')}${p.step ? ` (${p.step})` : ''}`, percent: p.percent }),
+  });
+}
+
+/** Documented stop, then start, of KrbServer with `only_self: true`; each command id journaled first. */
+async function stopStart(io: RestartIo, cluster: string, deadline: number, from: 'stop' | 'start'): Promise<void> {
+  for (const action of from === 'stop' ? (['stop', 'start'] as const) : (['start'] as const)) {
+    const id = action === 'stop' ? await io.manager.stopService(KRB_SERVICE) : await io.manager.startService(KRB_SERVICE);
+    if (id === undefined) continue; // the Manager answered COMPLETE at once
+    await journalRestartCommand(io.journal, cluster, { id, via: action });
+    const result = await wait(io, cluster, id, deadline, action);
+    if (result.state !== 'COMPLETE') {
+      await journalRestartCommand(io.journal, cluster, undefined);
+      throw restartFailed(cluster, action, result);
+    }
+  }
+}
+
+/** Polls a journaled command; undefined when the Manager no longer knows it (then stop + start). */
+async function pollJournaled(io: RestartIo, cluster: string, command: RestartCommand, deadline: number): Promise<CommandProgress | undefined> {
+  try {
+    return await wait(io, cluster, command.id, deadline, command.via === 'save' ? 'restart' : command.via);
+  } catch (error) {
+    if (isMrsTrustError(error) && (error.code === 'MANAGER_REFUSED' || error.code === 'MANAGER_BAD_REPLY')) {
+      io.events.emit({ type: 'warning', scope: cluster, message: `${cluster}: command ${command.id} from an earlier run cannot be followed (${error.message}); restarting ${KRB_SERVICE} with stop + start` });
+      return undefined;
+    }
+    throw error;
+  }
+}
+
+/** After COMPLETE: KrbServer must report GOOD again within the same time bound. */
+async function waitHealthy(io: RestartIo, cluster: string, deadline: number): Promise<void> {
+  let delay = 500;
+  for (;;) {
+    const health = (await io.manager.readHealth()).find((s) => s.name === KRB_SERVICE)?.health ?? 'UNKNOWN';
+    if (health === 'GOOD') return;
+    if (io.clock.now().getTime() >= deadline) {
+      throw new RemoteError('SERVICE_UNHEALTHY', `${cluster}: ${KRB_SERVICE} restarted but reports ${health}, not GOOD, after the restart timeout`, {
+        hint: `check ${KRB_SERVICE} in the Manager web UI; raise --restart-timeout if it is only slow`,
+        details: { cluster, service: KRB_SERVICE, health },
+      });
+    }
+    io.events.emit({ type: 'step-progress', step: io.step, scope: cluster, message: `waiting for ${KRB_SERVICE} health GOOD (now ${health})` });
+    await io.clock.sleep(Math.min(delay, Math.max(0, deadline - io.clock.now().getTime())), io.signal);
+    delay = Math.min(4000, Math.round(delay * 1.5));
+  }
+}
+
+/**
+ * Finishes the KrbServer restart owed on one cluster: polls the command the journal holds (the
+ * save's own restart, or a stop/start an earlier run began); without one, or when the Manager
+ * no longer knows it, restarts with the documented stop + start (`only_self: true`). Then waits
+ * for KrbServer health GOOD. Clears the journal's pending entry only when all of that succeeded.
+ */
+export async function finishRestart(io: RestartIo, cluster: string): Promise<RestartOutcome> {
+  const deadline = io.clock.now().getTime() + io.timeoutMs;
+  const journaled = io.journal.snapshot.restartCommands?.[cluster];
+  let via: RestartOutcome['via'] = 'stop-start';
+  let from: 'stop' | 'start' | undefined = 'stop';
+  if (journaled) {
+    const result = await pollJournaled(io, cluster, journaled, deadline);
+    if (result?.state === 'COMPLETE') {
+      via = journaled.via === 'save' ? 'save' : 'journal';
+      from = journaled.via === 'stop' ? 'start' : undefined;
+    } else if (result && journaled.via === 'save') {
+      // This run's (or an earlier run's) save-restart failed: say so; the next run stops and starts.
+      await journalRestartCommand(io.journal, cluster, undefined);
+      throw restartFailed(cluster, 'restart', result);
+    }
+  }
+  if (from) await stopStart(io, cluster, deadline, from);
+  await waitHealthy(io, cluster, deadline);
+  await io.journal.update((doc) => {
+    doc.restartPending = doc.restartPending.filter((c) => c !== cluster);
+    if (doc.restartCommands) delete doc.restartCommands[cluster];
+  });
+  const how = via === 'save' ? 'restarted by the save' : via === 'journal' ? 'restart finished' : 'restarted (stop + start)';
+  return { via, message: `${KRB_SERVICE} ${how}, health GOOD` };
+}

@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest';
+import type { JournalDoc } from '../../src/domain/journal.js';
+import { runLink } from '../../src/workflow/link/run.js';
+import { linkDeps, request, twoClusters } from '../support/link-deps.js';
+
+/** A journal left by an earlier run of alpha+beta that saved both sides and died before the restarts ended. */
+function leftover(over: Partial<JournalDoc>): JournalDoc {
+  return {
+    version: 1, runId: 'earlier', action: 'link', clusters: ['alpha', 'beta'], pid: 1, startedAt: 't', updatedAt: 't', status: 'interrupted', dryRun: false,
+    restartPending: ['alpha', 'beta'], steps: [], ...over,
+  };
+}
+
+/** Both sides already linked (as the earlier run left them). */
+function linked() {
+  const m = twoClusters();
+  m.alpha.peers = [{ realm_name: 'BETA.MRS', ip_port: '10.2.0.11:21732,10.2.0.12:21732' }];
+  m.beta.peers = [{ realm_name: 'ALPHA.MRS', ip_port: '10.1.0.11:21732,10.1.0.12:21732' }];
+  return m;
+}
+
+describe('restart: the documented way', () => {
+  it('saves with restart_affected_components and waits on the save command; no stop/start', async () => {
+    const m = twoClusters();
+    const { deps, journal } = linkDeps(m);
+    await runLink(deps, request());
+    expect([m.alpha.saveRestarts, m.beta.saveRestarts]).toEqual([[true], [true]]);
+    expect(m.alpha.calls).toEqual(['wait alpha-cmd-1']);
+    const doc = journal.docs.get('alpha+beta');
+    expect(doc?.restartPending).toEqual([]);
+    expect(doc?.restartCommands).toEqual({});
+  });
+
+  it('the save command id is journaled before the wait, so a run that dies waiting leaves it for the next', async () => {
+    const m = twoClusters();
+    const abort = new AbortController();
+    const { deps, journal } = linkDeps(m, { signal: abort.signal });
+    m.beta.waitForCommand = async () => {
+      abort.abort();
+      throw Object.assign(new Error('interrupted'), { code: 'INTERRUPTED' });
+    };
+    await expect(runLink(deps, request())).rejects.toBeDefined();
+    const doc = journal.docs.get('alpha+beta');
+    expect(doc?.restartPending).toEqual(['beta']);
+    expect(doc?.restartCommands).toEqual({ beta: { id: 'beta-cmd-1', via: 'save' } });
+  });
+
+  it('a pending restart with a journaled command id is finished by polling that id (no new write)', async () => {
+    const m = linked();
+    m.alpha.commands.set('alpha-7', 'save');
+    m.beta.commands.set('beta-7', 'save');
+    const { deps, journal } = linkDeps(m);
+    await journal.write('alpha+beta', leftover({ restartCommands: { alpha: { id: 'alpha-7', via: 'save' }, beta: { id: 'beta-7', via: 'save' } } }));
+    const result = (await runLink(deps, request())).result;
+    expect(result.changed).toBe(false);
+    expect([m.alpha.calls, m.beta.calls]).toEqual([['wait alpha-7'], ['wait beta-7']]);
+    expect(result.steps.find((s) => s.id === 'restart' && s.scope === 'alpha')?.message).toBe('KrbServer restarted by the save, health GOOD');
+    expect(journal.docs.get('alpha+beta')?.restartPending).toEqual([]);
+  });
+
+  it('without a journaled id (or one the Manager no longer knows): documented stop, then start', async () => {
+    const m = linked();
+    const { deps, journal, events } = linkDeps(m);
+    await journal.write('alpha+beta', leftover({ restartCommands: { beta: { id: 'gone-1', via: 'save' } } }));
+    await runLink(deps, request());
+    expect(m.alpha.calls).toEqual(['stop KrbServer', 'wait alpha-cmd-1', 'start KrbServer', 'wait alpha-cmd-2']);
+    expect(m.beta.calls).toEqual(['wait gone-1', 'stop KrbServer', 'wait beta-cmd-1', 'start KrbServer', 'wait beta-cmd-2']);
+    expect(events.some((e) => e.type === 'warning' && e.message.includes('gone-1'))).toBe(true);
+    expect(journal.docs.get('alpha+beta')?.restartCommands).toEqual({});
+  });
+
+  it('a journaled stop that completed is followed by the start only', async () => {
+    const m = linked();
+    m.alpha.commands.set('alpha-stop', 'stop');
+    const { deps, journal } = linkDeps(m);
+    await journal.write('alpha+beta', leftover({ restartPending: ['alpha'], restartCommands: { alpha: { id: 'alpha-stop', via: 'stop' } } }));
+    await runLink(deps, request());
+    expect(m.alpha.calls).toEqual(['wait alpha-stop', 'start KrbServer', 'wait alpha-cmd-2']);
+    expect(m.beta.calls).toEqual([]);
+  });
+
+  it('a save that answers no command id: the restart goes through stop + start', async () => {
+    const m = twoClusters();
+    m.alpha.saveGivesNoCommand = true;
+    const { deps } = linkDeps(m);
+    await runLink(deps, request());
+    expect(m.alpha.calls).toEqual(['stop KrbServer', 'wait alpha-cmd-1', 'start KrbServer', 'wait alpha-cmd-2']);
+    expect(m.beta.calls).toEqual(['wait beta-cmd-1']);
+  });
+
+  it('KrbServer not GOOD again within the timeout after COMPLETE → exit 4 naming it; the restart stays pending', async () => {
+    const m = twoClusters();
+    m.beta.opts.services = [{ name: 'KrbServer', health: 'GOOD' }];
+    let now = Date.parse('2026-11-23T10:00:00Z');
+    const { deps, journal } = linkDeps(m, { clock: { now: () => new Date(now), sleep: async (ms) => void (now += ms) } });
+    const healthy = m.beta.readHealth.bind(m.beta);
+    let reads = 0;
+    // GOOD during discovery and preflight, then CONCERNING after the restart.
+    m.beta.readHealth = async () => (++reads > 1 ? [{ name: 'KrbServer', health: 'CONCERNING' as const }] : healthy());
+    const error = await runLink(deps, request({ restartTimeoutMs: 5000 })).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'SERVICE_UNHEALTHY', exitCode: 4 });
+    expect((error as Error).message).toMatch(/beta: KrbServer restarted but reports CONCERNING/);
+    expect(journal.docs.get('alpha+beta')?.restartPending).toEqual(['beta']);
+  });
+
+  it('dry run of a pending restart without a command id records the stop and start it would send', async () => {
+    const m = linked();
+    const { deps, journal } = linkDeps(m);
+    await journal.write('alpha+beta', leftover({ restartPending: ['alpha'] }));
+    const result = (await runLink(deps, request({ dryRun: true }))).result;
+    expect(result.plannedWrites).toEqual([
+      { type: 'stop-service', cluster: 'alpha', service: 'KrbServer' },
+      { type: 'start-service', cluster: 'alpha', service: 'KrbServer' },
+    ]);
+    expect(m.alpha.calls).toEqual([]);
+  });
+});
