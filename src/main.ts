@@ -71,6 +71,10 @@ const adapters: AdapterFactories = {
     const target = { host: entry.host, port: entry.port, user: entry.user, key: entry.key, passphrase, password, hostKey: entry.hostKey, knownHosts: entry.knownHosts, field, agent: runEnv.SSH_AUTH_SOCK };
     return createRemoteHost(target, { acceptNew, log: { warn: (line) => out.warn(line), debug: (line) => out.debug(line) } });
   },
+  async sshDoctor({ password, hostKeys, acceptNew, connectTimeoutMs, out }) {
+    const { createSshDoctorIo } = await import('./adapters/ssh/doctor-io.js');
+    return createSshDoctorIo({ ...(password ? { password } : {}), ...(hostKeys ? { hostKeys } : {}), acceptNew, connectTimeoutMs, env: runEnv, log: { warn: (line) => out.warn(line), debug: (line) => out.debug(line) } });
+  },
   async sandbox() {
     const { startSandbox } = await import('./sandbox/index.js');
     return { start: startSandbox };

@@ -6,6 +6,8 @@ import type { RemoteHost } from '../ports/remote-host.js';
 import type { KdcAddress } from '../domain/ip-port.js';
 import type { ClientEntry, NodeEntry } from '../config/schema.js';
 import type { Prompter } from '../ports/prompter.js';
+import type { SshDoctorIo } from '../ports/ssh-doctor.js';
+import type { Secret } from '../domain/secret.js';
 import type { TlsProbe } from '../ports/tls-probe.js';
 import type { Clock } from '../ports/clock.js';
 import type { JournalStore, LockManager, VerificationStore } from '../ports/state.js';
@@ -61,6 +63,11 @@ export interface AdapterFactories {
   clientConfigDownload(cluster: ClusterConfig, out: Output): Promise<ClientConfigDownloader>;
   /** Journal, locks and clock for the state directory next to the config file. */
   state(stateDir: string): Promise<{ journal: JournalStore; locks: LockManager; clock: Clock; verifications: VerificationStore }>;
+  /**
+   * Logins for `ssh doctor` (the password, the user's default key; host keys from `--host-keys`,
+   * else known_hosts with `--accept-new`) and the `--host-keys` pins.
+   */
+  sshDoctor(options: { password?: Secret; hostKeys?: string; acceptNew: boolean; connectTimeoutMs: number; out: Output }): Promise<SshDoctorIo>;
   /** The simulated clusters (docs/sandbox.md), for `sandbox up` and `--sandbox`. */
   sandbox(): Promise<SandboxStarter>;
 }

@@ -134,7 +134,12 @@ export function buildProgram(hooks: ProgramHooks): Command {
     .action(action(() => import('./commands/clients-refresh.js')));
 
   // The `ssh` group: its subcommands take the shared connection options (`sshConnectionOptions`).
-  program.command('ssh').description('SSH mutual trust among a set of hosts (docs/ssh-trust.md)');
+  const ssh = program.command('ssh').description('SSH mutual trust among a set of hosts (docs/ssh-trust.md)');
+  sshConnectionOptions(ssh.command('doctor').description('say exactly why each pair of hosts cannot log in without a password, and the fix; --fix applies the safe ones and checks again'))
+    .option('--fix', 'apply the safe fixes (modes, owners, keys this tool added, host keys pinned by --host-keys), then check again')
+    .option('--inspect-as <user>', "a second login (usually root) that reads what the trust user cannot: account lock and expiry, sshd -T; needed for owner fixes")
+    .option('--connect-timeout <seconds>', 'ssh ConnectTimeout of the probes between hosts', '5')
+    .action(action(() => import('./commands/ssh-doctor.js')));
 
   program
     .command('wizard')

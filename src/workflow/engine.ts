@@ -36,7 +36,8 @@ export interface StepReport {
 
 export interface EngineIo {
   events: EventSink;
-  journal: RunJournal;
+  /** Absent for read-mostly workflows that keep no journal (ssh doctor). */
+  journal?: Pick<RunJournal, 'recordStep'>;
   signal: AbortSignal;
 }
 
@@ -50,24 +51,24 @@ async function runOne<C>(step: Step<C>, ctx: C, scope: string | undefined, io: E
   const reason = step.skip?.(ctx, scope);
   if (reason !== undefined) {
     io.events.emit({ type: 'step-done', step: step.id, ...at, outcome: 'skipped', message: reason });
-    await io.journal.recordStep({ id: step.id, ...at, status: 'skipped', message: reason });
+    await io.journal?.recordStep({ id: step.id, ...at, status: 'skipped', message: reason });
     return { id: step.id, ...at, status: 'skipped', message: reason };
   }
   io.events.emit({ type: 'step-start', step: step.id, title: step.title, ...at });
-  await io.journal.recordStep({ id: step.id, ...at, status: 'started' });
+  await io.journal?.recordStep({ id: step.id, ...at, status: 'started' });
   try {
     const result = (await step.run(ctx, scope)) ?? {};
     const status = result.skipped === undefined ? 'done' : 'skipped';
     const message = result.skipped ?? result.message;
     io.events.emit({ type: 'step-done', step: step.id, ...at, outcome: status, ...(message === undefined ? {} : { message }) });
-    await io.journal.recordStep({ id: step.id, ...at, status, ...(message === undefined ? {} : { message }), ...(result.undo ? { undo: result.undo } : {}) });
+    await io.journal?.recordStep({ id: step.id, ...at, status, ...(message === undefined ? {} : { message }), ...(result.undo ? { undo: result.undo } : {}) });
     return { id: step.id, ...at, status, ...(message === undefined ? {} : { message }) };
   } catch (caught) {
     // An abort surfaces from deep inside an adapter as a plain AbortError: name it for what it is.
     const error = io.signal.aborted && !isMrsTrustError(caught) ? new InterruptedError(`interrupted during ${step.id}`, { cause: caught, hint: 'run the same command again: it continues from what is in place' }) : caught;
     const described = describeError(error);
     io.events.emit({ type: 'step-failed', step: step.id, ...at, error: described });
-    await io.journal.recordStep({ id: step.id, ...at, status: 'failed', error: described });
+    await io.journal?.recordStep({ id: step.id, ...at, status: 'failed', error: described });
     throw error;
   }
 }

@@ -47,6 +47,20 @@ export interface SshdOptions {
   authorizedKeys?: string[];
   /** Root's password (password authentication is off without one). */
   password?: string;
+  /**
+   * Users of this host only: they exist in its own /etc/passwd, /etc/group and /etc/shadow
+   * (bind mounts), with homes under its own /home (`/home/<name>`, mode 755, `~/.ssh` 700).
+   */
+  users?: SshdUser[];
+}
+
+export interface SshdUser {
+  name: string;
+  uid: number;
+  password?: string;
+  authorizedKeys?: string[];
+  /** Login shell (default /bin/bash). */
+  shell?: string;
 }
 
 export interface SshdHost {
@@ -64,6 +78,12 @@ export interface SshdHost {
   path(hostPath: string): string;
   /** Kills every session process (connections drop; the listener stays). */
   dropConnections(): Promise<void>;
+  /** Stops sshd (sessions and listener) but keeps its files: `restart()` brings it back. */
+  halt(): Promise<void>;
+  /** Runs `usermod -L` on this host's own account files (the real tool, with --prefix). */
+  lockUser(name: string): Promise<void>;
+  /** Runs a command inside this host's mount namespace (as root), e.g. to see its /etc/shadow. */
+  inNamespace(args: string[]): Promise<string>;
   /** Stops and starts again on the same address; `newHostKey` simulates a rebuilt host. */
   restart(options?: { newHostKey?: boolean }): Promise<void>;
   stop(): Promise<void>;
@@ -94,6 +114,31 @@ async function fingerprintOfPub(pubPath: string): Promise<string> {
   const fp = /SHA256:[A-Za-z0-9+/]{43}/.exec(stdout)?.[0];
   if (!fp) throw new Error(`ssh-keygen -lf gave no fingerprint: ${stdout}`);
   return fp;
+}
+
+async function hashOf(password: string | undefined): Promise<string> {
+  return password === undefined ? '*' : (await runWithStdin('openssl', ['passwd', '-6', '-stdin'], `${password}\n`)).trim();
+}
+
+/** This host's own passwd, group and shadow (the machine's, plus its users) and their homes. */
+async function writeAccounts(fs: string, options: SshdOptions): Promise<void> {
+  const users = options.users ?? [];
+  const days = Math.floor(Date.now() / 86_400_000);
+  const passwd = (await readFile('/etc/passwd', 'utf8')).trimEnd();
+  const group = (await readFile('/etc/group', 'utf8')).trimEnd();
+  const shadow = (await shadowWith(options.password)).trimEnd();
+  const extra = await Promise.all(users.map(async (u) => ({ u, hash: await hashOf(u.password) })));
+  await writeFile(join(fs, 'etc/passwd'), [passwd, ...users.map((u) => `${u.name}:x:${u.uid}:${u.uid}::/home/${u.name}:${u.shell ?? '/bin/bash'}`)].join('\n') + '\n', { mode: 0o644 });
+  await writeFile(join(fs, 'etc/group'), [group, ...users.map((u) => `${u.name}:x:${u.uid}:`)].join('\n') + '\n', { mode: 0o644 });
+  await writeFile(join(fs, 'etc/shadow'), [shadow, ...extra.map(({ u, hash }) => `${u.name}:${hash}:${days}:0:99999:7:::`)].join('\n') + '\n', { mode: 0o640 });
+  for (const u of users) {
+    const home = join(fs, 'home', u.name);
+    await mkdir(join(home, '.ssh'), { recursive: true });
+    await writeFile(join(home, '.ssh/authorized_keys'), (u.authorizedKeys ?? []).map((k) => `${k}\n`).join(''), { mode: 0o600 });
+    await chmod(home, 0o755);
+    await chmod(join(home, '.ssh'), 0o700);
+    await run('chown', ['-R', `${u.uid}:${u.uid}`, home]);
+  }
 }
 
 async function shadowWith(password: string | undefined): Promise<string> {
@@ -138,7 +183,10 @@ const NAMESPACE_SCRIPT = [
   'mkdir -m 755 /run/sshd',
   'mount -n --bind "$HOST_FS/root" /root',
   'mount -n --bind "$HOST_FS/opt" /opt',
-  'mount -n --bind "$HOST_FS/shadow" /etc/shadow',
+  'mount -n --bind "$HOST_FS/etc/shadow" /etc/shadow',
+  'mount -n --bind "$HOST_FS/etc/passwd" /etc/passwd',
+  'mount -n --bind "$HOST_FS/etc/group" /etc/group',
+  'mount -n --bind "$HOST_FS/home" /home',
   'mount -n --bind "$HOST_FS/tmp" /tmp',
   'exec "$0" "$@"',
 ].join('\n');
@@ -194,14 +242,15 @@ export async function startSshd(options: SshdOptions): Promise<SshdHost> {
   const root = await mkdtemp(join(base, `sshd-${options.ip}-${port}-`));
   const fs = join(root, 'fs');
   const conf = join(root, 'sshd');
-  for (const d of ['root/.ssh', 'tmp', 'opt']) await mkdir(join(fs, d), { recursive: true });
+  for (const d of ['root/.ssh', 'tmp', 'opt', 'etc', 'home']) await mkdir(join(fs, d), { recursive: true });
   await mkdir(conf, { recursive: true });
   await chmod(join(fs, 'root'), 0o700);
   await chmod(join(fs, 'root/.ssh'), 0o700);
   await chmod(join(fs, 'tmp'), 0o1777);
   await writeFile(join(fs, 'root/.ssh/authorized_keys'), (options.authorizedKeys ?? []).map((k) => `${k}\n`).join(''), { mode: 0o600 });
-  await writeFile(join(fs, 'shadow'), await shadowWith(options.password), { mode: 0o640 });
-  await writeFile(join(conf, 'sshd_config'), sshdConfig(conf, options.ip, port, options.password !== undefined));
+  await writeAccounts(fs, options);
+  const passwordAuth = options.password !== undefined || (options.users ?? []).some((u) => u.password !== undefined);
+  await writeFile(join(conf, 'sshd_config'), sshdConfig(conf, options.ip, port, passwordAuth));
   const logFile = join(conf, 'sshd.log');
 
   let child: ChildProcess | undefined;
@@ -252,6 +301,16 @@ export async function startSshd(options: SshdOptions): Promise<SshdHost> {
       await rm(root, { recursive: true, force: true });
     },
     log: () => readFile(logFile, 'utf8'),
+    halt: () => halt(),
+    async lockUser(name) {
+      await run('usermod', ['-P', fs, '-L', name]);
+      // usermod replaced the file (a new inode): bind the new one where the namespace sees /etc/shadow.
+      await run('nsenter', ['-t', String(host.pid), '-m', '--', 'mount', '-n', '--bind', join(fs, 'etc/shadow'), '/etc/shadow']);
+    },
+    async inNamespace(args) {
+      const { stdout } = await run('nsenter', ['-t', String(host.pid), '-m', '--', ...args]);
+      return stdout;
+    },
   };
   try {
     await launch(true);

@@ -29,6 +29,8 @@ export interface HostFacts {
   loginUser: string;
   asRoot: boolean;
   user: string;
+  /** The trust user's uid and home (passwd entry). */
+  uid?: number;
   home?: string;
   today?: number;
   /** Output printed before the script's first line: the login shell's start-up files talking. */
@@ -104,10 +106,11 @@ export function parseInspect(text: string, nonce: string, user: string): HostFac
     loginUser: loginUser.trim(),
     asRoot: uid.trim() === '0',
     user,
+    ...(passwd[2] && /^\d+$/.test(passwd[2]) ? { uid: Number(passwd[2]) } : {}),
     ...(passwd[5] ? { home: passwd[5] } : {}),
     ...(today !== undefined && Number.isFinite(today) ? { today } : {}),
     noise: s.get('') ?? '',
-    stats: (s.get('stat') ?? '').split('\n').map(parseStatLine).filter((x): x is PathStat => x !== undefined),
+    stats: [...s.entries()].filter(([name]) => name === 'stat' || name.startsWith('akstat ')).flatMap(([, text]) => text.split('\n').map(parseStatLine)).filter((x): x is PathStat => x !== undefined),
     selinux: (s.get('selinux') ?? 'absent').trim() || 'absent',
     labels: parseLsZ(s.get('lsZ') ?? ''),
     keys: keysOf(s),

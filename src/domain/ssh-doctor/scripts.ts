@@ -59,7 +59,10 @@ export function inspectScript(r: InspectRequest): string {
     '  m passwd-S; passwd -S "$U" 2>&1',
     'fi',
     // The files sshd reads: its AuthorizedKeysFile when known, else OpenSSH's default pair.
-    'for t in ${AKF:-.ssh/authorized_keys .ssh/authorized_keys2}; do f=$(printf \'%s\' "$t" | sed "s|%h|$H|g; s|%u|$U|g"); case "$f" in /*) ;; *) f="$H/$f" ;; esac; m "ak $f"; cat -- "$f" 2>/dev/null; done',
+    // Every file sshd may read (its AuthorizedKeysFile when known) and OpenSSH's default pair,
+    // so a key sitting in a file sshd does not read can be named as such.
+    'seen=" "',
+    'for t in $AKF .ssh/authorized_keys .ssh/authorized_keys2; do f=$(printf \'%s\' "$t" | sed "s|%h|$H|g; s|%u|$U|g"); case "$f" in /*) ;; *) f="$H/$f" ;; esac; case "$seen" in *" $f "*) continue ;; esac; seen="$seen$f "; [ -e "$f" ] || continue; m "akstat $f"; stat -c \'%a %u %g %U %G %F|%n\' -- "$f"; m "ak $f"; cat -- "$f" 2>/dev/null; done',
     'm end',
   ].join('\n');
 }

@@ -1,0 +1,156 @@
+import { appendFile, chmod, chown, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { SshDoctorResult } from '../../src/workflow/ssh-doctor/result.js';
+import { sshDoctorResultSchema } from '../../src/workflow/ssh-doctor/result.js';
+import { runCli } from '../support/cli.js';
+import { describeWithSshd, stopAllSshd } from '../support/sshd.js';
+import { startTrustSet, type TrustSet } from '../support/trust-set.js';
+
+/**
+ * `ssh doctor` against real OpenSSH hosts, each with its own user and home. One cause at a time
+ * is injected on host 2; the doctor must name it on host 2 (or, for host keys, on the hosts
+ * whose known_hosts holds the stale key), leave every other pair alone, and --fix must repair
+ * the safe ones so that a re-check passes.
+ */
+describeWithSshd('ssh doctor on real OpenSSH hosts', () => {
+  let set: TrustSet;
+  let h2: TrustSet['hosts'][number];
+
+  beforeAll(async () => {
+    set = await startTrustSet({ subnet: 77, count: 3, uidBase: 3700, prefix: 'drx' });
+    h2 = set.hosts[1] as TrustSet['hosts'][number];
+  }, 120_000);
+  afterAll(async () => {
+    await stopAllSshd();
+  });
+
+  async function doctor(extra: string[] = []): Promise<{ code: number; result: SshDoctorResult; stderr: string; stdout: string }> {
+    const run = await runCli(['--json', 'ssh', 'doctor', '-f', set.hostFile, '--password-file', set.passwordFile, '--host-keys', set.pinFile, '--connect-timeout', '3', ...extra], { env: { HOME: set.controllerHome } });
+    expect(run.stdout).not.toContain(set.password);
+    expect(run.stderr).not.toContain(set.password);
+    let result: SshDoctorResult;
+    try {
+      result = sshDoctorResultSchema.parse(JSON.parse(run.stdout));
+    } catch (error) {
+      throw new Error(`no valid --json document (exit ${run.code}): ${run.stdout.slice(0, 2000)} ${run.stderr.slice(-2000)}`, { cause: error });
+    }
+    return { code: run.code, result, stderr: run.stderr, stdout: run.stdout };
+  }
+
+  /** Every pair into host 2 failed with exactly `id` on `on`; every other pair works. */
+  function expectOnlyInto2(result: SshDoctorResult, id: string, on: (from: string) => string = () => h2.label): void {
+    for (const p of result.pairs) {
+      if (p.to === h2.label) {
+        expect(p.status, `${p.from} -> ${p.to}: ${JSON.stringify(p.causes)}`).toBe('failed');
+        expect(p.causes.map((c) => c.id), `${p.from} -> ${p.to}: ${JSON.stringify(p.causes)}`).toContain(id);
+        for (const c of p.causes) expect(c.host).toBe(on(p.from));
+      } else {
+        expect(p.status, `${p.from} -> ${p.to}: ${JSON.stringify(p.causes)}`).toBe('ok');
+      }
+    }
+  }
+
+  it('names nothing on a healthy set (6/6 pairs, exit 0)', async () => {
+    const { code, result } = await doctor(['--inspect-as', 'root']);
+    expect(result.pairs.filter((p) => p.status !== 'ok')).toEqual([]);
+    expect(result.summary).toEqual({ pairs: 6, ok: 6, failed: 0, unchecked: 0 });
+    expect(result.hosts.every((h) => h.inspectedAs === 'root')).toBe(true);
+    expect(code).toBe(0);
+  }, 120_000);
+
+  it('~/.ssh mode 777 on host 2: ssh-dir-mode on host 2; --fix sets 700 and the re-check passes', async () => {
+    await chmod(join(h2.home, '.ssh'), 0o777);
+    const first = await doctor();
+    expect(first.code).toBe(5);
+    expectOnlyInto2(first.result, 'ssh-dir-mode');
+    const fixed = await doctor(['--fix']);
+    expect(fixed.result.fixes.map((f) => [f.cause, f.host, f.status])).toEqual([['ssh-dir-mode', h2.label, 'applied']]);
+    expect(fixed.result.before?.filter((p) => p.status !== 'ok')).toHaveLength(2);
+    expect(fixed.result.summary.ok).toBe(6);
+    expect(fixed.code).toBe(0);
+  }, 120_000);
+
+  it('home writable by group and authorized_keys 666 on host 2: both named; --fix repairs both', async () => {
+    await chmod(h2.home, 0o775);
+    await chmod(join(h2.home, '.ssh/authorized_keys'), 0o666);
+    const first = await doctor();
+    expectOnlyInto2(first.result, 'home-mode');
+    expectOnlyInto2(first.result, 'authorized-keys-mode');
+    const fixed = await doctor(['--fix']);
+    expect(fixed.result.summary.ok).toBe(6);
+    expect(fixed.code).toBe(0);
+  }, 120_000);
+
+  it('authorized_keys owned by another user on host 2: owner on host 2; --fix (as root) gives it back', async () => {
+    await chown(join(h2.home, '.ssh/authorized_keys'), 4242, 4242);
+    const first = await doctor(['--inspect-as', 'root']);
+    expectOnlyInto2(first.result, 'owner');
+    const fixed = await doctor(['--inspect-as', 'root', '--fix']);
+    expect(fixed.result.fixes.map((f) => f.cause)).toEqual(['owner']);
+    expect(fixed.result.summary.ok).toBe(6);
+  }, 120_000);
+
+  it("host 1's key removed from host 2: key-missing on host 2 for 1 -> 2 only; --fix re-adds this tool's key", async () => {
+    const ak = join(h2.home, '.ssh/authorized_keys');
+    const before = await readFile(ak, 'utf8');
+    const h1 = set.hosts[0] as TrustSet['hosts'][number];
+    await writeFile(ak, before.split('\n').filter((l) => !l.includes(`from=${h1.label}`)).join('\n'));
+    const first = await doctor();
+    const bad = first.result.pairs.filter((p) => p.status !== 'ok');
+    expect(bad.map((p) => [p.from, p.to, p.causes.map((c) => `${c.id}@${c.host}`)])).toEqual([[h1.label, h2.label, [`key-missing@${h2.label}`]]]);
+    const fixed = await doctor(['--fix']);
+    expect(fixed.result.summary.ok).toBe(6);
+    const after = await readFile(ak, 'utf8');
+    expect(after.startsWith(before.split('\n').filter((l) => !l.includes(`from=${h1.label}`)).join('\n'))).toBe(true);
+    expect(after).toContain(`${h1.publicLine} mrs-trust:from=${h1.label}`);
+  }, 120_000);
+
+  it('a login shell rc that prints on host 2: noisy-rc on host 2', async () => {
+    const rc = join(h2.home, '.bashrc');
+    await appendFile(rc, 'echo "welcome to host 2"\n');
+    await chown(rc, h2.uid, h2.uid);
+    const first = await doctor();
+    expectOnlyInto2(first.result, 'noisy-rc');
+    await writeFile(rc, '');
+  }, 120_000);
+
+  it('account locked on host 2 (usermod -L): account-locked on host 2, read as root', async () => {
+    await h2.sshd.lockUser(h2.user);
+    const first = await doctor(['--inspect-as', 'root']);
+    expectOnlyInto2(first.result, 'account-locked');
+    const shadow = await readFile(h2.sshd.path('/etc/shadow'), 'utf8');
+    await writeFile(h2.sshd.path('/etc/shadow'), shadow.replace(`${h2.user}:!`, `${h2.user}:`));
+    await h2.sshd.inNamespace(['mount', '-n', '--bind', h2.sshd.path('/etc/shadow'), '/etc/shadow']);
+  }, 120_000);
+
+  it('sshd stopped on host 2: sshd-down on host 2; a wrong port for host 2: wrong-port on host 2', async () => {
+    await h2.sshd.halt();
+    const down = await doctor();
+    expectOnlyInto2(down.result, 'sshd-down');
+    expect(down.code).toBe(5);
+    await h2.sshd.restart();
+    await set.writeHostFile(set.hosts.map((h) => (h === h2 ? h.label.replace(/:\d+$/, ':22099') : h.label)));
+    const wrong = await doctor();
+    const into2 = wrong.result.pairs.filter((p) => p.to.endsWith(':22099'));
+    expect(into2.map((p) => p.causes.map((c) => `${c.id}@${c.host}`))).toEqual([[`wrong-port@${h2.user}@${h2.sshd.ip}:22099`], [`wrong-port@${h2.user}@${h2.sshd.ip}:22099`]]);
+    await set.writeHostFile();
+  }, 120_000);
+
+  it("host 2 rebuilt with a new host key: host-key-changed on hosts 1 and 3; --fix replaces it only when --host-keys pins the new key", async () => {
+    await h2.sshd.restart({ newHostKey: true });
+    const unpinned = await doctor();
+    const into2 = unpinned.result.pairs.filter((p) => p.to === h2.label);
+    for (const p of into2) {
+      expect(p.causes.map((c) => [c.id, c.host, c.fixable])).toEqual([['host-key-changed', p.from, false]]);
+    }
+    await set.writePins();
+    const fixed = await doctor(['--fix']);
+    expect(fixed.result.before?.filter((p) => p.to === h2.label).flatMap((p) => p.causes.map((c) => [c.id, c.host, c.fixable]))).toEqual([
+      ['host-key-changed', (set.hosts[0] as TrustSet['hosts'][number]).label, true],
+      ['host-key-changed', (set.hosts[2] as TrustSet['hosts'][number]).label, true],
+    ]);
+    expect(fixed.result.summary.ok).toBe(6);
+    expect(fixed.code).toBe(0);
+  }, 120_000);
+});
