@@ -5,6 +5,7 @@ import { statusResultSchema } from '../cli/status-result.js';
 import { precheckResultSchema } from '../workflow/precheck/result.js';
 import { clientRefreshResultSchema } from '../workflow/clients/result-schema.js';
 import { verifyResultSchema } from '../workflow/verify/result.js';
+import { sshDoctorResultSchema } from '../workflow/ssh-doctor/result.js';
 
 /**
  * Every JSON Schema published under `schemas/`, generated from the zod source of truth.
@@ -25,6 +26,7 @@ export const published: PublishedSchema[] = [
   { file: 'status.schema.json', schema: statusResultSchema, io: 'output', title: 'mrs-trust status --json result' },
   { file: 'verify-result.schema.json', schema: verifyResultSchema, io: 'output', title: 'mrs-trust verify --json result' },
   { file: 'precheck.schema.json', schema: precheckResultSchema, io: 'output', title: 'mrs-trust precheck --json result' },
+  { file: 'ssh-doctor.schema.json', schema: sshDoctorResultSchema, io: 'output', title: 'mrs-trust ssh doctor --json result' },
 ];
 
 export function render(entry: PublishedSchema): string {

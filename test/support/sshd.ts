@@ -305,7 +305,8 @@ export async function startSshd(options: SshdOptions): Promise<SshdHost> {
     async lockUser(name) {
       await run('usermod', ['-P', fs, '-L', name]);
       // usermod replaced the file (a new inode): bind the new one where the namespace sees /etc/shadow.
-      await run('nsenter', ['-t', String(host.pid), '-m', '--', 'mount', '-n', '--bind', join(fs, 'etc/shadow'), '/etc/shadow']);
+      // The old one is deleted, so the mount point must go first (a bind over a deleted file fails).
+      await run('nsenter', ['-t', String(host.pid), '-m', '--', 'sh', '-c', 'umount -n /etc/shadow && mount -n --bind "$1" /etc/shadow', 'sh', join(fs, 'etc/shadow')]);
     },
     async inNamespace(args) {
       const { stdout } = await run('nsenter', ['-t', String(host.pid), '-m', '--', ...args]);

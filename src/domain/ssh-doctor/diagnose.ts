@@ -79,28 +79,32 @@ function maxStartupsCause(p: PairInput, probe: PairProbe): Cause {
 
 const showKnown = (entries: KnownEntry[]) => entries.map((e) => `line ${e.line}: ${e.name} ${e.type} ${e.fingerprint}`).join('; ');
 
+type FixPart = Pick<Cause, 'fix' | 'fixable' | 'action' | 'notFixableBecause'>;
+
+/** Replacing a known_hosts entry is safe only when --host-keys pins exactly the key now offered. */
+function hostKeyFix(p: PairInput, offered: string | undefined, name: string): FixPart {
+  const fix = `ssh-keygen -R ${shellQuote(name)} -f ~/.ssh/known_hosts   # on ${p.from.label}, then add the new key after checking it out of band`;
+  if (p.pin && offered !== undefined && p.pin.fingerprint === offered) return { fix, fixable: true, action: { kind: 'replace-known-host', name, line: `${name} ${p.pin.line} ${MARK_HOST}${p.to.label}` } };
+  return { fix, fixable: false, notFixableBecause: p.pin ? `the offered key ${offered ?? '?'} is not the one --host-keys pins (${p.pin.fingerprint})` : 'the new key is not pinned by --host-keys' };
+}
+
+const isStale = (entries: KnownEntry[] | undefined, offered: string | undefined): entries is KnownEntry[] => offered !== undefined && entries !== undefined && entries.length > 0 && !entries.some((e) => e.fingerprint === offered);
+
 function hostKeyCauses(p: PairInput, probe: PairProbe): Cause[] {
   const { from, to } = p;
   const offered = probe.reading.serverHostKey;
+  const fpr = offered?.fingerprint;
   const name = to.port === 22 ? to.host : `[${to.host}]:${to.port}`;
-  const pinned = p.pin !== undefined && offered !== undefined && p.pin.fingerprint === offered.fingerprint;
-  const fixOf = (n: string): Pick<Cause, 'fix' | 'fixable' | 'action' | 'notFixableBecause'> => {
-    const fix = `ssh-keygen -R ${shellQuote(n)} -f ~/.ssh/known_hosts   # on ${from.label}, then add the new key after checking it out of band`;
-    if (pinned && p.pin) return { fix, fixable: true, action: { kind: 'replace-known-host', name: n, line: `${n} ${p.pin.line} ${MARK_HOST}${to.label}` } };
-    return { fix, fixable: false, notFixableBecause: p.pin ? `the offered key ${offered?.fingerprint ?? '?'} is not the one --host-keys pins (${p.pin.fingerprint})` : 'the new key is not pinned by --host-keys' };
-  };
   const causes: Cause[] = [];
-  const stale = (entries: KnownEntry[]) => offered !== undefined && entries.length > 0 && !entries.some((e) => e.fingerprint === offered.fingerprint);
-  if (stale(probe.known)) {
-    causes.push(cause('host-key-changed', from, { summary: `${to.label} now offers ${offered?.fingerprint ?? '?'}; ${from.label}'s known_hosts has another key for ${name}`, checked: `ssh -v and ssh-keygen -l -F ${name} on ${from.label}`, evidence: `offered ${offered?.type ?? ''} ${offered?.fingerprint ?? ''}; known: ${showKnown(probe.known)}`, ...fixOf(name) }));
+  if (isStale(probe.known, fpr)) {
+    causes.push(cause('host-key-changed', from, { summary: `${to.label} now offers ${fpr}; ${from.label}'s known_hosts has another key for ${name}`, checked: `ssh -v and ssh-keygen -l -F ${name} on ${from.label}`, evidence: `offered ${offered?.type ?? ''} ${fpr}; known: ${showKnown(probe.known)}`, ...hostKeyFix(p, fpr, name) }));
   }
-  if (probe.knownByAddress && stale(probe.knownByAddress) && probe.address) {
+  if (probe.address && isStale(probe.knownByAddress, fpr)) {
     const n = to.port === 22 ? probe.address : `[${probe.address}]:${to.port}`;
-    causes.push(cause('host-key-changed-ip', from, { summary: `${to.host} (${probe.address}) now offers ${offered?.fingerprint ?? '?'}; ${from.label}'s known_hosts has another key for the address ${n}`, checked: `ssh-keygen -l -F ${n} on ${from.label}`, evidence: `offered ${offered?.fingerprint ?? ''}; known: ${showKnown(probe.knownByAddress)}`, ...fixOf(n) }));
+    causes.push(cause('host-key-changed-ip', from, { summary: `${to.host} (${probe.address}) now offers ${fpr}; ${from.label}'s known_hosts has another key for the address ${n}`, checked: `ssh-keygen -l -F ${n} on ${from.label}`, evidence: `offered ${fpr}; known: ${showKnown(probe.knownByAddress)}`, ...hostKeyFix(p, fpr, n) }));
   }
   if (causes.length === 0 && probe.known.length === 0) {
-    const add = fixOf(name);
-    causes.push(cause('host-key-unknown', from, { summary: `${from.label}'s known_hosts has no key for ${name} and strict checking refuses it`, checked: `ssh -v and ssh-keygen -l -F ${name} on ${from.label}`, evidence: `${probe.reading.evidence}; offered ${offered?.fingerprint ?? '?'}`, ...add, fix: `add ${to.host}'s key to ~/.ssh/known_hosts on ${from.label} after checking it (mrs-trust ssh trust --host-keys FILE)` }));
+    causes.push(cause('host-key-unknown', from, { summary: `${from.label}'s known_hosts has no key for ${name} and strict checking refuses it`, checked: `ssh -v and ssh-keygen -l -F ${name} on ${from.label}`, evidence: `${probe.reading.evidence}; offered ${fpr ?? '?'}`, ...hostKeyFix(p, fpr, name), fix: `add ${to.host}'s key to ~/.ssh/known_hosts on ${from.label} after checking it (mrs-trust ssh trust --host-keys FILE)` }));
   }
   return causes;
 }

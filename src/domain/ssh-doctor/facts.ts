@@ -91,34 +91,51 @@ function authorizedOf(sections: Map<string, string>): HostFacts['authorized'] {
   return files;
 }
 
+function accountOf(s: Map<string, string>, today: number | undefined): Pick<HostFacts, 'account' | 'passwdStatus'> {
+  const shadow = s.get('shadow')?.trim();
+  const account = shadow && today !== undefined ? parseShadow(shadow, today) : undefined;
+  const status = parsePasswdS(s.get('passwd-S') ?? '');
+  return { ...(account ? { account } : {}), ...(status ? { passwdStatus: status.status } : {}) };
+}
+
+function sshdOf(s: Map<string, string>): Pick<HostFacts, 'sshd' | 'sshdCommand'> {
+  const t = s.get('sshd-T');
+  const command = s.get('sshd-cmdline');
+  return { ...(t !== undefined && /^[a-z]+ /m.test(t) ? { sshd: parseSshdT(t) } : {}), ...(command ? { sshdCommand: command } : {}) };
+}
+
+function userOf(s: Map<string, string>): Pick<HostFacts, 'uid' | 'home' | 'today'> {
+  const passwd = (s.get('passwd') ?? '').split(':');
+  const today = Number(s.get('today'));
+  return {
+    ...(passwd[2] && /^\d+$/.test(passwd[2]) ? { uid: Number(passwd[2]) } : {}),
+    ...(passwd[5] ? { home: passwd[5] } : {}),
+    ...(s.has('today') && Number.isFinite(today) ? { today } : {}),
+  };
+}
+
+const statsOf = (s: Map<string, string>) =>
+  [...s.entries()].filter(([name]) => name === 'stat' || name.startsWith('akstat ')).flatMap(([, text]) => text.split('\n').map(parseStatLine)).filter((x): x is PathStat => x !== undefined);
+
 /** Parses the output of `inspectScript`; undefined when the script did not run (no `begin`). */
 export function parseInspect(text: string, nonce: string, user: string): HostFacts | undefined {
   const s = splitSections(text, nonce);
   if (!s.has('begin')) return undefined;
   const [uid = '', loginUser = ''] = (s.get('id') ?? '').split('\n');
-  const passwd = (s.get('passwd') ?? '').split(':');
-  const today = s.has('today') ? Number(s.get('today')) : undefined;
-  const shadow = s.get('shadow')?.trim();
-  const account = shadow && today !== undefined ? parseShadow(shadow, today) : undefined;
-  const status = parsePasswdS(s.get('passwd-S') ?? '');
-  const sshdT = s.get('sshd-T');
+  const who = userOf(s);
   return {
     loginUser: loginUser.trim(),
     asRoot: uid.trim() === '0',
     user,
-    ...(passwd[2] && /^\d+$/.test(passwd[2]) ? { uid: Number(passwd[2]) } : {}),
-    ...(passwd[5] ? { home: passwd[5] } : {}),
-    ...(today !== undefined && Number.isFinite(today) ? { today } : {}),
+    ...who,
     noise: s.get('') ?? '',
-    stats: [...s.entries()].filter(([name]) => name === 'stat' || name.startsWith('akstat ')).flatMap(([, text]) => text.split('\n').map(parseStatLine)).filter((x): x is PathStat => x !== undefined),
-    selinux: (s.get('selinux') ?? 'absent').trim() || 'absent',
+    stats: statsOf(s),
+    selinux: (s.get('selinux') ?? '').trim() || 'absent',
     labels: parseLsZ(s.get('lsZ') ?? ''),
     keys: keysOf(s),
     authorized: authorizedOf(s),
-    ...(sshdT !== undefined && /^[a-z]+ /m.test(sshdT) ? { sshd: parseSshdT(sshdT) } : {}),
-    ...(s.get('sshd-cmdline') ? { sshdCommand: s.get('sshd-cmdline') ?? '' } : {}),
-    ...(account ? { account } : {}),
-    ...(status ? { passwdStatus: status.status } : {}),
+    ...sshdOf(s),
+    ...accountOf(s, who.today),
   };
 }
 
@@ -139,29 +156,32 @@ export interface PairProbe {
   banners: { port: number; banner: string }[];
 }
 
+function probeAt(s: Map<string, string>, i: number): PairProbe {
+  const rcText = (s.get(`rc ${i}`) ?? '').trim();
+  const exitCode = rcText !== '' && Number.isFinite(Number(rcText)) ? Number(rcText) : null;
+  const stderr = s.get(`err ${i}`) ?? '';
+  const retry = s.get(`retry ${i}`);
+  const address = s.get(`ip ${i}`)?.trim();
+  return {
+    exitCode,
+    stdout: s.get(`out ${i}`) ?? '',
+    stderr,
+    reading: readClientOutput(exitCode, stderr),
+    ...(retry !== undefined ? { retryExitCode: Number(retry.trim()) } : {}),
+    known: parseKnownLookup(s.get(`known ${i}`) ?? ''),
+    ...(address ? { address } : {}),
+    ...(s.has(`known-ip ${i}`) ? { knownByAddress: parseKnownLookup(s.get(`known-ip ${i}`) ?? '') } : {}),
+    banners: parseBanners(s.get(`ports ${i}`) ?? ''),
+  };
+}
+
 /** Parses the output of `probeScript`: one entry per probed peer index. */
 export function parseProbes(text: string, nonce: string): Map<number, PairProbe> {
   const s = splitSections(text, nonce);
   const out = new Map<number, PairProbe>();
   for (const name of s.keys()) {
     const m = /^rc (\d+)$/.exec(name);
-    if (!m) continue;
-    const i = Number(m[1]);
-    const rc = Number((s.get(name) ?? '').trim());
-    const exitCode = Number.isFinite(rc) && (s.get(name) ?? '').trim() !== '' ? rc : null;
-    const stderr = s.get(`err ${i}`) ?? '';
-    const retry = s.get(`retry ${i}`);
-    out.set(i, {
-      exitCode,
-      stdout: s.get(`out ${i}`) ?? '',
-      stderr,
-      reading: readClientOutput(exitCode, stderr),
-      ...(retry !== undefined ? { retryExitCode: Number(retry.trim()) } : {}),
-      known: parseKnownLookup(s.get(`known ${i}`) ?? ''),
-      ...(s.get(`ip ${i}`) ? { address: (s.get(`ip ${i}`) ?? '').trim() } : {}),
-      ...(s.has(`known-ip ${i}`) ? { knownByAddress: parseKnownLookup(s.get(`known-ip ${i}`) ?? '') } : {}),
-      banners: parseBanners(s.get(`ports ${i}`) ?? ''),
-    });
+    if (m) out.set(Number(m[1]), probeAt(s, Number(m[1])));
   }
   return out;
 }

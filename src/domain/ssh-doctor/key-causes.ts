@@ -114,18 +114,20 @@ export function privateKeyCauses(from: SshHostEntry, reading: ClientReading): Ca
  */
 export function rsaCauses(from: SshHostEntry, to: SshHostEntry, reading: ClientReading, y: HostFacts | undefined): Cause[] {
   const rsaOnly = reading.offered.length > 0 && reading.offered.every((o) => o.type === 'RSA');
-  if (!rsaOnly && !reading.noMutualSignature) return [];
   const algorithms = y?.sshd?.get('pubkeyacceptedalgorithms');
-  const version = opensshVersion(reading.clientVersion);
-  const oldClient = version !== undefined && (version[0] < 7 || (version[0] === 7 && version[1] < 2));
-  const refuses = algorithms !== undefined && !algorithms.split(',').includes('ssh-rsa');
-  if (!reading.noMutualSignature && !(oldClient && refuses)) return [];
+  if (!reading.noMutualSignature && !(rsaOnly && oldClient(reading) && algorithms !== undefined && !algorithms.split(',').includes('ssh-rsa'))) return [];
+  const evidence = [reading.noMutualSignature ? 'send_pubkey_test: no mutual signature algorithm' : '', reading.clientVersion ? `client ${reading.clientVersion}` : '', algorithms ? `pubkeyacceptedalgorithms ${algorithms}` : ''];
   return [{
     id: 'rsa-sha1', host: from.label,
     summary: `${from.label} offers only RSA keys signed with SHA-1 (ssh-rsa), which ${to.label} refuses`,
     checked: `ssh -v from ${from.label} (client version, offered keys)${algorithms ? ` and sshd -T on ${to.label}` : ''}`,
-    evidence: [reading.noMutualSignature ? 'send_pubkey_test: no mutual signature algorithm' : '', reading.clientVersion ? `client ${reading.clientVersion}` : '', algorithms ? `pubkeyacceptedalgorithms ${algorithms}` : ''].filter(Boolean).join('; '),
+    evidence: evidence.filter(Boolean).join('; '),
     fix: `give ${from.label} an ed25519 key (mrs-trust ssh trust creates one), or upgrade its OpenSSH client`,
     fixable: false, notFixableBecause: 'needs a new key or a client upgrade',
   }];
+}
+
+function oldClient(reading: ClientReading): boolean {
+  const version = opensshVersion(reading.clientVersion);
+  return version !== undefined && (version[0] < 7 || (version[0] === 7 && version[1] < 2));
 }
