@@ -61,6 +61,15 @@ describeWithSshd('ssh doctor on real OpenSSH hosts', () => {
     expect(code).toBe(0);
   }, 120_000);
 
+  it('a bad host file is exit 2 naming the file and line, before any connection', async () => {
+    const bad = join(set.dir, 'bad-hosts');
+    await writeFile(bad, `${set.hosts[0]?.label ?? ''}\nomm@10.0.0.300:22\n`);
+    const run = await runCli(['ssh', 'doctor', '-f', bad, '--password-file', set.passwordFile], { env: { HOME: set.controllerHome } });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`${bad}:2`);
+    expect(run.stdout).toBe('');
+  });
+
   it('~/.ssh mode 777 on host 2: ssh-dir-mode on host 2; --fix sets 700 and the re-check passes', async () => {
     await chmod(join(h2.home, '.ssh'), 0o777);
     const first = await doctor();
@@ -98,6 +107,11 @@ describeWithSshd('ssh doctor on real OpenSSH hosts', () => {
     const before = await readFile(ak, 'utf8');
     const h1 = set.hosts[0] as TrustSet['hosts'][number];
     await writeFile(ak, before.split('\n').filter((l) => !l.includes(`from=${h1.label}`)).join('\n'));
+    const human = await runCli(['ssh', 'doctor', '-f', set.hostFile, '--password-file', set.passwordFile, '--host-keys', set.pinFile], { env: { HOME: set.controllerHome } });
+    expect(human.code).toBe(5);
+    expect(human.stdout).toContain(`key-missing on ${h2.label}`);
+    expect(human.stdout).toMatch(/fix: +printf .*mrs-trust:from=.*\[--fix applies it\]/);
+    expect(human.stderr).toContain('--fix');
     const first = await doctor();
     const bad = first.result.pairs.filter((p) => p.status !== 'ok');
     expect(bad.map((p) => [p.from, p.to, p.causes.map((c) => `${c.id}@${c.host}`)])).toEqual([[h1.label, h2.label, [`key-missing@${h2.label}`]]]);

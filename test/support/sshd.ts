@@ -56,7 +56,12 @@ export interface SshdOptions {
 
 export interface SshdUser {
   name: string;
-  uid: number;
+  /**
+   * With a uid the user exists on this host only (its own passwd, group, shadow lines and
+   * `/home/<name>`); without one it must already exist on the machine (useradd) and only its
+   * password is set, in this host's shadow copy.
+   */
+  uid?: number;
   password?: string;
   authorizedKeys?: string[];
   /** Login shell (default /bin/bash). */
@@ -120,13 +125,29 @@ async function hashOf(password: string | undefined): Promise<string> {
   return password === undefined ? '*' : (await runWithStdin('openssl', ['passwd', '-6', '-stdin'], `${password}\n`)).trim();
 }
 
+/**
+ * The machine's account file, read until two reads 50 ms apart agree and it names root: other
+ * tests on this machine add users, and a file read mid-rewrite would leave this host without
+ * root or sshd's privilege-separation user (every login would then fail).
+ */
+async function readAccountFile(path: string): Promise<string> {
+  let previous = await readFile(path, 'utf8');
+  for (let attempt = 0; attempt < 40; attempt += 1) {
+    await new Promise((r) => setTimeout(r, 50));
+    const current = await readFile(path, 'utf8');
+    if (current === previous && /^root:/m.test(current)) return current;
+    previous = current;
+  }
+  throw new Error(`${path} keeps changing or names no root`);
+}
+
 /** This host's own passwd, group and shadow (the machine's, plus its users) and their homes. */
 async function writeAccounts(fs: string, options: SshdOptions): Promise<void> {
-  const users = options.users ?? [];
+  const users = (options.users ?? []).filter((u): u is SshdUser & { uid: number } => u.uid !== undefined);
   const days = Math.floor(Date.now() / 86_400_000);
-  const passwd = (await readFile('/etc/passwd', 'utf8')).trimEnd();
-  const group = (await readFile('/etc/group', 'utf8')).trimEnd();
-  const shadow = (await shadowWith(options.password)).trimEnd();
+  const passwd = (await readAccountFile('/etc/passwd')).trimEnd();
+  const group = (await readAccountFile('/etc/group')).trimEnd();
+  const shadow = (await shadowWith(options.password, (options.users ?? []).filter((u) => u.uid === undefined))).trimEnd();
   const extra = await Promise.all(users.map(async (u) => ({ u, hash: await hashOf(u.password) })));
   await writeFile(join(fs, 'etc/passwd'), [passwd, ...users.map((u) => `${u.name}:x:${u.uid}:${u.uid}::/home/${u.name}:${u.shell ?? '/bin/bash'}`)].join('\n') + '\n', { mode: 0o644 });
   await writeFile(join(fs, 'etc/group'), [group, ...users.map((u) => `${u.name}:x:${u.uid}:`)].join('\n') + '\n', { mode: 0o644 });
@@ -141,12 +162,18 @@ async function writeAccounts(fs: string, options: SshdOptions): Promise<void> {
   }
 }
 
-async function shadowWith(password: string | undefined): Promise<string> {
-  const hash = password === undefined ? '*' : (await runWithStdin('openssl', ['passwd', '-6', '-stdin'], `${password}\n`)).trim();
-  const current = await readFile('/etc/shadow', 'utf8');
+/** The machine's shadow with root's (and the named existing users') password hashes replaced. */
+async function shadowWith(password: string | undefined, existing: SshdUser[] = []): Promise<string> {
+  const hashes = new Map<string, string>([['root', await hashOf(password)]]);
+  for (const u of existing) hashes.set(u.name, await hashOf(u.password));
+  const current = await readAccountFile('/etc/shadow');
   return current
     .split('\n')
-    .map((line) => (line.startsWith('root:') ? ['root', hash, ...line.split(':').slice(2)].join(':') : line))
+    .map((line) => {
+      const name = line.split(':')[0] ?? '';
+      const hash = hashes.get(name);
+      return hash === undefined ? line : [name, hash, ...line.split(':').slice(2)].join(':');
+    })
     .join('\n');
 }
 
