@@ -46,29 +46,34 @@ function describeError(error: unknown): { code: string; message: string } {
   return { code: 'INTERNAL', message: error instanceof Error ? error.message : String(error) };
 }
 
+/** Journals a step event when the workflow keeps a journal. */
+function record(io: EngineIo, step: Parameters<RunJournal['recordStep']>[0]): Promise<void> {
+  return io.journal ? io.journal.recordStep(step) : Promise.resolve();
+}
+
 async function runOne<C>(step: Step<C>, ctx: C, scope: string | undefined, io: EngineIo): Promise<StepReport> {
   const at = scope === undefined ? {} : { scope };
   const reason = step.skip?.(ctx, scope);
   if (reason !== undefined) {
     io.events.emit({ type: 'step-done', step: step.id, ...at, outcome: 'skipped', message: reason });
-    await io.journal?.recordStep({ id: step.id, ...at, status: 'skipped', message: reason });
+    await record(io, { id: step.id, ...at, status: 'skipped', message: reason });
     return { id: step.id, ...at, status: 'skipped', message: reason };
   }
   io.events.emit({ type: 'step-start', step: step.id, title: step.title, ...at });
-  await io.journal?.recordStep({ id: step.id, ...at, status: 'started' });
+  await record(io, { id: step.id, ...at, status: 'started' });
   try {
     const result = (await step.run(ctx, scope)) ?? {};
     const status = result.skipped === undefined ? 'done' : 'skipped';
     const message = result.skipped ?? result.message;
     io.events.emit({ type: 'step-done', step: step.id, ...at, outcome: status, ...(message === undefined ? {} : { message }) });
-    await io.journal?.recordStep({ id: step.id, ...at, status, ...(message === undefined ? {} : { message }), ...(result.undo ? { undo: result.undo } : {}) });
+    await record(io, { id: step.id, ...at, status, ...(message === undefined ? {} : { message }), ...(result.undo ? { undo: result.undo } : {}) });
     return { id: step.id, ...at, status, ...(message === undefined ? {} : { message }) };
   } catch (caught) {
     // An abort surfaces from deep inside an adapter as a plain AbortError: name it for what it is.
     const error = io.signal.aborted && !isMrsTrustError(caught) ? new InterruptedError(`interrupted during ${step.id}`, { cause: caught, hint: 'run the same command again: it continues from what is in place' }) : caught;
     const described = describeError(error);
     io.events.emit({ type: 'step-failed', step: step.id, ...at, error: described });
-    await io.journal?.recordStep({ id: step.id, ...at, status: 'failed', error: described });
+    await record(io, { id: step.id, ...at, status: 'failed', error: described });
     throw error;
   }
 }
