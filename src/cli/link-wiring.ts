@@ -13,6 +13,7 @@ import type { TicketTester } from '../ports/ticket.js';
 import type { VerificationStore } from '../ports/state.js';
 import { clientRefreshDeps } from './commands/clients-refresh.js';
 import type { CliContext } from './context.js';
+import { kdcAdmins } from './kdc-admin-wiring.js';
 
 function linkCluster(c: ClusterConfig): LinkCluster {
   return { name: c.name, type: c.type, ...(c.mrsVersion ? { mrsVersion: c.mrsVersion } : {}), ...(c.peerLimit ? { peerLimit: c.peerLimit } : {}), clientHosts: (c.clients ?? []).map((h) => h.host) };
@@ -94,6 +95,9 @@ export async function buildLinkDeps(
   if (clusters.some((c) => (c.clients ?? []).length > 0)) {
     deps.clients = clientRefresher(await clientRefreshDeps(ctx, config.stateDir), Object.fromEntries(clusters.map((c) => [c.name, c])), how.events);
   }
-  if (how.action === 'link') deps.ticket = ticket(ctx, clusters);
+  if (how.action === 'link') {
+    deps.ticket = ticket(ctx, clusters);
+    deps.kdcAdmin = kdcAdmins(ctx, clusters);
+  }
   return deps;
 }

@@ -64,6 +64,7 @@ function resolveCluster(name: string, entry: ClusterEntry, baseDir: string): Clu
     nodes: entry.nodes?.map(ssh),
     clients: entry.clients?.map(ssh),
     verify: entry.verify && { ...entry.verify, password: resolveRef(entry.verify.password, baseDir) as SecretRef },
+    kerberos: entry.kerberos && { ...entry.kerberos, admin: entry.kerberos.admin && { ...entry.kerberos.admin, password: resolveRef(entry.kerberos.admin.password, baseDir) as SecretRef } },
     cloud: entry.cloud && {
       ...entry.cloud,
       auth: {

@@ -139,6 +139,19 @@ export const verifySchema = strict({
   timeoutMs: z.number().int('must be a whole number').min(1000, 'must be at least 1000').max(600000, 'must be at most 600000').default(30000).describe('Bound on kinit + kvno on one host'),
 });
 
+/** Admin access to this cluster's KDC (krbtgt parity, default-password check, rotate): kadmin run over SSH. */
+export const kerberosAdminSchema = strict({
+  principal: z.string().regex(PRINCIPAL, 'must be a principal with its realm, e.g. kadmin/admin@ALPHA.MRS').describe('Kerberos administrator (MRS: kadmin/admin@<REALM>)'),
+  password: secretRefSchema.describe('Password of principal (sent to kadmin on stdin, never in argv)'),
+  host: host.describe('The host that runs kadmin: a host of this cluster\'s nodes or clients, written as there'),
+  clientDir: absolutePath.optional().describe('MRS client directory on that host (bigdata_env, kadmin, krb5.conf); default: that client\'s clientDir, else /opt/client'),
+  timeoutMs: z.number().int('must be a whole number').min(1000, 'must be at least 1000').max(600000, 'must be at most 600000').default(30000).describe('Bound on one kadmin or kinit run'),
+});
+
+export const kerberosSchema = strict({
+  admin: kerberosAdminSchema.optional(),
+});
+
 export const CLUSTER_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/;
 
 export const clusterSchema = strict({
@@ -150,6 +163,14 @@ export const clusterSchema = strict({
   nodes: z.array(nodeSchema).optional(),
   clients: z.array(clientSchema).optional(),
   verify: verifySchema.optional(),
+  kerberos: kerberosSchema.optional(),
+}).superRefine((c, ctx) => {
+  const admin = c.kerberos?.admin;
+  if (!admin) return;
+  const hosts = [...(c.nodes ?? []), ...(c.clients ?? [])].map((h) => h.host);
+  if (!hosts.includes(admin.host)) {
+    ctx.addIssue({ code: 'custom', path: ['kerberos', 'admin', 'host'], message: `must be one of this cluster's nodes or clients hosts (${hosts.length ? hosts.join(', ') : 'none configured'})` });
+  }
 });
 
 export const clustersFileSchema = strict({
@@ -162,3 +183,4 @@ export type ClusterEntry = z.infer<typeof clusterSchema>;
 export type ClientEntry = z.infer<typeof clientSchema>;
 export type NodeEntry = z.infer<typeof nodeSchema>;
 export type CloudEntry = z.infer<typeof cloudSchema>;
+export type KerberosAdminEntry = z.infer<typeof kerberosAdminSchema>;

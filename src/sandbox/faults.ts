@@ -47,6 +47,8 @@ const overridesSchema = z.strictObject({
   /** Restarts end in this state. */
   restartOutcome: z.enum(['COMPLETE', 'FAILED']).optional(),
   /** "Someone else" saves peer_realms right after the KrbServer configuration was read `afterReads` times. */
+  /** kdc plugin: this cluster's KDC refuses key changes of its own cross-realm principals (krbtgt/<peer>@<this realm>), as a password policy does. */
+  refuseKeyChange: z.literal(true).optional(),
   concurrentEdit: z.strictObject({ afterReads: z.number().int().min(1).default(1), realm: z.string().default('INTRUDER.MRS'), ipPort: z.string().optional() }).optional(),
 });
 export type ClusterOverrides = z.infer<typeof overridesSchema>;

@@ -54,6 +54,7 @@ export function writeClustersYaml(stateDir: string, clusters: ConfigCluster[]): 
           ...(c.fragment.nodes ? { nodes: c.fragment.nodes } : {}),
           ...(c.fragment.clients ? { clients: c.fragment.clients } : {}),
           ...(c.fragment.verify ? { verify: c.fragment.verify } : {}),
+          ...(c.fragment.kerberos ? { kerberos: c.fragment.kerberos } : {}),
         },
       ]),
     ),

@@ -150,7 +150,11 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     };
     // `cloud:` in the faults file (docs/sandbox.md "Faults") is read by the cloud plugin itself.
     const cloudFaults = (faults as { cloud?: Record<string, unknown> }).cloud;
-    if (options.plugins !== false) await startPlugins(layout, stateDir, hub, plugins, { closedGroups: options.closedGroups, ...(cloudFaults ? { cloudFaults } : {}) });
+    if (options.plugins !== false) await startPlugins(layout, stateDir, hub, plugins, {
+      closedGroups: options.closedGroups,
+      ...(cloudFaults ? { cloudFaults } : {}),
+      kdc: Object.fromEntries(Object.entries(faults.clusters).map(([n, o]) => [n, { version: o.version, refuseKeyChange: o.refuseKeyChange }])),
+    });
     const fragments = (name: string): ClusterFragment => Object.assign({}, ...[...plugins.values()].map((p) => p.clusters[name] ?? {})) as ClusterFragment;
     writeClustersYaml(stateDir, sims.map((sim, i) => ({ name: sim.name, type: types.get(sim.name) as 'analysis', managerUrl: infos[i]?.managerUrl ?? '', casUrl: infos[i]?.casUrl ?? '', user: sim.user, passwordFile: `${FILES.secrets}/${sim.name}.password`, fingerprint: infos[i]?.fingerprint ?? '', fragment: fragments(sim.name) })));
     persist();

@@ -13,6 +13,8 @@ export interface ClusterFragment {
   cloud?: Record<string, unknown>;
   /** kdc plugin: the user and service of the cross-realm ticket test. */
   verify?: Record<string, unknown>;
+  /** kdc plugin: the admin principal, its password file and the host that runs kadmin. */
+  kerberos?: Record<string, unknown>;
 }
 
 /** Read-only view of a simulated Manager, and what happens on it. */
@@ -43,6 +45,8 @@ export interface PluginOptions {
   closedGroups?: boolean;
   /** cloud: the `cloud:` section of the faults file, when there is one. */
   cloudFaults?: Record<string, unknown>;
+  /** kdc: per cluster, the MRS version (default password of the cross-realm principals) and faults. */
+  kdc?: Record<string, { version?: string | undefined; refuseKeyChange?: boolean | undefined }>;
 }
 
 /** A plugin module exports one function under `entry`: `(layout, stateDir, hub, options) => StartedPlugin`. */

@@ -49,13 +49,24 @@ describe.skipIf(!kdc.available)('verify proves an existing trust with real MIT K
     expect(after.result.ok).toBe(true);
     expect(after.result.checks.filter((c) => c.id === 'verify-ticket').map((c) => c.status)).toEqual(['passed', 'passed']);
     expect(after.result.tickets).toMatchObject({ alpha: { service: 'hdfs/master1.beta@BETA.MRS' }, beta: { service: 'hdfs/master1.alpha@ALPHA.MRS' } });
+    // kerberos.admin (sandbox: kadmin/admin on the first client host): parity and the default password.
+    expect(after.result.checks.find((c) => c.id === 'parity')).toMatchObject({ status: 'passed' });
+    expect(after.result.checks.find((c) => c.id === 'parity')?.message).toContain('krbtgt/BETA.MRS@ALPHA.MRS kvno 1');
+    expect(after.result.warnings.map((w) => [w.code, w.cluster])).toEqual([
+      ['DEFAULT_CROSS_REALM_PASSWORD', 'alpha'],
+      ['DEFAULT_CROSS_REALM_PASSWORD', 'beta'],
+    ]);
 
     const status = await cli(['status', 'alpha', 'beta', '--json']);
     expect(status.code, status.stderr).toBe(0);
     const trust = statusResultSchema.parse(JSON.parse(status.stdout)).trust[0];
     expect(trust?.lastVerify).toMatchObject({ ok: true, checkedAt: after.result.checkedAt, failed: [] });
+    expect(statusResultSchema.parse(JSON.parse(status.stdout)).warnings?.map((w) => w.code)).toEqual(['DEFAULT_CROSS_REALM_PASSWORD', 'DEFAULT_CROSS_REALM_PASSWORD']);
     const human = await cli(['status', 'alpha', 'beta']);
     expect(human.stdout).toContain(`last verify ${after.result.checkedAt}: passed`);
+    expect(human.stdout).toContain("krbtgt/BETA.MRS@ALPHA.MRS in alpha's KDC still accepts MRS's default cross-realm password: run `mrs-trust rotate alpha beta`");
+    // The default password is a well-known value: it must never be printed.
+    expect(status.stdout + status.stderr + human.stdout + human.stderr).not.toContain('Crossrealm@123');
 
     expect((await cli(['unlink', 'alpha', 'beta', '--yes'])).code).toBe(0);
     const gone = await verify();
@@ -65,7 +76,7 @@ describe.skipIf(!kdc.available)('verify proves an existing trust with real MIT K
     expect(text.code).toBe(3);
     expect(text.stdout).toContain('Trust NOT verified');
     expect(text.stderr).toContain('VERIFY_FAILED');
-  });
+  }, 240_000);
 
   it('a cross-realm password that differs on one side is named password-mismatch', async () => {
     expect((await cli(['link', 'alpha', 'beta', '--yes'])).code).toBe(0);
@@ -79,5 +90,15 @@ describe.skipIf(!kdc.available)('verify proves an existing trust with real MIT K
     expect(alpha).toMatchObject({ status: 'failed', cause: 'password-mismatch' });
     expect(run.result.checks.find((c) => c.id === 'verify-ticket' && c.scope === 'beta')?.status).toBe('passed');
     expect(run.result.checks.filter((c) => c.id === 'verify').map((c) => c.status)).toEqual(['passed', 'passed']);
-  });
+
+    // A kvno that differs between the KDCs: verify names it, link stops before any write.
+    kadmin('modprinc -kvno 5 krbtgt/BETA.MRS@ALPHA.MRS');
+    const kvno = await verify();
+    expect(kvno.code).toBe(3);
+    expect(kvno.result.checks.find((c) => c.id === 'parity')).toMatchObject({ status: 'failed', cause: 'kvno-mismatch' });
+    expect(kvno.result.checks.find((c) => c.id === 'parity')?.message).toContain('krbtgt/BETA.MRS@ALPHA.MRS: kvno 1 in alpha, 5 in beta');
+    const link = await cli(['link', 'alpha', 'beta', '--yes', '--json']);
+    expect(link.code).toBe(3);
+    expect(JSON.parse(link.stdout).error.code).toBe('PARITY_MISMATCH');
+  }, 240_000);
 });

@@ -11,6 +11,14 @@ interface Reference {
   file?: string;
 }
 
+/** The passwords of the ticket test and of the KDC administrator. */
+function kerberosRefs(c: ClusterConfig, at: string): Reference[] {
+  const refs: Reference[] = [];
+  if (c.verify) refs.push({ field: `${at}.verify.password`, secret: c.verify.password });
+  if (c.kerberos?.admin) refs.push({ field: `${at}.kerberos.admin.password`, secret: c.kerberos.admin.password });
+  return refs;
+}
+
 /** Every secret and file a cluster entry points at, with its field path. */
 function references(c: ClusterConfig): Reference[] {
   const at = `clusters.${c.name}`;
@@ -22,6 +30,7 @@ function references(c: ClusterConfig): Reference[] {
     if (secret) refs.push({ field: `${at}.cloud.auth.${key}`, secret });
   }
   if (c.cloud?.tls?.ca) refs.push({ field: `${at}.cloud.tls.ca`, file: c.cloud.tls.ca });
+  refs.push(...kerberosRefs(c, at));
   for (const [kind, list] of [['nodes', c.nodes ?? []], ['clients', c.clients ?? []]] as const) {
     list.forEach((t, i) => {
       const f = `${at}.${kind}[${i}]`;

@@ -7,6 +7,7 @@ import { linkSteps } from '../../workflow/link/steps.js';
 import { createTaskList } from '../progress/task-list.js';
 import { withSandbox } from '../with-sandbox.js';
 import { buildLinkDeps } from '../link-wiring.js';
+import { closeAll } from '../kdc-admin-wiring.js';
 import type { CliContext } from '../context.js';
 
 /** The input of link/unlink, whether it came from flags or from the wizard. */
@@ -122,7 +123,10 @@ export async function executeLink(ctx: CliContext, input: LinkInput): Promise<Li
     dryRun: Boolean(input.dryRun),
     restartTimeoutMs: (input.restartTimeoutSeconds ?? DEFAULT_RESTART_TIMEOUT_S) * 1000,
     skipPrecheck: Boolean(input.skipPrecheck),
-  }).finally(() => live?.finish());
+  }).finally(async () => {
+    live?.finish();
+    await closeAll(deps.kdcAdmin);
+  });
   if (input.dryRun && plan) for (const line of renderPlan(plan)) ctx.out.info(line);
   const withJournal: LinkResult = input.dryRun ? result : { ...result, journal: `${config.stateDir}/journal/${[input.a, input.b].sort().join('+')}.json` };
   ctx.out.result(withJournal, () => humanSummary(withJournal));

@@ -5,6 +5,8 @@ import type { VerificationStore } from '../../ports/state.js';
 import { journalKey } from '../../domain/journal.js';
 import { verifyResultSchema } from '../../workflow/verify/result.js';
 import { versionOf } from '../../workflow/link/steps/discover.js';
+import { checkDefaultPassword, defaultPasswordWarning } from '../../workflow/trust/default-password.js';
+import { closeAll, kdcAdmins } from '../kdc-admin-wiring.js';
 import type { CliContext } from '../context.js';
 import type { StatusResult } from '../status-result.js';
 import { withSandbox } from '../with-sandbox.js';
@@ -112,6 +114,31 @@ async function withLastVerify(status: StatusResult, store: VerificationStore): P
   return { ...status, trust };
 }
 
+/**
+ * For each linked pair where a side has `kerberos.admin`: does its KDC still accept MRS's default
+ * cross-realm password? One kinit per KDC and pair (docs/trust-health.md).
+ */
+async function withDefaultPasswordWarnings(ctx: CliContext, configs: ClusterConfig[], status: StatusResult): Promise<StatusResult> {
+  const admins = kdcAdmins(ctx, configs);
+  if (Object.keys(admins).length === 0) return status;
+  const byName = new Map(status.clusters.map((c) => [c.name, c]));
+  const warnings: NonNullable<StatusResult['warnings']> = [];
+  try {
+    for (const t of status.trust.filter((x) => x.state !== 'none')) {
+      const [a, b] = [byName.get(t.a), byName.get(t.b)];
+      if (!a || !b) continue;
+      const sides = [{ cluster: a.name, realm: a.realm, peerRealm: b.realm, mrsVersion: a.versionUsed ?? a.mrsVersion }, { cluster: b.name, realm: b.realm, peerRealm: a.realm, mrsVersion: b.versionUsed ?? b.mrsVersion }];
+      for (const f of await checkDefaultPassword(admins, sides)) {
+        const warning = defaultPasswordWarning(f, [t.a, t.b]);
+        if (warning) warnings.push(warning);
+      }
+    }
+  } finally {
+    await closeAll(admins);
+  }
+  return warnings.length > 0 ? { ...status, warnings } : status;
+}
+
 export interface StatusFlags {
   sandbox?: boolean;
 }
@@ -126,7 +153,7 @@ export async function run(ctx: CliContext, names: string[], flags: StatusFlags =
     if (failed) throw failed.reason;
     const status = crossReference(settled.map((s) => (s as PromiseFulfilledResult<ClusterStatus>).value));
     const { verifications } = await ctx.adapters.state(config.stateDir);
-    return withLastVerify(status, verifications);
+    return withDefaultPasswordWarnings(ctx, clusters, await withLastVerify(status, verifications));
   });
   ctx.out.result(result, () => human(result));
 }

@@ -3,6 +3,7 @@ import { CheckError } from '../../errors/index.js';
 import type { VerifyResult } from '../../workflow/verify/result.js';
 import { runVerify } from '../../workflow/verify/run.js';
 import { baseDeps, ticket } from '../link-wiring.js';
+import { closeAll, kdcAdmins } from '../kdc-admin-wiring.js';
 import type { CliContext } from '../context.js';
 import { withSandbox } from '../with-sandbox.js';
 
@@ -32,7 +33,12 @@ export async function run(ctx: CliContext, a: string, b: string, flags: VerifyFl
     const config = await loadConfig(configPath);
     const clusters = [clusterByName(config, a), clusterByName(config, b)];
     const deps = await baseDeps(ctx, config, clusters, { emit: (e) => ctx.out.event(e) }, async () => false);
-    return runVerify({ ...deps, ticket: ticket(ctx, clusters) }, { a, b });
+    const admins = kdcAdmins(ctx, clusters);
+    try {
+      return await runVerify({ ...deps, ticket: ticket(ctx, clusters), kdcAdmin: admins }, { a, b });
+    } finally {
+      await closeAll(admins);
+    }
   });
   ctx.out.result(result, () => verifyLines(result));
   if (!result.ok) {

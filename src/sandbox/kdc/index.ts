@@ -3,21 +3,21 @@ import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pLimit from 'p-limit';
+import { defaultCrossRealmPassword } from '../../domain/cross-realm.js';
 import { KDC_PORT, type SandboxLayout } from '../layout.js';
-import type { ClusterFragment, SandboxHub, StartedPlugin } from '../plugins.js';
+import type { ClusterFragment, PluginOptions, SandboxHub, StartedPlugin } from '../plugins.js';
 import { RealmKdc } from './realm-kdc.js';
 
-/**
- * MRS's default password for the cross-realm principals (`krbtgt/B@A`, `krbtgt/A@B`), as the MRS
- * mutual-trust guide documents it. Same password and same principal name (hence salt) on both
- * sides give the same keys: that is what makes the trust work (docs/assumptions.md).
- */
-export const CROSS_REALM_PASSWORD = 'Crossrealm@123';
+/** MRS's kadmin port (the client krb5.conf's admin_server; kpasswd is the next port). */
+export const KADMIN_PORT = 21730;
+/** The password policy that makes a KDC refuse key changes (fault `refuseKeyChange`). */
+const REFUSE_POLICY = 'mrs-trust-refuse-key-change';
 
 /** Files of the kdc plugin under the sandbox state directory (docs/sandbox.md "Real KDCs"). */
 export const KDC_FILES = {
   dir: (cluster: string) => `kdc/${cluster}`,
   testerPassword: (cluster: string) => `secrets/${cluster}.tester.password`,
+  adminPassword: (cluster: string) => `secrets/${cluster}.kadmin.password`,
 } as const;
 
 export const testerOf = (realm: string) => `tester@${realm}`;
@@ -26,19 +26,33 @@ export const serviceOf = (cluster: string) => `hdfs/master1.${cluster}`;
 
 function hasKrb5kdc(): boolean {
   try {
-    execFileSync('sh', ['-c', 'command -v krb5kdc && command -v kdb5_util && command -v kadmin.local'], { stdio: 'ignore' });
+    execFileSync('sh', ['-c', 'command -v krb5kdc && command -v kdb5_util && command -v kadmin.local && command -v kadmind'], { stdio: 'ignore' });
     return true;
   } catch {
     return false;
   }
 }
 
-/** Makes the cross-realm principals of `kdc` match `peers`: adds the missing, removes the dropped. */
-async function syncTrust(kdc: RealmKdc, peers: string[]): Promise<void> {
+interface TrustOptions {
+  /** MRS's default password for this version (Crossrealm@123 from 1.9.2, Admin@123 before). */
+  password: string;
+  refuseKeyChange: boolean;
+}
+
+/**
+ * Makes the cross-realm principals of `kdc` match `peers`: adds the missing (with MRS's default
+ * password, as MRS does: same password and name on both sides give the same keys), removes the
+ * dropped. With the fault, its own `krbtgt/<peer>@<self>` gets a policy no new password meets.
+ */
+async function syncTrust(kdc: RealmKdc, peers: string[], options: TrustOptions): Promise<void> {
   const self = kdc.realm;
   const present = await kdc.principals('krbtgt/*');
   const wanted = new Set(peers.filter((p) => p !== self).flatMap((p) => [`krbtgt/${p}@${self}`, `krbtgt/${self}@${p}`]));
-  for (const name of wanted) if (!present.includes(name)) await kdc.kadmin(`addprinc -pw ${CROSS_REALM_PASSWORD} ${name}`);
+  for (const name of wanted) {
+    if (present.includes(name)) continue;
+    await kdc.kadmin(`addprinc -pw ${options.password} ${name}`);
+    if (options.refuseKeyChange && name.endsWith(`@${self}`)) await kdc.kadmin(`modprinc -policy ${REFUSE_POLICY} ${name}`);
+  }
   for (const name of present) if (name !== `krbtgt/${self}@${self}` && !wanted.has(name)) await kdc.kadmin(`delprinc -force ${name}`);
 }
 
@@ -48,7 +62,7 @@ async function syncTrust(kdc: RealmKdc, peers: string[]): Promise<void> {
  * the Manager's `peer_realms` (hub.onPeerRealmsSaved). Does nothing without krb5kdc installed.
  * Returns per cluster the `verify:` block of clusters.yaml.
  */
-export async function startKdcs(layout: SandboxLayout, stateDir: string, hub: SandboxHub): Promise<StartedPlugin> {
+export async function startKdcs(layout: SandboxLayout, stateDir: string, hub: SandboxHub, pluginOptions: PluginOptions = {}): Promise<StartedPlugin> {
   if (!hasKrb5kdc()) return { clusters: {}, state: () => ({ available: false, reason: 'krb5kdc not found (Debian package krb5-kdc)' }), stop: async () => undefined };
   const kdcs = new Map<string, RealmKdc>();
   const clusters: Record<string, ClusterFragment> = {};
@@ -57,19 +71,32 @@ export async function startKdcs(layout: SandboxLayout, stateDir: string, hub: Sa
   };
   // A few realms at a time: `--count 200` must not fork 200 kdb5_util processes at once.
   const limit = pLimit(8);
+  const trust = (cluster: string): TrustOptions => {
+    const o = pluginOptions.kdc?.[cluster];
+    return { password: defaultCrossRealmPassword(o?.version ?? '2.1.0'), refuseKeyChange: o?.refuseKeyChange === true };
+  };
   try {
     await Promise.all(layout.clusters.map((c) => limit(async () => {
-      const kdc = new RealmKdc(c.realm, join(stateDir, KDC_FILES.dir(c.name)), c.kdcIps.map((ip) => `${ip}:${KDC_PORT}`));
+      const kdc = new RealmKdc(c.realm, join(stateDir, KDC_FILES.dir(c.name)), c.kdcIps.map((ip) => `${ip}:${KDC_PORT}`), `${c.kdcIps[0]}:${KADMIN_PORT}`);
       kdcs.set(c.name, kdc);
       await kdc.create();
       const password = `Tst-${randomBytes(9).toString('base64url')}@1`;
       writeFileSync(join(stateDir, KDC_FILES.testerPassword(c.name)), `${password}\n`, { mode: 0o600 });
       await kdc.kadmin(`addprinc -pw ${password} ${testerOf(c.realm)}`);
       await kdc.kadmin(`addprinc -randkey ${serviceOf(c.name)}@${c.realm}`);
+      // The Kerberos administrator MRS documents (kadmin/admin), with a password of its own.
+      const adminPassword = `Adm-${randomBytes(9).toString('base64url')}@1`;
+      writeFileSync(join(stateDir, KDC_FILES.adminPassword(c.name)), `${adminPassword}\n`, { mode: 0o600 });
+      await kdc.kadmin(`cpw -pw ${adminPassword} kadmin/admin@${c.realm}`);
+      if (trust(c.name).refuseKeyChange) await kdc.kadmin(`addpol -minlength 128 ${REFUSE_POLICY}`);
       const peers = hub.managers.find((m) => m.name === c.name)?.peers() ?? [];
-      await syncTrust(kdc, peers.map((p) => p.realm_name));
+      await syncTrust(kdc, peers.map((p) => p.realm_name), trust(c.name));
       await kdc.start();
-      clusters[c.name] = { verify: { principal: testerOf(c.realm), password: { file: KDC_FILES.testerPassword(c.name) }, service: serviceOf(c.name) } };
+      clusters[c.name] = {
+        verify: { principal: testerOf(c.realm), password: { file: KDC_FILES.testerPassword(c.name) }, service: serviceOf(c.name) },
+        // kadmin runs on the first client host, whose client krb5.conf names admin_server = <first KDC>:21730.
+        ...(c.clientIps[0] ? { kerberos: { admin: { principal: `kadmin/admin@${c.realm}`, password: { file: KDC_FILES.adminPassword(c.name) }, host: c.clientIps[0] } } } : {}),
+      };
     })));
   } catch (error) {
     await stop();
@@ -81,7 +108,7 @@ export async function startKdcs(layout: SandboxLayout, stateDir: string, hub: Sa
   hub.onPeerRealmsSaved((cluster, peers) => {
     const kdc = kdcs.get(cluster);
     if (!kdc) return;
-    const next = (chains.get(cluster) ?? Promise.resolve()).then(() => syncTrust(kdc, peers.map((p) => p.realm_name))).catch((error: Error) => {
+    const next = (chains.get(cluster) ?? Promise.resolve()).then(() => syncTrust(kdc, peers.map((p) => p.realm_name), trust(cluster))).catch((error: Error) => {
       errors.push(`${cluster}: ${error.message}`);
     });
     chains.set(cluster, next);

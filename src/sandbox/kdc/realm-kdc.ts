@@ -21,6 +21,26 @@ async function alive(pid: number): Promise<boolean> {
   return stat === undefined ? true : !/^\d+ \(.*\) Z/.test(stat);
 }
 
+/** SIGTERM, wait until it has closed its sockets (so "nothing listens after stop" holds), else SIGKILL. */
+async function stopPid(pid: number): Promise<void> {
+  try {
+    process.kill(pid, 'SIGTERM');
+  } catch {
+    return; // already gone
+  }
+  for (let i = 0; i < 200; i += 1) {
+    if (!(await alive(pid))) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // gone meanwhile
+  }
+}
+
+const kpasswdOf = (listen: string) => listen.replace(/:(\d+)$/, (_, p: string) => `:${Number(p) + 1}`);
+
 /**
  * One real MIT KDC for one simulated cluster, unprivileged, with its own kdc.conf and krb5.conf
  * (never the machine's /etc files). It listens only on the cluster's two KDC addresses
@@ -30,11 +50,14 @@ async function alive(pid: number): Promise<boolean> {
 export class RealmKdc {
   readonly #env: NodeJS.ProcessEnv;
   #pid: number | undefined;
+  #adminPid: number | undefined;
 
   constructor(
     readonly realm: string,
     readonly dir: string,
     readonly listen: string[],
+    /** `ip:port` of kadmind (and `ip:port+1` of kpasswd), or undefined for a KDC without admin server. */
+    readonly adminListen?: string,
   ) {
     this.#env = { ...process.env, KRB5_CONFIG: join(dir, 'krb5.conf'), KRB5_KDC_PROFILE: join(dir, 'kdc.conf') };
   }
@@ -58,6 +81,7 @@ export class RealmKdc {
       `  database_name = ${join(d, 'principal')}`,
       `  key_stash_file = ${join(d, 'stash')}`,
       `  acl_file = ${join(d, 'kadm5.acl')}`,
+      ...(this.adminListen ? [`  kadmind_listen = ${this.adminListen}`, `  kpasswd_listen = ${kpasswdOf(this.adminListen)}`] : []),
       // The enctypes of the MRS client krb5.conf (src/sandbox/client-config.ts).
       '  supported_enctypes = aes256-cts-hmac-sha1-96:normal aes128-cts-hmac-sha1-96:normal',
       '  max_life = 1d',
@@ -68,7 +92,8 @@ export class RealmKdc {
       '',
     ].join('\n'), { mode: 0o600 });
     await writeFile(join(d, 'krb5.conf'), ['[libdefaults]', ` default_realm = ${this.realm}`, '[realms]', ` ${this.realm} = {`, ...this.listen.map((a) => `  kdc = ${a}`), ' }', ''].join('\n'), { mode: 0o600 });
-    await writeFile(join(d, 'kadm5.acl'), '', { mode: 0o600 });
+    // MRS's Kerberos administrator may do everything (kadmin/admin, as the MRS guides use it).
+    await writeFile(join(d, 'kadm5.acl'), `kadmin/admin@${this.realm} *\n`, { mode: 0o600 });
     // The master password only protects the stash on this machine; nobody needs it again.
     await run('kdb5_util', ['create', '-s', '-P', randomBytes(18).toString('base64url'), '-r', this.realm], { env: this.#env });
   }
@@ -83,27 +108,26 @@ export class RealmKdc {
       else await new Promise((r) => setTimeout(r, 10));
     }
     if (this.#pid === undefined) throw new Error(`krb5kdc for ${this.realm} wrote no pid file`);
+    if (this.adminListen) this.#adminPid = await this.#startAdmin();
+  }
+
+  /** kadmind, like krb5kdc: binds, forks, writes its pid file. */
+  async #startAdmin(): Promise<number> {
+    const pidFile = join(this.dir, 'kadmind.pid');
+    await run('kadmind', ['-r', this.realm, '-P', pidFile], { env: this.#env });
+    for (let i = 0; i < 200; i += 1) {
+      const text = await readFile(pidFile, 'utf8').catch(() => '');
+      if (/^\d+\s*$/.test(text)) return Number(text.trim());
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    throw new Error(`kadmind for ${this.realm} wrote no pid file`);
   }
 
   async stop(): Promise<void> {
-    const pid = this.#pid;
+    const pids = [this.#pid, this.#adminPid];
     this.#pid = undefined;
-    if (pid === undefined) return;
-    try {
-      process.kill(pid, 'SIGTERM');
-    } catch {
-      return; // already gone
-    }
-    // Wait until it has closed its sockets, so "nothing listens after stop" holds.
-    for (let i = 0; i < 200; i += 1) {
-      if (!(await alive(pid))) return;
-      await new Promise((r) => setTimeout(r, 10));
-    }
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // gone meanwhile
-    }
+    this.#adminPid = undefined;
+    await Promise.all(pids.map((pid) => (pid === undefined ? undefined : stopPid(pid))));
   }
 
   /** One kadmin.local query against this realm's database (local, no admin server needed). */

@@ -22,7 +22,8 @@ export function clientKrb5Conf(realm: string, kdcs: string[]): string {
     '[realms]',
     `  ${realm} = {`,
     ...kdcs.map((kdc) => `    kdc = ${kdc}`),
-    `    admin_server = ${kdcs[0] ?? ''}`,
+    // MRS: kadmin listens on the first KerberosServer host, port 21730 (as the Manager's client config says).
+    `    admin_server = ${(kdcs[0] ?? '').replace(/:\d+$/, '')}:21730`,
     '  }',
     '',
     '[domain_realm]',

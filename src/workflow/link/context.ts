@@ -6,6 +6,7 @@ import type { EventSink } from '../../ports/events.js';
 import type { KerberosFacts, Manager } from '../../ports/manager.js';
 import type { JournalStore, LockManager } from '../../ports/state.js';
 import type { TicketTester } from '../../ports/ticket.js';
+import type { KdcAdmin } from '../../ports/kdc-admin.js';
 import type { RecordedWrite } from '../dry-run.js';
 import type { RunJournal } from '../run-journal.js';
 
@@ -55,6 +56,8 @@ export interface LinkDeps {
   precheck?: Precheck;
   clients?: ClientRefresher;
   ticket?: TicketTester;
+  /** Admin access to each cluster's KDC (`kerberos.admin`): krbtgt parity, default password, rotate. */
+  kdcAdmin?: Record<string, KdcAdmin>;
   newRunId(): string;
 }
 
@@ -76,6 +79,8 @@ export interface LinkState {
   clients?: { summary: string; details?: unknown };
   verified?: boolean;
   tickets?: Record<string, { service: string; kvno: number; host: string }>;
+  /** parity: principals missing on a side are no failure (link creates them). */
+  parityAllowMissing?: boolean;
 }
 
 export type { TicketOutcome, TicketTester } from '../../ports/ticket.js';

@@ -83,6 +83,8 @@ export async function runLink(deps: LinkDeps, request: LinkRequest): Promise<{ r
       restartPending: new Set(journal.snapshot.restartPending.filter((c) => names.includes(c))),
       restarted: new Set(),
       configVersionAfter: {},
+      // Principals missing on a side are what link creates; only a real mismatch blocks it.
+      parityAllowMissing: true,
     };
     try {
       const steps = await runSteps(linkSteps, state, { events: deps.events, journal, signal: deps.signal });

@@ -7,6 +7,7 @@ import { precheck, preflight } from './steps/preflight.js';
 import { restart } from './steps/restart.js';
 import { verifyConfig, verifyTicket } from './steps/verify.js';
 import { checkDrift, writePeerRealms } from './steps/write.js';
+import { parity } from '../trust/parity.js';
 
 /**
  * What `link` (and `unlink`) do, in order. Steps with scopes run on both clusters in parallel.
@@ -16,6 +17,7 @@ export const linkSteps: readonly Step<LinkState>[] = [
   discover, //          login; realm, KDCs, peers, health, version (A ∥ B)
   preflight, //         realms valid and different, Kerberos on, healthy, no overlap, peer limit
   precheck, //          security groups (when cloud is configured; --skip-precheck)
+  parity, //            krbtgt kvno/enctypes equal in both KDCs (when kerberos.admin is configured)
   plan, //              one plan for both sides
   confirm, //           typed A-B on a terminal, or --yes
   checkDrift, //        re-read both; refuse if either moved (A ∥ B)
