@@ -16,9 +16,12 @@ export function fixCommand(action: FixAction, asRoot: boolean): string {
     case 'add-authorized-key': {
       const f = shellQuote(action.file);
       const line = shellQuote(action.line);
-      const create = asRoot ? `[ -e ${f} ] || { : > ${f} && chown -- ${shellQuote(`${action.user}:`)} ${f} && chmod 600 ${f}; }; ` : `[ -e ${f} ] || { umask 077; : > ${f}; }; `;
+      const owner = shellQuote(`${action.user}:`);
+      // A missing ~/.ssh or file is created with the modes StrictModes wants (and, as root, the user's ownership).
+      const dir = `d=$(dirname ${f}); [ -d "$d" ] || { mkdir -m 700 -- "$d"${asRoot ? ` && chown -- ${owner} "$d"` : ''}; }; `;
+      const create = asRoot ? `[ -e ${f} ] || { : > ${f} && chown -- ${owner} ${f} && chmod 600 ${f}; }; ` : `[ -e ${f} ] || { umask 077; : > ${f}; }; `;
       // A missing final newline is added first, so the new line never joins the last one.
-      return `${create}grep -qxF -- ${line} ${f} || { if [ -s ${f} ] && [ -n "$(tail -c 1 ${f})" ]; then echo >> ${f}; fi; printf '%s\\n' ${line} >> ${f}; }`;
+      return `${dir}${create}grep -qxF -- ${line} ${f} || { if [ -s ${f} ] && [ -n "$(tail -c 1 ${f})" ]; then echo >> ${f}; fi; printf '%s\\n' ${line} >> ${f}; }`;
     }
     case 'replace-known-host': {
       const name = shellQuote(action.name);
