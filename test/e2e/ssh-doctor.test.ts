@@ -20,7 +20,7 @@ describeWithSshd('ssh doctor on real OpenSSH hosts', () => {
   beforeAll(async () => {
     set = await startTrustSet({ subnet: 77, count: 3, uidBase: 3700, prefix: 'drx' });
     h2 = set.hosts[1] as TrustSet['hosts'][number];
-  }, 120_000);
+  }, 300_000);
   afterAll(async () => {
     await stopAllSshd();
   });
@@ -59,7 +59,7 @@ describeWithSshd('ssh doctor on real OpenSSH hosts', () => {
     expect(result.summary).toEqual({ pairs: 6, ok: 6, failed: 0, unchecked: 0 });
     expect(result.hosts.every((h) => h.inspectedAs === 'root')).toBe(true);
     expect(code).toBe(0);
-  }, 120_000);
+  }, 300_000);
 
   it('a bad host file is exit 2 naming the file and line, before any connection', async () => {
     const bad = join(set.dir, 'bad-hosts');
@@ -80,7 +80,7 @@ describeWithSshd('ssh doctor on real OpenSSH hosts', () => {
     expect(fixed.result.before?.filter((p) => p.status !== 'ok')).toHaveLength(2);
     expect(fixed.result.summary.ok).toBe(6);
     expect(fixed.code).toBe(0);
-  }, 120_000);
+  }, 300_000);
 
   it('home writable by group and authorized_keys 666 on host 2: both named; --fix repairs both', async () => {
     await chmod(h2.home, 0o775);
@@ -91,7 +91,7 @@ describeWithSshd('ssh doctor on real OpenSSH hosts', () => {
     const fixed = await doctor(['--fix']);
     expect(fixed.result.summary.ok).toBe(6);
     expect(fixed.code).toBe(0);
-  }, 120_000);
+  }, 300_000);
 
   it('authorized_keys owned by another user on host 2: owner on host 2; --fix (as root) gives it back', async () => {
     await chown(join(h2.home, '.ssh/authorized_keys'), 4242, 4242);
@@ -100,7 +100,7 @@ describeWithSshd('ssh doctor on real OpenSSH hosts', () => {
     const fixed = await doctor(['--inspect-as', 'root', '--fix']);
     expect(fixed.result.fixes.map((f) => f.cause)).toEqual(['owner']);
     expect(fixed.result.summary.ok).toBe(6);
-  }, 120_000);
+  }, 300_000);
 
   it("host 1's key removed from host 2: key-missing on host 2 for 1 -> 2 only; --fix re-adds this tool's key", async () => {
     const ak = join(h2.home, '.ssh/authorized_keys');
@@ -120,7 +120,7 @@ describeWithSshd('ssh doctor on real OpenSSH hosts', () => {
     const after = await readFile(ak, 'utf8');
     expect(after.startsWith(before.split('\n').filter((l) => !l.includes(`from=${h1.label}`)).join('\n'))).toBe(true);
     expect(after).toContain(`${h1.publicLine} mrs-trust:from=${h1.label}`);
-  }, 120_000);
+  }, 300_000);
 
   it('a login shell rc that prints on host 2: noisy-rc on host 2', async () => {
     const rc = join(h2.home, '.bashrc');
@@ -129,7 +129,7 @@ describeWithSshd('ssh doctor on real OpenSSH hosts', () => {
     const first = await doctor();
     expectOnlyInto2(first.result, 'noisy-rc');
     await writeFile(rc, '');
-  }, 120_000);
+  }, 300_000);
 
   it('account locked on host 2 (usermod -L): account-locked on host 2, read as root', async () => {
     await h2.sshd.lockUser(h2.user);
@@ -139,7 +139,7 @@ describeWithSshd('ssh doctor on real OpenSSH hosts', () => {
     // Written in place (same inode), so the host's bind mount sees it at once.
     await writeFile(h2.sshd.path('/etc/shadow'), shadow.replace(`${h2.user}:!`, `${h2.user}:`));
     expect((await doctor()).result.summary.ok).toBe(6);
-  }, 120_000);
+  }, 300_000);
 
   it('sshd stopped on host 2: sshd-down on host 2; a wrong port for host 2: wrong-port on host 2', async () => {
     await h2.sshd.halt();
@@ -153,7 +153,7 @@ describeWithSshd('ssh doctor on real OpenSSH hosts', () => {
     const into2 = wrong.result.pairs.filter((p) => p.to.endsWith(':22099'));
     expect(into2.map((p) => p.causes.map((c) => `${c.id}@${c.host}`))).toEqual([[`wrong-port@${h2.user}@${h2.sshd.ip}:22099`], [`wrong-port@${h2.user}@${h2.sshd.ip}:22099`]]);
     await set.writeHostFile();
-  }, 120_000);
+  }, 300_000);
 
   it("host 2 rebuilt with a new host key: host-key-changed on hosts 1 and 3; --fix replaces it only when --host-keys pins the new key", async () => {
     await h2.sshd.restart({ newHostKey: true });
@@ -170,5 +170,5 @@ describeWithSshd('ssh doctor on real OpenSSH hosts', () => {
     ]);
     expect(fixed.result.summary.ok, JSON.stringify(fixed.result, null, 1).slice(0, 6000)).toBe(6);
     expect(fixed.code).toBe(0);
-  }, 120_000);
+  }, 300_000);
 });

@@ -87,9 +87,13 @@ export interface ProbeRequest {
   nonce: string;
 }
 
-/** The exact client command the probe runs: plain `ssh`, no password, strict host keys, verbose. */
+/**
+ * The exact client command the probe runs: plain `ssh`, no password, strict host keys, verbose.
+ * `UpdateHostKeys=no`: OpenSSH 8.5+ would otherwise append the server's other host keys to
+ * known_hosts after a login, and the doctor writes nothing without --fix.
+ */
 export function probeSshArgs(t: { user: string; host: string; port: number }, connectTimeoutS: number): string {
-  return `ssh -v -n -o BatchMode=yes -o StrictHostKeyChecking=yes -o ConnectTimeout=${connectTimeoutS} -o ConnectionAttempts=1 -p ${t.port} -l ${shellQuote(t.user)} ${shellQuote(t.host)} true`;
+  return `ssh -v -n -o BatchMode=yes -o StrictHostKeyChecking=yes -o UpdateHostKeys=no -o ConnectTimeout=${connectTimeoutS} -o ConnectionAttempts=1 -p ${t.port} -l ${shellQuote(t.user)} ${shellQuote(t.host)} true`;
 }
 
 function probeOne(t: ProbeTarget, r: ProbeRequest): string[] {
