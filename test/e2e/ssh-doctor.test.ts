@@ -1,4 +1,4 @@
-import { appendFile, chmod, chown, readFile, writeFile } from 'node:fs/promises';
+import { appendFile, chmod, chown, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { SshDoctorResult } from '../../src/workflow/ssh-doctor/result.js';
@@ -53,8 +53,23 @@ describeWithSshd('ssh doctor on real OpenSSH hosts', () => {
     }
   }
 
-  it('names nothing on a healthy set (6/6 pairs, exit 0)', async () => {
+  /** Every file of every host's ~/.ssh, with its mode: the doctor must change none without --fix. */
+  async function snapshot(): Promise<string[]> {
+    const out: string[] = [];
+    for (const h of set.hosts) {
+      for (const f of ['', 'authorized_keys', 'known_hosts', 'id_ed25519', 'id_ed25519.pub']) {
+        const path = join(h.home, '.ssh', f);
+        const st = await stat(path);
+        out.push(`${path} ${st.mode.toString(8)} ${st.uid} ${f ? await readFile(path, 'utf8') : ''}`);
+      }
+    }
+    return out;
+  }
+
+  it('names nothing on a healthy set (6/6 pairs, exit 0) and writes nothing', async () => {
+    const before = await snapshot();
     const { code, result } = await doctor(['--inspect-as', 'root']);
+    expect(await snapshot()).toEqual(before);
     expect(result.pairs.filter((p) => p.status !== 'ok')).toEqual([]);
     expect(result.summary).toEqual({ pairs: 6, ok: 6, failed: 0, unchecked: 0 });
     expect(result.hosts.every((h) => h.inspectedAs === 'root')).toBe(true);
