@@ -16,7 +16,7 @@ import type { CliContext } from './context.js';
 import { kdcAdmins } from './kdc-admin-wiring.js';
 
 function linkCluster(c: ClusterConfig): LinkCluster {
-  return { name: c.name, type: c.type, ...(c.mrsVersion ? { mrsVersion: c.mrsVersion } : {}), ...(c.peerLimit ? { peerLimit: c.peerLimit } : {}), clientHosts: (c.clients ?? []).map((h) => h.host) };
+  return { name: c.name, type: c.type, ...(c.mrsVersion ? { mrsVersion: c.mrsVersion } : {}), ...(c.peerLimit ? { peerLimit: c.peerLimit } : {}), ...(c.manager.peerRealmsEncoding === 'confirmed' ? { peerEncodingConfirmed: true } : {}), clientHosts: (c.clients ?? []).map((h) => h.host) };
 }
 
 /** The security-group pre-check (docs/security-groups.md), when both clusters have cloud access. */

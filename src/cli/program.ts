@@ -50,6 +50,7 @@ export function buildProgram(hooks: ProgramHooks): Command {
     .option('--dry-run', 'show the plan and the writes it would make; write nothing')
     .option('--skip-precheck', 'skip the network pre-check (security groups); never the realm, limit or health rules')
     .option('--restart-timeout <seconds>', 'bound on each KrbServer restart', '900')
+    .option('--peer-encoding-confirmed', 'write the first peer onto an empty peer_realms even though nothing read from the Manager has confirmed its encoding (or set clusters.<name>.manager.peerRealmsEncoding: confirmed)')
     .option('--sandbox', 'run against simulated clusters started for this one run (see docs/sandbox.md)')
     .action(action(() => import('./commands/link.js')));
 

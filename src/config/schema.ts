@@ -127,6 +127,10 @@ export const managerSchema = strict({
   password: secretRefSchema,
   tls: tlsSchema.optional(),
   discovery: z.enum(['api', 'krb5conf']).default('api').describe('api: Manager API; krb5conf: read a node client krb5.conf over SSH (needs nodes)'),
+  peerRealmsEncoding: z
+    .literal('confirmed')
+    .optional()
+    .describe('confirmed: you checked that this Manager reads back peer_realms as mrs-trust writes it (e.g. one peer added in the Manager UI shows in `mrs-trust status`); needed before the first peer is written onto an empty peer_realms'),
 });
 
 const PRINCIPAL = /^[^\s@/]+(\/[^\s@/]+)*@[A-Z0-9][A-Z0-9._-]*$/;

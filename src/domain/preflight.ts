@@ -2,6 +2,7 @@ import { checkRealm } from './realm.js';
 import { distinctPeerCount, mergePeer, peerEntry } from './peers.js';
 import { profileFor } from './version.js';
 import type { ClusterFacts } from './facts.js';
+import type { SidePlan } from './plan.js';
 
 /** One reason not to write. `code` is stable (tests and `--json` use it). */
 export interface Problem {
@@ -67,4 +68,19 @@ export function unlinkPreflight(a: ClusterFacts, b: ClusterFacts): Problem[] {
       ? [{ code: 'MRS_VERSION_UNSUPPORTED', cluster: self.name, message: `${self.name}: MRS ${self.mrsVersion} is not supported yet` }]
       : [];
   });
+}
+
+/**
+ * No blind first write: the `peer_realms` encoding (docs/assumptions.md) is confirmed on a
+ * cluster only by a non-empty value read from it and decoded, or by the user. Writing onto an
+ * empty value with nothing confirmed is refused before any write.
+ */
+export function encodingProblems(sides: readonly SidePlan[], confirmed: (cluster: string) => boolean): Problem[] {
+  return sides
+    .filter((side) => side.change.kind === 'added' && side.peersBefore.length === 0 && !confirmed(side.cluster))
+    .map((side) => ({
+      code: 'PEER_ENCODING_UNCONFIRMED',
+      cluster: side.cluster,
+      message: `${side.cluster}: peer_realms is empty, so nothing read from this Manager confirms how it encodes peer rows; writing the first one blind could keep KrbServer from starting`,
+    }));
 }

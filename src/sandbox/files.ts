@@ -39,7 +39,9 @@ export interface ConfigCluster {
 
 /**
  * clusters.yaml in the format of src/config/schema.ts: passwords as `{file}` references
- * (relative to the state dir), the certificate pinned, never `insecure`.
+ * (relative to the state dir), the certificate pinned, never `insecure`. `peerRealmsEncoding:
+ * confirmed`: the simulated Manager parses `peer_realms` with the very encoding the tool writes,
+ * so the first write onto an empty value is safe here (docs/assumptions.md, "no blind first write").
  */
 export function writeClustersYaml(stateDir: string, clusters: ConfigCluster[]): string {
   const doc = {
@@ -49,7 +51,7 @@ export function writeClustersYaml(stateDir: string, clusters: ConfigCluster[]): 
         c.name,
         {
           type: c.type,
-          manager: { url: c.managerUrl, cas: c.casUrl, user: c.user, password: { file: c.passwordFile }, tls: { fingerprint: c.fingerprint } },
+          manager: { url: c.managerUrl, cas: c.casUrl, user: c.user, password: { file: c.passwordFile }, tls: { fingerprint: c.fingerprint }, peerRealmsEncoding: 'confirmed' },
           ...(c.fragment.cloud ? { cloud: c.fragment.cloud } : {}),
           ...(c.fragment.nodes ? { nodes: c.fragment.nodes } : {}),
           ...(c.fragment.clients ? { clients: c.fragment.clients } : {}),

@@ -31,8 +31,8 @@ export function linkDeps(managers: { alpha: FakeManager; beta: FakeManager }, ov
   const asked: unknown[] = [];
   const deps: LinkDeps = {
     clusters: {
-      alpha: { name: 'alpha', type: 'analysis', clientHosts: [] },
-      beta: { name: 'beta', type: 'analysis', clientHosts: [] },
+      alpha: { name: 'alpha', type: 'analysis', clientHosts: [], peerEncodingConfirmed: true },
+      beta: { name: 'beta', type: 'analysis', clientHosts: [], peerEncodingConfirmed: true },
     },
     managers,
     journal,

@@ -115,3 +115,42 @@ describe('restart: the documented way', () => {
     expect(m.alpha.calls).toEqual([]);
   });
 });
+
+describe('no blind first write (PEER_ENCODING_UNCONFIRMED)', () => {
+  const unconfirmed = (m: ReturnType<typeof twoClusters>) => {
+    const { deps, events } = linkDeps(m);
+    deps.clusters = { alpha: { name: 'alpha', type: 'analysis', clientHosts: [] }, beta: { name: 'beta', type: 'analysis', clientHosts: [] } };
+    return { deps, events };
+  };
+
+  it('refuses (exit 3) to write onto an empty peer_realms nothing confirmed, on either side, and writes nothing', async () => {
+    const m = twoClusters();
+    m.alpha.peers = [{ realm_name: 'OTHER.MRS', ip_port: '10.9.0.1:21732' }]; // read and decoded: confirmed
+    const { deps } = unconfirmed(m);
+    const error = await runLink(deps, request()).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'PEER_ENCODING_UNCONFIRMED', exitCode: 3 });
+    expect((error as Error).message).toMatch(/^beta: peer_realms is empty/);
+    expect((error as { hint: string }).hint).toContain('mrs-trust status beta');
+    expect((error as { hint: string }).hint).toContain('--peer-encoding-confirmed');
+    expect([m.alpha.saves.length, m.beta.saves.length]).toEqual([0, 0]);
+  });
+
+  it('is confirmed by the flag, by clusters.yaml, or by a non-empty value read back', async () => {
+    const byFlag = twoClusters();
+    await runLink(unconfirmed(byFlag).deps, request({ peerEncodingConfirmed: true }));
+    expect(byFlag.beta.saves).toHaveLength(1);
+    const byConfig = twoClusters();
+    const { deps } = unconfirmed(byConfig);
+    deps.clusters.alpha = { ...deps.clusters.alpha!, peerEncodingConfirmed: true };
+    deps.clusters.beta = { ...deps.clusters.beta!, peerEncodingConfirmed: true };
+    await runLink(deps, request());
+    expect(byConfig.alpha.saves).toHaveLength(1);
+  });
+
+  it('a dry run warns instead of refusing', async () => {
+    const m = twoClusters();
+    const { deps, events } = unconfirmed(m);
+    await runLink(deps, request({ dryRun: true }));
+    expect(events.filter((e) => e.type === 'warning' && e.message.includes('PEER_ENCODING_UNCONFIRMED')).map((e) => e.scope)).toEqual(['alpha', 'beta']);
+  });
+});

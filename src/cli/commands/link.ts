@@ -23,6 +23,7 @@ export interface LinkInput {
   skipPrecheck?: boolean;
   restartTimeoutSeconds?: number;
   action?: 'link' | 'unlink';
+  peerEncodingConfirmed?: boolean;
 }
 
 export interface LinkFlags {
@@ -30,6 +31,7 @@ export interface LinkFlags {
   dryRun?: boolean;
   skipPrecheck?: boolean;
   restartTimeout?: string;
+  peerEncodingConfirmed?: boolean;
 }
 
 const DEFAULT_RESTART_TIMEOUT_S = 900;
@@ -123,6 +125,7 @@ export async function executeLink(ctx: CliContext, input: LinkInput): Promise<Li
     dryRun: Boolean(input.dryRun),
     restartTimeoutMs: (input.restartTimeoutSeconds ?? DEFAULT_RESTART_TIMEOUT_S) * 1000,
     skipPrecheck: Boolean(input.skipPrecheck),
+    ...(input.peerEncodingConfirmed ? { peerEncodingConfirmed: true } : {}),
   }).finally(async () => {
     live?.finish();
     await closeAll(deps.kdcAdmin);
@@ -153,6 +156,7 @@ export async function run(ctx: CliContext, a: string | undefined, b: string | un
       dryRun: Boolean(flags.dryRun),
       skipPrecheck: Boolean(flags.skipPrecheck),
       restartTimeoutSeconds: parseTimeout(flags.restartTimeout),
+      ...(flags.peerEncodingConfirmed ? { peerEncodingConfirmed: true } : {}),
     }),
   );
 }

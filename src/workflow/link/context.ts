@@ -18,6 +18,8 @@ export interface LinkCluster {
   mrsVersion?: string;
   peerLimit?: number;
   clientHosts: string[];
+  /** `manager.peerRealmsEncoding: confirmed` in clusters.yaml. */
+  peerEncodingConfirmed?: boolean;
 }
 
 export interface LinkRequest {
@@ -28,6 +30,8 @@ export interface LinkRequest {
   /** Bound on each restart (both sides restart in parallel). */
   restartTimeoutMs: number;
   skipPrecheck: boolean;
+  /** `--peer-encoding-confirmed`: the user vouches for the peer_realms encoding on both clusters. */
+  peerEncodingConfirmed?: boolean;
 }
 
 /** The network pre-check (security groups, …) plugged in when configured. */

@@ -1,7 +1,24 @@
 import { buildLinkPlan, buildUnlinkPlan, planChangesAnything } from '../../../domain/plan.js';
-import { InterruptedError } from '../../../errors/index.js';
+import { encodingProblems } from '../../../domain/preflight.js';
+import type { SidePlan } from '../../../domain/plan.js';
+import { CheckError, InterruptedError } from '../../../errors/index.js';
 import type { Step } from '../../engine.js';
 import type { LinkState } from '../context.js';
+
+/** PEER_ENCODING_UNCONFIRMED (exit 3) before the confirmation; a dry run only warns. */
+function refuseBlindFirstWrite(s: LinkState, sides: readonly SidePlan[]): void {
+  const problems = encodingProblems(sides, (name) => Boolean(s.request.peerEncodingConfirmed || s.deps.clusters[name]?.peerEncodingConfirmed));
+  if (problems.length === 0) return;
+  const names = problems.map((p) => p.cluster as string);
+  if (s.request.dryRun) {
+    for (const p of problems) s.deps.events.emit({ type: 'warning', scope: p.cluster, message: `${p.message} (a real run refuses: PEER_ENCODING_UNCONFIRMED)` });
+    return;
+  }
+  throw new CheckError('PEER_ENCODING_UNCONFIRMED', `${problems.map((p) => p.message).join('; ')}; nothing was written`, {
+    hint: `confirm the encoding: add one peer to ${names.join(' and ')} in the Manager UI (KrbServer > Configuration > peer_realms), run \`mrs-trust status ${names.join(' ')}\` to see it read back, then run again; or set clusters.${names[0]}.manager.peerRealmsEncoding: confirmed, or pass --peer-encoding-confirmed`,
+    details: { problems },
+  });
+}
 
 /** Computes the one plan for both sides (shown with the confirmation, and in --dry-run). */
 export const plan: Step<LinkState> = {
@@ -20,6 +37,7 @@ export const plan: Step<LinkState> = {
       doc.plan = computed;
     });
     if (!planChangesAnything(computed)) return { message: 'nothing to change: both sides are already as planned' };
+    refuseBlindFirstWrite(s, computed.sides);
     const counts = computed.sides.map((side) => `${side.cluster}: ${side.change.kind} ${side.change.realm}`);
     return { message: counts.join(', ') };
   },
