@@ -75,6 +75,14 @@ const adapters: AdapterFactories = {
     const { createSshDoctorIo } = await import('./adapters/ssh/doctor-io.js');
     return createSshDoctorIo({ ...(password ? { password } : {}), ...(hostKeys ? { hostKeys } : {}), acceptNew, connectTimeoutMs, env: runEnv, log: { warn: (line) => out.warn(line), debug: (line) => out.debug(line) } });
   },
+  async sshTrust(out) {
+    const [{ createSshTrustIo }, { openActionLog }, { systemClock }] = await Promise.all([import('./adapters/ssh/trust-io.js'), import('./adapters/action-log/index.js'), import('./adapters/state/clock.js')]);
+    return {
+      io: createSshTrustIo({ env: runEnv, log: { warn: (line) => out.warn(line), debug: (line) => out.debug(line) } }),
+      clock: systemClock,
+      openLog: (path) => openActionLog(path, systemClock),
+    };
+  },
   async sandbox() {
     const { startSandbox } = await import('./sandbox/index.js');
     return { start: startSandbox };

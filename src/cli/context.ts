@@ -13,6 +13,7 @@ import type { Clock } from '../ports/clock.js';
 import type { JournalStore, LockManager, VerificationStore } from '../ports/state.js';
 import type { Output, ProgressMode } from './output.js';
 import type { ClientConfigDownloader, LocalClientFiles } from '../ports/client-config.js';
+import type { ActionLog, SshTrustIo } from '../ports/ssh-trust.js';
 
 /** Options every command accepts (see `mrs-trust --help`). */
 export interface GlobalOptions {
@@ -68,6 +69,11 @@ export interface AdapterFactories {
    * else known_hosts with `--accept-new`) and the `--host-keys` pins.
    */
   sshDoctor(options: { password?: Secret; hostKeys?: string; acceptNew: boolean; connectTimeoutMs: number; out: Output }): Promise<SshDoctorIo>;
+  /**
+   * The `ssh` commands: host key checks and logins to the hosts of a host file (ssh2), the
+   * clock, and the `--log FILE` writer.
+   */
+  sshTrust(out: Output): Promise<{ io: SshTrustIo; clock: Clock; openLog(path: string): Promise<ActionLog> }>;
   /** The simulated clusters (docs/sandbox.md), for `sandbox up` and `--sandbox`. */
   sandbox(): Promise<SandboxStarter>;
 }

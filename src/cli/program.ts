@@ -141,6 +141,20 @@ export function buildProgram(hooks: ProgramHooks): Command {
     .option('--inspect-as <user>', "a second login (usually root) that reads what the trust user cannot: account lock and expiry, sshd -T; needed for owner fixes")
     .option('--connect-timeout <seconds>', 'ssh ConnectTimeout of the probes between hosts', '5')
     .action(action(() => import('./commands/ssh-doctor.js')));
+  sshConnectionOptions(
+    ssh
+      .command('trust')
+      .description('every host of the host file logs into every other with its own key: keys, authorized_keys, known_hosts, modes; then an N×N BatchMode check'),
+  )
+    .option('--set-hostnames', "add each host's name to every host's /etc/hosts (root only)")
+    .option('--log <file>', 'append a log of every action to FILE (no secrets)')
+    .option('--dry-run', 'connect and list what would change; write nothing')
+    .action(action(() => import('./commands/ssh-trust.js')));
+  sshConnectionOptions(ssh.command('revoke').description('remove exactly the authorized_keys and known_hosts lines `ssh trust` added among these hosts'))
+    .option('--remove-keys', 'also remove the key pairs `ssh trust` generated (never any other key)')
+    .option('--log <file>', 'append a log of every action to FILE (no secrets)')
+    .option('--dry-run', 'connect and list what would change; write nothing')
+    .action(action(() => import('./commands/ssh-revoke.js')));
 
   program
     .command('wizard')
@@ -166,5 +180,6 @@ export function sshConnectionOptions(command: Command): Command {
     .option('--port <n>', 'SSH port where a line names none', '22')
     .option('--password-file <file>', "the user's password for the first login (else asked hidden on a terminal, or read from stdin when not a terminal)")
     .option('--host-keys <file>', 'known_hosts file that pins every host key (never written)')
-    .option('--parallel <n>', 'hosts handled at once', '16');
+    .option('--parallel <n>', 'hosts handled at once', '16')
+    .option('--no-deduplicate', 'a host listed twice is an error instead of being dropped');
 }

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { Eta } from 'eta';
 import { describeFix, type SgFinding } from '../domain/security-groups.js';
 import type { PrecheckResult } from '../workflow/precheck/result.js';
+import { padRows } from './table.js';
 
 /** `templates/` ships with the package (package.json "files"); src/report and dist/report are both two levels down. */
 const TEMPLATES = fileURLToPath(new URL('../../templates/', import.meta.url));
@@ -11,10 +12,7 @@ const engine = () => (eta ??= new Eta({ views: TEMPLATES, autoEscape: false, aut
 
 export type PrecheckFormat = 'table' | 'md';
 
-function pad(rows: string[][]): string[] {
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
-  return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ').trimEnd());
-}
+const pad = padRows;
 
 const mdCell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 

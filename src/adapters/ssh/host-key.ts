@@ -19,10 +19,7 @@ export function keyTypeOf(keyBlob: Buffer): string {
   return keyBlob.subarray(4, 4 + len).toString('latin1');
 }
 
-/** The name known_hosts uses for a host: `host`, or `[host]:port` when the port is not 22. */
-export function knownHostsName(host: string, port: number): string {
-  return port === 22 ? host : `[${host}]:${port}`;
-}
+export { knownHostsName } from '../../domain/ssh-trust.js';
 
 export interface KnownKey {
   type: string;
