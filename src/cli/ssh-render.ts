@@ -16,6 +16,14 @@ function changesText(h: Host): string {
   return parts.join(', ');
 }
 
+function matrixLines(r: SshTrustResult): string[] {
+  const lines = ['', 'Login check (plain ssh, BatchMode, strict host keys; row logs in to column):'];
+  lines.push(...padRows(matrixRows(r.hosts.map((h) => h.label), r.matrix.pairs)).map((l) => `  ${l}`));
+  for (const p of r.matrix.pairs.filter((p) => p.status === 'failed')) lines.push(`  ${p.from} -> ${p.to}: ${p.reason ?? 'refused'}`);
+  lines.push(`${r.matrix.ok}/${r.matrix.total} ordered pairs log in without a password${r.matrix.notRun > 0 ? ` (${r.matrix.notRun} not checked: a host failed before the check)` : ''}.`);
+  return lines;
+}
+
 /** The human output of `ssh trust` / `ssh revoke`: per host, then the login matrix. */
 export function renderSshTrust(r: SshTrustResult): string[] {
   const verb = r.dryRun ? 'would change' : 'changed';
@@ -24,14 +32,8 @@ export function renderSshTrust(r: SshTrustResult): string[] {
   const rows = r.hosts.map((h, i) => [`${i + 1}`, h.label, h.hostKey ? `${h.hostKey.source} ${h.hostKey.fingerprint}` : '-', h.key ? (h.key.generated ? 'generated' : 'existing') : '-', changesText(h)]);
   lines.push(...padRows([['#', 'HOST', 'HOST KEY', 'KEY', r.dryRun ? 'WOULD CHANGE' : 'CHANGES'], ...rows]).map((l) => `  ${l}`));
   for (const h of r.hosts) for (const c of h.conflicts) lines.push(`  ${h.label}: ${c}`);
-  if (r.matrix.verified) {
-    lines.push('', 'Login check (plain ssh, BatchMode, strict host keys; row logs in to column):');
-    lines.push(...padRows(matrixRows(r.hosts.map((h) => h.label), r.matrix.pairs)).map((l) => `  ${l}`));
-    for (const p of r.matrix.pairs.filter((p) => p.status === 'failed')) lines.push(`  ${p.from} -> ${p.to}: ${p.reason ?? 'refused'}`);
-    lines.push(`${r.matrix.ok}/${r.matrix.total} ordered pairs log in without a password${r.matrix.notRun > 0 ? ` (${r.matrix.notRun} not checked: a host failed before the check)` : ''}.`);
-  }
-  const failed = r.hosts.filter((h) => h.status === 'failed');
-  if (failed.length > 0) for (const h of failed) if (h.error?.hint) lines.push(`hint (${h.label}): ${h.error.hint}`);
+  if (r.matrix.verified) lines.push(...matrixLines(r));
+  for (const h of r.hosts) if (h.error?.hint) lines.push(`hint (${h.label}): ${h.error.hint}`);
   lines.push(r.changed ? `${r.hosts.filter((h) => h.status === 'changed').length} host(s) ${verb}.` : `Nothing ${verb}: ${r.action === 'trust' ? 'every file already had what it needs' : 'no line of ours was left'}.`);
   return lines;
 }

@@ -125,3 +125,46 @@ export function removeMarked(text: string, mark: typeof MARK_FROM | typeof MARK_
 export function generatedComment(hostLabel: string): string {
   return `${GENERATED_PREFIX}${hostLabel}`;
 }
+
+/** The comment that marks our `/etc/hosts` lines (`--set-hostnames`). */
+export const HOSTS_MARK = '# mrs-trust';
+
+export interface EtcHostsPlan {
+  /** The whole new file (unchanged when there is nothing to do). */
+  text: string;
+  added: string[];
+  removed: string[];
+  /** A name another line (not ours) maps to another address: left alone, since the first match wins. */
+  conflicts: string[];
+}
+
+/**
+ * `--set-hostnames`: `ip name # mrs-trust` for every host, as gs_sshexkey writes its mapping
+ * lines. A name already mapped to that address is left as it is; with `deduplicate`, an older
+ * line of ours for the same name (another address) is replaced, without it both stay.
+ */
+export function planEtcHosts(text: string, entries: { ip: string; name: string }[], deduplicate: boolean): EtcHostsPlan {
+  const lines = text.split(/(?<=\n)/);
+  const parsed = lines.map((raw) => {
+    const [body = '', comment] = raw.replace(/\r?\n$/, '').split('#', 2);
+    const [ip = '', ...names] = body.trim().split(/\s+/);
+    return { raw, ip, names, ours: comment !== undefined && `#${comment}`.trim() === HOSTS_MARK };
+  });
+  const drop = new Set<number>();
+  const added: string[] = [];
+  const conflicts: string[] = [];
+  for (const { ip, name } of entries) {
+    const holders = parsed.map((p, i) => ({ ...p, i })).filter((p) => p.names.includes(name));
+    if (holders.some((p) => p.ip === ip && !drop.has(p.i))) continue;
+    const foreign = holders.find((p) => !p.ours);
+    if (foreign) {
+      conflicts.push(`${name} is mapped to ${foreign.ip} by line ${foreign.i + 1}; left alone`);
+      continue;
+    }
+    if (deduplicate) for (const p of holders) drop.add(p.i);
+    added.push(`${ip} ${name} ${HOSTS_MARK}`);
+  }
+  if (added.length === 0 && drop.size === 0) return { text, added, removed: [], conflicts };
+  const kept = lines.filter((_, i) => !drop.has(i)).join('');
+  return { text: `${kept}${appendix(kept, added)}`, added, removed: [...drop].map((i) => (lines[i] ?? '').trimEnd()), conflicts };
+}

@@ -6,6 +6,7 @@ import { precheckResultSchema } from '../workflow/precheck/result.js';
 import { clientRefreshResultSchema } from '../workflow/clients/result-schema.js';
 import { verifyResultSchema } from '../workflow/verify/result.js';
 import { sshDoctorResultSchema } from '../workflow/ssh-doctor/result.js';
+import { sshTrustResultSchema } from '../workflow/ssh-trust/result.js';
 
 /**
  * Every JSON Schema published under `schemas/`, generated from the zod source of truth.
@@ -27,6 +28,7 @@ export const published: PublishedSchema[] = [
   { file: 'verify-result.schema.json', schema: verifyResultSchema, io: 'output', title: 'mrs-trust verify --json result' },
   { file: 'precheck.schema.json', schema: precheckResultSchema, io: 'output', title: 'mrs-trust precheck --json result' },
   { file: 'ssh-doctor.schema.json', schema: sshDoctorResultSchema, io: 'output', title: 'mrs-trust ssh doctor --json result' },
+  { file: 'ssh-trust.schema.json', schema: sshTrustResultSchema, io: 'output', title: 'mrs-trust ssh trust / ssh revoke --json result' },
 ];
 
 export function render(entry: PublishedSchema): string {

@@ -29,6 +29,8 @@ export interface HostState {
   text: Record<TrustFile, string>;
   /** `~/.ssh/id_ed25519.pub` as written (its comment tells whether mrs-trust generated the pair). */
   publicLine?: string;
+  /** `/etc/hosts` (latin1) and its hash, for `--set-hostnames`. */
+  etcHosts?: { text: string; sha256: string };
   /** `id_ed25519`: absent, usable without a passphrase (with its public key), or encrypted. */
   privateKey: { kind: 'absent' } | { kind: 'plain'; publicKey: PublicKey } | { kind: 'encrypted' };
 }
@@ -46,6 +48,7 @@ export const INSPECT = [
   '  if [ -f "$S/$f" ]; then echo "file $f $(st "$S/$f") $(sha256sum < "$S/$f" | cut -c1-64)"; elif [ -e "$S/$f" ]; then echo "file $f not-a-file"; fi',
   'done',
   'for f in authorized_keys known_hosts id_ed25519.pub; do [ -f "$S/$f" ] && echo "data $f $(base64 < "$S/$f" | tr -d \'\\n\')"; done',
+  'if [ -f /etc/hosts ]; then echo "etc-hosts $(sha256sum < /etc/hosts | cut -c1-64) $(base64 < /etc/hosts | tr -d \'\\n\')"; fi',
   'if [ -f "$S/id_ed25519" ]; then',
   `  if pub=$(ssh-keygen -y -P '' -f "$S/id_ed25519" 2>/dev/null); then echo "private plain $pub"; else echo "private encrypted"; fi`,
   'fi',
@@ -57,25 +60,39 @@ function statOf(text: string): { mode: number; uid: number } | undefined {
   return mode === '-' ? undefined : { mode: parseInt(mode, 8), uid: Number(uid) };
 }
 
+type LineParser = (state: HostState, value: string, rest: string[]) => void;
+
+const DATA: Record<string, (state: HostState, bytes: Buffer) => void> = {
+  authorized_keys: (state, bytes) => void (state.text.authorized_keys = bytes.toString('latin1')),
+  known_hosts: (state, bytes) => void (state.text.known_hosts = bytes.toString('latin1')),
+  'id_ed25519.pub': (state, bytes) => void (state.publicLine = bytes.toString('utf8').trim()),
+};
+
+const LINES: Record<string, LineParser> = {
+  home: (state, value) => void (state.home = value),
+  uid: (state, value) => void (state.uid = Number(value)),
+  hostname: (state, value) => void (state.hostname = value.trim()),
+  'stat-home': (state, value) => void (state.homeStat = statOf(value)),
+  'stat-dir': (state, value) => void (state.sshDir = statOf(value)),
+  file: (state, _value, rest) => parseFileLine(state, rest),
+  data: (state, _value, rest) => DATA[rest[0] ?? '']?.(state, Buffer.from(rest[1] ?? '', 'base64')),
+  private: (state, _value, rest) => void (state.privateKey = parsePrivate(rest)),
+  'etc-hosts': (state, _value, rest) => void (state.etcHosts = { sha256: rest[0] ?? '', text: Buffer.from(rest[1] ?? '', 'base64').toString('latin1') }),
+};
+
 /** Parses INSPECT's output, or says why it is not that output (a missing tool, a broken home). */
 export function parseInspect(stdout: string): HostState | string {
   const state: HostState = { home: '', uid: -1, hostname: '', files: {}, text: { authorized_keys: '', known_hosts: '' }, privateKey: { kind: 'absent' } };
   for (const line of stdout.split('\n')) {
     const [word = '', ...rest] = line.split(' ');
-    const value = rest.join(' ');
-    if (word === 'home') state.home = value;
-    else if (word === 'uid') state.uid = Number(value);
-    else if (word === 'hostname') state.hostname = value.trim();
-    else if (word === 'stat-home') state.homeStat = statOf(value);
-    else if (word === 'stat-dir') state.sshDir = statOf(value);
-    else if (word === 'file') parseFileLine(state, rest);
-    else if (word === 'data' && (rest[0] === 'authorized_keys' || rest[0] === 'known_hosts')) state.text[rest[0]] = Buffer.from(rest[1] ?? '', 'base64').toString('latin1');
-    else if (word === 'data' && rest[0] === 'id_ed25519.pub') state.publicLine = Buffer.from(rest[1] ?? '', 'base64').toString('utf8').trim();
-    else if (word === 'private') state.privateKey = parsePrivate(rest);
+    LINES[word]?.(state, rest.join(' '), rest);
   }
   if (state.home === '' || !Number.isInteger(state.uid) || state.uid < 0) return `unexpected output: ${stdout.slice(0, 200)}`;
-  const missing = FILES.find((f) => f !== 'id_ed25519.pub' && state.files[f] !== undefined && state.files[f] !== 'not-a-file' && !/^[0-9a-f]{64}$/.test((state.files[f] as FileStat).sha256));
-  if (missing) return `could not hash ~/.ssh/${missing} (is sha256sum installed?)`;
+  const unhashed = FILES.find((f) => {
+    const stat = state.files[f];
+    return stat !== undefined && stat !== 'not-a-file' && !/^[0-9a-f]{64}$/.test(stat.sha256);
+  });
+  if (unhashed) return `could not hash ~/.ssh/${unhashed} (is sha256sum installed?)`;
   return state;
 }
 
@@ -115,6 +132,21 @@ export function appendCommand(file: TrustFile, expected: string): string {
 /** Replaces the file with stdin (base64), keeping its mode; a rename, so never a partial file. */
 export function replaceCommand(file: TrustFile, expected: string): string {
   return [...guard(file, expected), 'chmod "$(stat -c %a "$f")" "$t"', 'mv -f "$t" "$f"', 'trap - EXIT'].join('\n');
+}
+
+/**
+ * Rewrites /etc/hosts in place from stdin (base64) after the same check. NOTE: not a rename:
+ * /etc/hosts is often a bind mount (containers), which a rename cannot replace.
+ */
+export function etcHostsCommand(expected: string): string {
+  return [
+    'set -eu',
+    `[ "$(sha256sum < /etc/hosts | cut -c1-64)" = ${shellQuote(expected)} ] || { echo "/etc/hosts changed since it was read; nothing written" >&2; exit 17; }`,
+    't=$(mktemp)',
+    `trap 'rm -f "$t"' EXIT`,
+    'base64 -d > "$t"',
+    'cat "$t" > /etc/hosts',
+  ].join('\n');
 }
 
 /** Generates the host's own ed25519 pair; refuses when either file exists. Prints the public key. */

@@ -3,6 +3,7 @@ import { checkHostKeys } from './steps/host-keys.js';
 import { inspect } from './steps/inspect.js';
 import { ensureKeys } from './steps/keys.js';
 import { writeAuthorizedKeys, writeKnownHosts } from './steps/files.js';
+import { setHostnames } from './steps/hostnames.js';
 import { logIn } from './steps/login.js';
 import { fixModes } from './steps/modes.js';
 import { removeAuthorizedKeys, removeKeys, removeKnownHosts } from './steps/revoke.js';
@@ -22,6 +23,12 @@ const reach: readonly Step<SshTrustContext>[] = [
  */
 export const trustSteps: readonly Step<SshTrustContext>[] = [
   ...reach,
+  {
+    id: 'set-hostnames',
+    title: "Map every host's name in every /etc/hosts",
+    skip: (ctx) => (ctx.request.setHostnames ? undefined : 'not asked for (--set-hostnames)'),
+    run: (ctx) => setHostnames(ctx),
+  },
   { id: 'ensure-keys', title: "Give every host its own ed25519 key (never replace one)", run: (ctx) => ensureKeys(ctx, ctx.writer) },
   { id: 'write-authorized-keys', title: "Add every host's key to every other host's authorized_keys", run: (ctx) => writeAuthorizedKeys(ctx, ctx.writer) },
   { id: 'write-known-hosts', title: "Add every host's host key to every other host's known_hosts", run: (ctx) => writeKnownHosts(ctx, ctx.writer) },

@@ -1,6 +1,6 @@
 import { parsePublicKey, type PublicKey } from '../../domain/ssh-trust.js';
 import { RemoteError } from '../../errors/index.js';
-import { appendCommand, chmodCommand, keygenCommand, removeKeyCommand, replaceCommand, type TrustFile } from './remote.js';
+import { appendCommand, chmodCommand, etcHostsCommand, keygenCommand, removeKeyCommand, replaceCommand, type TrustFile } from './remote.js';
 import type { HostRun, SshTrustContext, TrustChange } from './types.js';
 
 /**
@@ -15,6 +15,7 @@ export interface TrustWriter {
   replace(host: HostRun, file: TrustFile, removed: string[], text: string, expected: string): Promise<void>;
   chmod(host: HostRun, changes: { path: string; mode: number }[]): Promise<void>;
   removeKeyPair(host: HostRun, publicLine: string): Promise<void>;
+  etcHosts(host: HostRun, change: { added: string[]; removed: string[] }, text: string, expected: string): Promise<void>;
 }
 
 async function run(host: HostRun, what: string, command: string, stdin?: string): Promise<string> {
@@ -32,7 +33,7 @@ export function trustWriter(ctx: SshTrustContext): TrustWriter {
   const record = (host: HostRun, change: TrustChange) => {
     host.changes.push(change);
     const detail = change.lines ? ` (${change.lines.length} line${change.lines.length === 1 ? '' : 's'})` : change.mode ? ` ${change.mode}` : '';
-    ctx.deps.log(`${host.entry.label}: ${dry ? 'would ' : ''}${change.action} ~/${change.path}${detail}${change.lines ? `\n${change.lines.map((l) => `    ${l}`).join('\n')}` : ''}`);
+    ctx.deps.log(`${host.entry.label}: ${dry ? 'would ' : ''}${change.action} ${change.path.startsWith('/') ? '' : '~/'}${change.path}${detail}${change.lines ? `\n${change.lines.map((l) => `    ${l}`).join('\n')}` : ''}`);
   };
   const b64 = (latin1: string) => Buffer.from(latin1, 'latin1').toString('base64');
   return {
@@ -58,6 +59,10 @@ export function trustWriter(ctx: SshTrustContext): TrustWriter {
     async chmod(host, changes) {
       if (!dry) await run(host, 'chmod', chmodCommand(changes));
       for (const c of changes) record(host, { action: 'chmod', path: c.path, mode: c.mode.toString(8) });
+    },
+    async etcHosts(host, change, text, expected) {
+      if (!dry) await run(host, 'rewrite /etc/hosts', etcHostsCommand(expected), b64(text));
+      record(host, { action: 'set-hostnames', path: '/etc/hosts', lines: [...change.removed.map((l) => `- ${l}`), ...change.added.map((l) => `+ ${l}`)] });
     },
     async removeKeyPair(host, publicLine) {
       if (!dry) await run(host, 'remove ~/.ssh/id_ed25519', removeKeyCommand(publicLine));
