@@ -153,7 +153,15 @@ export function planEtcHosts(text: string, entries: { ip: string; name: string }
   const drop = new Set<number>();
   const added: string[] = [];
   const conflicts: string[] = [];
+  const ipsOf = new Map<string, Set<string>>();
+  for (const e of entries) ipsOf.set(e.name, (ipsOf.get(e.name) ?? new Set()).add(e.ip));
   for (const { ip, name } of entries) {
+    const ips = ipsOf.get(name) ?? new Set();
+    if (ips.size > 1) {
+      // Two hosts of the file report one host name: no mapping can be right; say so once.
+      if ([...ips][0] === ip) conflicts.push(`${name} is the host name of ${[...ips].join(' and ')}; not mapped`);
+      continue;
+    }
     const holders = parsed.map((p, i) => ({ ...p, i })).filter((p) => p.names.includes(name));
     if (holders.some((p) => p.ip === ip && !drop.has(p.i))) continue;
     const foreign = holders.find((p) => !p.ours);

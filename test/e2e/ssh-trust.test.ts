@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFile, writeFile, appendFile, readdir } from 'node:fs/promises';
+import { readFile, writeFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -16,6 +16,8 @@ const PASSWORD = 'Trust-Me-7f3c1e';
 
 interface Host {
   user: string;
+  uid: number;
+  /** The home as the host sees it. */
   home: string;
   sshd: SshdHost;
 }
@@ -27,7 +29,8 @@ interface Host {
 async function plainSsh(from: Host, to: Host, anyHostKey = false): Promise<{ code: number; output: string }> {
   const hostKeyCheck = anyHostKey ? ['-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null'] : ['-o', 'StrictHostKeyChecking=yes'];
   try {
-    const { stdout, stderr } = await run('runuser', ['-u', from.user, '--', 'env', `HOME=${from.home}`, 'ssh', '-n', '-o', 'BatchMode=yes', ...hostKeyCheck, '-o', 'ConnectTimeout=5', '-p', String(to.sshd.port), '-l', to.user, to.sshd.ip, 'echo', 'reached'], { timeout: 20_000 });
+    // Inside host `from`'s own mount namespace (its passwd, its /home), as its user.
+    const { stdout, stderr } = await run('nsenter', ['-t', String(from.sshd.pid), '-m', '--', 'runuser', '-u', from.user, '--', 'env', `HOME=${from.home}`, 'ssh', '-n', '-o', 'BatchMode=yes', ...hostKeyCheck, '-o', 'ConnectTimeout=5', '-p', String(to.sshd.port), '-l', to.user, to.sshd.ip, 'echo', 'reached'], { timeout: 20_000 });
     return { code: 0, output: stdout + stderr };
   } catch (error) {
     const e = error as { code?: number; stdout?: string; stderr?: string };
@@ -36,14 +39,15 @@ async function plainSsh(from: Host, to: Host, anyHostKey = false): Promise<{ cod
 }
 
 const sha = (data: Buffer) => createHash('sha256').update(data).digest('hex');
-const sshFile = (h: Host, name: string) => readFile(join(h.home, '.ssh', name)).catch(() => Buffer.alloc(0));
+const sshDir = (h: Host) => h.sshd.path(`${h.home}/.ssh`);
+const sshFile = (h: Host, name: string) => readFile(join(sshDir(h), name)).catch(() => Buffer.alloc(0));
 
 /** Every file under each user's ~/.ssh, hashed. */
 async function snapshot(hosts: Host[]): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const h of hosts) {
-    const names = await readdir(join(h.home, '.ssh')).catch(() => [] as string[]);
-    for (const n of names) out[`${h.user}/${n}`] = sha(await readFile(join(h.home, '.ssh', n)));
+    const names = await readdir(sshDir(h)).catch(() => [] as string[]);
+    for (const n of names) out[`${h.user}/${n}`] = sha(await readFile(join(sshDir(h), n)));
   }
   return out;
 }
@@ -64,20 +68,18 @@ describeWithSshd('ssh trust / ssh revoke vs real OpenSSH (3 isolated hosts)', ()
     dir = await makeTempDir('ssh-trust-e2e-');
     home = join(dir, 'controller');
     await run('mkdir', ['-p', '-m', '700', home]);
-    // Users first, with their password in the machine's /etc/shadow too: a later useradd (here or
-    // in another test) replaces /etc/shadow, which detaches an sshd's bind-mounted copy.
-    const users = [1, 2, 3].map((i) => `mt${process.pid % 100000}h${i}`);
-    for (const user of users) {
-      await run('useradd', ['-m', '-d', `/home/${user}`, '-s', '/bin/sh', user]);
-      await new Promise<void>((resolve, reject) => execFile('chpasswd', (e) => (e ? reject(e) : resolve())).stdin?.end(`${user}:${PASSWORD}\n`));
+    // Each host has its own user (its own passwd, shadow and /home: nothing shared).
+    for (let i = 1; i <= 3; i += 1) {
+      const user = `trust${i}`;
+      const uid = 41400 + i;
+      const sshd = await startSshd({ ip: ip(i), port: PORT, users: [{ name: user, uid, password: PASSWORD, shell: '/bin/sh' }] });
+      hosts.push({ user, uid, home: `/home/${user}`, sshd });
     }
-    for (const [i, user] of users.entries()) {
-      const sshd = await startSshd({ ip: ip(i + 1), port: PORT, users: [{ name: user, password: PASSWORD }] });
-      hosts.push({ user, home: `/home/${user}`, sshd });
-    }
-    // Host 1 already has a trust line of its own (no final newline lost) and a stray known_hosts.
+    // Host 1 already has a trust line of its own and a stray known_hosts entry.
     const h1 = hosts[0] as Host;
-    await run('runuser', ['-u', h1.user, '--', 'sh', '-c', `mkdir -m 700 -p ${h1.home}/.ssh && printf '%s\\n' '${preExisting}' > ${h1.home}/.ssh/authorized_keys && printf 'old.example ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDz5vP1mHRV0sSZ2gAEdvKaE4FpWYyYuUZq8WNdsxEtA\\n' > ${h1.home}/.ssh/known_hosts`]);
+    await writeFile(join(sshDir(h1), 'authorized_keys'), `${preExisting}\n`, { mode: 0o600 });
+    await writeFile(join(sshDir(h1), 'known_hosts'), 'old.example ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDz5vP1mHRV0sSZ2gAEdvKaE4FpWYyYuUZq8WNdsxEtA\n', { mode: 0o644 });
+    await run('chown', [`${h1.uid}:${h1.uid}`, join(sshDir(h1), 'authorized_keys'), join(sshDir(h1), 'known_hosts')]);
     for (const h of hosts) for (const f of ['authorized_keys', 'known_hosts']) before.set(`${h.user}/${f}`, await sshFile(h, f));
     hostFile = join(dir, 'hosts');
     await writeFile(hostFile, `# three hosts, each its own user\n${hosts.map((h) => `${h.user}@${h.sshd.ip}:${h.sshd.port}`).join('\n')}\n${(hosts[1] as Host).user}@${ip(2)}:${PORT}   # a repeat, dropped\n`);
@@ -89,7 +91,6 @@ describeWithSshd('ssh trust / ssh revoke vs real OpenSSH (3 isolated hosts)', ()
 
   afterAll(async () => {
     await stopAllSshd();
-    for (const h of hosts) await run('userdel', ['-r', h.user]).catch(() => undefined);
   });
 
   it('before: plain ssh between the hosts does not get in', async () => {
@@ -120,8 +121,9 @@ describeWithSshd('ssh trust / ssh revoke vs real OpenSSH (3 isolated hosts)', ()
     // known_hosts names the peers as the user types them ([ip]:port for port ≠ 22).
     expect((await sshFile(hosts[0] as Host, 'known_hosts')).toString()).toContain(`[${ip(2)}]:${PORT} ssh-ed25519`);
     // StrictModes: ~/.ssh 700, authorized_keys not group/world writable, owned by the user.
-    const { stdout } = await run('stat', ['-c', '%a %U', join((hosts[2] as Host).home, '.ssh'), join((hosts[2] as Host).home, '.ssh/authorized_keys')]);
-    expect(stdout.split('\n').filter(Boolean)).toEqual([`700 ${(hosts[2] as Host).user}`, `600 ${(hosts[2] as Host).user}`]);
+    const h3 = hosts[2] as Host;
+    const { stdout } = await run('stat', ['-c', '%a %u', sshDir(h3), join(sshDir(h3), 'authorized_keys'), join(sshDir(h3), 'id_ed25519')]);
+    expect(stdout.split('\n').filter(Boolean)).toEqual([`700 ${h3.uid}`, `600 ${h3.uid}`, `600 ${h3.uid}`]);
   }, 120_000);
 
   it('a second run changes no file and says so', async () => {
@@ -142,7 +144,6 @@ describeWithSshd('ssh trust / ssh revoke vs real OpenSSH (3 isolated hosts)', ()
 
   it('a changed host key is refused and named; nothing is written to that host; the others go on (exit 5)', async () => {
     const h3 = hosts[2] as Host;
-    await appendFile(join(h3.home, '.ssh', 'authorized_keys'), '');
     const snap = await snapshot([h3]);
     const old = h3.sshd.fingerprint;
     await h3.sshd.restart({ newHostKey: true });

@@ -151,6 +151,8 @@ async function writeAccounts(fs: string, options: SshdOptions): Promise<void> {
   const extra = await Promise.all(users.map(async (u) => ({ u, hash: await hashOf(u.password) })));
   await writeFile(join(fs, 'etc/passwd'), [passwd, ...users.map((u) => `${u.name}:x:${u.uid}:${u.uid}::/home/${u.name}:${u.shell ?? '/bin/bash'}`)].join('\n') + '\n', { mode: 0o644 });
   await writeFile(join(fs, 'etc/group'), [group, ...users.map((u) => `${u.name}:x:${u.uid}:`)].join('\n') + '\n', { mode: 0o644 });
+  // Its own /etc/hosts too (ssh trust --set-hostnames writes it).
+  await writeFile(join(fs, 'etc/hosts'), await readFile('/etc/hosts', 'utf8').catch(() => '127.0.0.1 localhost\n'), { mode: 0o644 });
   await writeFile(join(fs, 'etc/shadow'), [shadow, ...extra.map(({ u, hash }) => `${u.name}:${hash}:${days}:0:99999:7:::`)].join('\n') + '\n', { mode: 0o640 });
   for (const u of users) {
     const home = join(fs, 'home', u.name);
@@ -213,6 +215,7 @@ const NAMESPACE_SCRIPT = [
   'mount -n --bind "$HOST_FS/etc/shadow" /etc/shadow',
   'mount -n --bind "$HOST_FS/etc/passwd" /etc/passwd',
   'mount -n --bind "$HOST_FS/etc/group" /etc/group',
+  'mount -n --bind "$HOST_FS/etc/hosts" /etc/hosts',
   'mount -n --bind "$HOST_FS/home" /home',
   'mount -n --bind "$HOST_FS/tmp" /tmp',
   'exec "$0" "$@"',

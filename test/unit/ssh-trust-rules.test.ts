@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fillMatrix, matrixRows, rotation, summarize } from '../../src/domain/ssh-matrix.js';
-import { appendix, authorizedKeyOf, authorizedKeysToAdd, knownHostsName, knownHostsToAdd, MARK_FROM, MARK_HOST, removeMarked, type KnownKeysFor } from '../../src/domain/ssh-trust.js';
+import { appendix, authorizedKeyOf, authorizedKeysToAdd, HOSTS_MARK, knownHostsName, knownHostsToAdd, MARK_FROM, MARK_HOST, planEtcHosts, removeMarked, type KnownKeysFor } from '../../src/domain/ssh-trust.js';
 import { parseInspect, parseTryLogins } from '../../src/workflow/ssh-trust/remote.js';
 import { modeFixes } from '../../src/workflow/ssh-trust/steps/modes.js';
 
@@ -132,5 +132,35 @@ describe('reading ~/.ssh', () => {
   it('refuses output that is not the inspect protocol', () => {
     expect(parseInspect('welcome to the machine\n')).toMatch(/unexpected output/);
     expect(parseInspect('home /h\nuid 1\nfile known_hosts 600 1\n')).toMatch(/could not hash/);
+  });
+});
+
+describe('/etc/hosts (--set-hostnames)', () => {
+  const entries = [
+    { ip: '10.0.0.1', name: 'node1' },
+    { ip: '10.0.0.2', name: 'node2' },
+  ];
+
+  it('adds marked lines for names not yet mapped, keeps the rest, and is idempotent', () => {
+    const text = '127.0.0.1 localhost\n10.0.0.1 node1 node1.example\n';
+    const plan = planEtcHosts(text, entries, true);
+    expect(plan.added).toEqual([`10.0.0.2 node2 ${HOSTS_MARK}`]);
+    expect(plan.text).toBe(`${text}10.0.0.2 node2 ${HOSTS_MARK}\n`);
+    expect(planEtcHosts(plan.text, entries, true)).toMatchObject({ text: plan.text, added: [], removed: [] });
+  });
+
+  it('replaces an older line of ours for the same name (not with --no-deduplicate), never a line of someone else', () => {
+    const text = `10.9.9.9 node2 ${HOSTS_MARK}\n10.8.8.8 node1\n`;
+    const plan = planEtcHosts(text, entries, true);
+    expect(plan.removed).toEqual([`10.9.9.9 node2 ${HOSTS_MARK}`]);
+    expect(plan.text).toBe(`10.8.8.8 node1\n10.0.0.2 node2 ${HOSTS_MARK}\n`);
+    expect(plan.conflicts).toEqual(['node1 is mapped to 10.8.8.8 by line 2; left alone']);
+    expect(planEtcHosts(text, entries, false).removed).toEqual([]);
+  });
+
+  it('a host name shared by two hosts is not mapped at all', () => {
+    const plan = planEtcHosts('', [{ ip: '10.0.0.1', name: 'same' }, { ip: '10.0.0.2', name: 'same' }], true);
+    expect(plan.added).toEqual([]);
+    expect(plan.conflicts).toEqual(['same is the host name of 10.0.0.1 and 10.0.0.2; not mapped']);
   });
 });
