@@ -58,13 +58,22 @@ export interface RemoteHost {
   /** `user@host:port`, for messages. */
   readonly label: string;
   connect(): Promise<void>;
-  /** A non-zero exit is a result, not an error. A timeout is SSH_TIMEOUT (the command is killed). */
-  exec(command: string, options?: { timeoutMs?: number; stdin?: string; signal?: AbortSignal }): Promise<ExecResult>;
+  /**
+   * A non-zero exit is a result, not an error. A timeout is SSH_TIMEOUT (the command is killed).
+   * `holdStdin`: stdin stays open until the command ends, so a command can watch it and stop
+   * when the channel closes (OpenSSH does not stop a command whose channel was closed).
+   */
+  exec(command: string, options?: { timeoutMs?: number; stdin?: string; signal?: AbortSignal; holdStdin?: boolean }): Promise<ExecResult>;
   /**
    * Uploads a local file (fast path). Writes a hidden temporary name next to `remotePath`,
    * checks its SHA-256 on the host (openssl dgst, else sha256sum), then renames: `remotePath` never holds a partial file.
    */
   uploadFile(localPath: string, remotePath: string, options?: { signal?: AbortSignal; mode?: number; /** The file's SHA-256 when already known: not re-hashed; the host's check compares with it. */ sha256?: string }): Promise<UploadResult>;
+  /**
+   * Writes a local file to `remotePath` over SFTP and nothing else (no shell session): for a
+   * caller that checks the hash on the host itself and writes into a directory it made private.
+   */
+  sendFile(localPath: string, remotePath: string, options?: { signal?: AbortSignal; mode?: number }): Promise<{ bytes: number }>;
   /** Uploads a generated stream, with the same temporary name, check and rename. */
   uploadStream(source: Readable, remotePath: string, options?: { signal?: AbortSignal; mode?: number }): Promise<UploadResult>;
   readFile(remotePath: string): Promise<Buffer>;

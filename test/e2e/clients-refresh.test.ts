@@ -123,7 +123,7 @@ describeWithSshd('clients refresh vs real OpenSSH servers: per-host statuses', (
       expect(krb5).toContain(role === 'beta' ? 'default_realm = BETA.MRS' : 'default_realm = ALPHA.MRS');
       expect(krb5).toContain(role === 'beta' ? 'ALPHA.MRS = {' : 'BETA.MRS = {');
       expect(await readFile(sshd.path('/opt/client/.mrs-trust-client-config'), 'utf8')).toMatch(/^(alpha|beta) [0-9a-f]{64}$/m);
-      expect((await readdir(sshd.path('/tmp'))).filter((f) => f.includes('mrs-trust-'))).toEqual([]);
+      expect((await readdir(sshd.path('/tmp'))).filter((f) => f.includes('mrs-trust'))).toEqual([]);
     }
   });
 
@@ -138,7 +138,7 @@ describeWithSshd('clients refresh vs real OpenSSH servers: per-host statuses', (
 
   it('a changed host key: failed (HOST_KEY_CHANGED), nothing uploaded', async () => {
     expect(of('changed-key')).toMatchObject({ status: 'failed', code: 'HOST_KEY_CHANGED', step: 'connect', attempts: 1 });
-    expect((await readdir((hosts.get('changed-key') as SshdHost).path('/tmp'))).filter((f) => f.includes('mrs-trust-'))).toEqual([]);
+    expect((await readdir((hosts.get('changed-key') as SshdHost).path('/tmp'))).filter((f) => f.includes('mrs-trust'))).toEqual([]);
   });
 
   it('a non-writable upload directory: failed (UPLOAD_DIR_NOT_WRITABLE) before any upload', () => {

@@ -8,7 +8,8 @@ import type { LocalClientFiles, TarballInfo } from '../../src/ports/client-confi
 import type { Clock } from '../../src/ports/clock.js';
 import type { ExecResult, RemoteHost, UploadResult } from '../../src/ports/remote-host.js';
 import type { ClientEntry } from '../../src/config/schema.js';
-import { MARKER_SEPARATOR, clientKrb5Path, markerPath } from '../../src/workflow/clients/shell.js';
+import { SECTION } from '../../src/workflow/clients/scripts.js';
+import { clientKrb5Path, markerPath } from '../../src/workflow/clients/shell.js';
 
 export const krb5For = (realm: string, peers: string[] = []) =>
   [`[libdefaults]`, `  default_realm = ${realm}`, `[realms]`, ...[realm, ...peers].map((r) => `  ${r} = {\n    kdc = 127.0.0.1:21732\n  }`), ''].join('\n');
@@ -101,38 +102,21 @@ export class FakeHost implements RemoteHost {
     if (!this.connected) throw new RemoteError('SSH_DISCONNECTED', `${this.label}: not connected`);
   }
 
-  async exec(command: string): Promise<ExecResult> {
+  /** Sessions (shell commands) this host served: the refresh needs at most two. */
+  sessions = 0;
+  /** The apply scripts this host ran. */
+  readonly scripts: string[] = [];
+  private works = 0;
+
+  async exec(command: string, options: { signal?: AbortSignal } = {}): Promise<ExecResult> {
     this.need();
-    this.log.push(`exec ${command}`);
+    this.sessions += 1;
+    this.log.push(`exec ${command.split('\n')[0]}`);
     const args = unquote(command);
     const ok = (stdout = ''): ExecResult => ({ exitCode: 0, stdout, stderr: '' });
-    if (command.includes(MARKER_SEPARATOR)) {
-      const marker = this.files.get(markerPath(this.entry.clientDir));
-      const krb5 = this.files.get(clientKrb5Path(this.entry.clientDir));
-      return ok(`${typeof marker === 'string' ? marker : ''}${MARKER_SEPARATOR}\n${typeof krb5 === 'string' ? krb5 : ''}`);
-    }
-    if (command.startsWith('if [ ! -e')) {
-      const state = this.behaviour.uploadDir ?? 'ok';
-      return ok(state === 'missing' ? 'MISSING\n' : state === 'not-writable' ? 'NOT_WRITABLE\n' : state === 'full' ? 'OK 10\n' : 'OK 99999999\n');
-    }
-    if (command.includes('sh refreshConfig.sh')) return this.refresh(args);
-    if (command.startsWith("printf '%s\\n'")) {
-      this.files.set(args[args.length - 1] as string, `${args.slice(0, -1).join('\n')}\n`);
-      return ok();
-    }
-    if (command.startsWith('cat ')) {
-      const f = this.files.get(args[0] as string);
-      return typeof f === 'string' ? ok(f) : { exitCode: 1, stdout: '', stderr: 'No such file' };
-    }
-    if (command.includes('_ClientConfig_ConfigFiles')) {
-      // 3.x extraction: the directory "contains" the tarball.
-      const [dir, tar] = [args[0], args[3]];
-      const file = this.files.get(tar as string);
-      if (!file || typeof file === 'string') return { exitCode: 2, stdout: '', stderr: 'tar: cannot open' };
-      const out = `${dir}/FusionInsight_Cluster_1_Services_ClientConfig_ConfigFiles`;
-      this.files.set(out, file);
-      return ok(`${out}\n`);
-    }
+    if (command.includes('# mrs-trust read')) return ok(this.read(command));
+    // The apply script arrives quoted inside `exec timeout … sh -c '<script>' mrs-trust-apply`.
+    if (command.includes('# mrs-trust apply')) return this.apply(args[0] as string, options.signal);
     if (command.startsWith('rm -rf ')) {
       for (const p of args) for (const k of [...this.files.keys()]) if (k === p || k.startsWith(`${p}/`)) this.files.delete(k);
       return ok();
@@ -140,16 +124,94 @@ export class FakeHost implements RemoteHost {
     throw new Error(`fake host: unexpected command ${command}`);
   }
 
-  private async refresh(args: string[]): Promise<ExecResult> {
+  private text(path: string): string | undefined {
+    const f = this.files.get(path);
+    return typeof f === 'string' ? f : undefined;
+  }
+
+  /** Answers the read script (src/workflow/clients/scripts.ts) from the fake file system. */
+  private read(script: string): string {
+    const q = (re: RegExp) => (re.exec(script)?.[1] ?? '').replace(/'\\''/g, "'");
+    const uploadDir = q(/^upload_dir='((?:[^']|'\\'')*)'/m);
+    const expected = q(/2>\/dev\/null\)" = '((?:[^']|'\\'')*)' \]/);
+    const force = /\[ yes = no \]/.test(script);
+    const marker = this.text(markerPath(this.entry.clientDir)) ?? '';
+    const out = [`${SECTION}marker`, marker, `${SECTION}krb5`, this.text(clientKrb5Path(this.entry.clientDir)) ?? '', `${SECTION}tools`, 'timeout', 'openssl', 'sha256sum', 'mktemp', 'tar', `${SECTION}swept`];
+    for (const m of script.matchAll(/^d='((?:[^']|'\\'')*)'; if/gm)) {
+      const dir = m[1] as string;
+      if (![...this.files.keys()].some((k) => k === dir || k.startsWith(`${dir}/`))) continue;
+      for (const k of [...this.files.keys()]) if (k === dir || k.startsWith(`${dir}/`)) this.files.delete(k);
+      out.push(dir);
+    }
+    out.push(`${SECTION}upload-dir`);
+    const state = this.behaviour.uploadDir ?? 'ok';
+    if (state === 'missing') out.push('state MISSING');
+    else if (state === 'not-writable') out.push('state NOT_WRITABLE');
+    else {
+      out.push(`free_kib ${state === 'full' ? 10 : 99999999}`, 'state OK');
+      if (force || marker.replace(/\n+$/, '') !== expected) {
+        this.works += 1;
+        const work = `${uploadDir}/.mrs-trust.work${this.works}`;
+        this.files.set(work, '');
+        out.push(`work ${work}`);
+      }
+    }
+    out.push(`${SECTION}end`);
+    return `${out.join('\n')}\n`;
+  }
+
+  /** Runs the apply script's steps on the fake file system, printing the same sections. */
+  private async apply(script: string, signal?: AbortSignal): Promise<ExecResult> {
+    this.scripts.push(script);
+    const work = /^work='((?:[^']|'\\'')*)'/m.exec(script)?.[1] as string;
+    const out: string[] = [];
+    const end = (): ExecResult => {
+      out.push(`${SECTION}end`);
+      for (const k of [...this.files.keys()]) if (k === work || k.startsWith(`${work}/`)) this.files.delete(k);
+      return { exitCode: 0, stdout: `${out.join('\n')}\n`, stderr: '' };
+    };
+    const blocks = script.split(/^section verify-/m).slice(1);
+    for (const [i, block] of blocks.entries()) {
+      const sha = /\[ "\$s" = ([0-9a-f]{64}) \]/.exec(block)?.[1];
+      const file = /^arg='((?:[^']|'\\'')*)'/m.exec(block)?.[1] as string;
+      const uploaded = this.files.get(file);
+      out.push(`${SECTION}verify-${i}`);
+      if (!uploaded || typeof uploaded === 'string') return end();
+      out.push(`sha256 ${uploaded.sha256}`);
+      if (uploaded.sha256 !== sha) return end();
+      if (block.includes(`section extract-${i}`)) out.push(`${SECTION}extract-${i}`, `dir ${work}/extract.1/FusionInsight_Cluster_1_Services_ClientConfig_ConfigFiles`);
+      const result = await this.refresh(uploaded, signal);
+      out.push(`${SECTION}refresh-${i}`, result.stdout, `${SECTION}refresh-${i}-stderr`, result.stderr, `${SECTION}refresh-${i}-exit`, String(result.exitCode));
+      if (result.exitCode !== 0) return end();
+    }
+    const krb5 = this.text(clientKrb5Path(this.entry.clientDir));
+    out.push(`${SECTION}krb5`, krb5 ?? '');
+    if (krb5 === undefined) out.push(`${SECTION}krb5-missing`);
+    out.push(`${SECTION}krb5-check`);
+    const realms = krb5 ? [...krb5.matchAll(/^\s*(\S+) = \{/gm)].map((m) => m[1]) : [];
+    for (const m of script.matchAll(/echo "missing (\S+)"/g)) if (!realms.includes(m[1])) return (out.push(`missing ${m[1]}`), end());
+    for (const m of script.matchAll(/echo "named (\S+)"/g)) if (realms.includes(m[1])) return (out.push(`named ${m[1]}`), end());
+    const marker = /printf '%s\\n' '((?:[^']|'\\'')*)' >/.exec(script)?.[1] ?? '';
+    this.files.set(markerPath(this.entry.clientDir), `${marker}\n`);
+    out.push(`${SECTION}marker`, 'written');
+    return end();
+  }
+
+  private async refresh(file: RemoteFile, signal?: AbortSignal): Promise<ExecResult> {
     this.refreshRuns += 1;
     const mode = this.behaviour.refresh ?? 'ok';
-    if (mode === 'hang') return new Promise<ExecResult>(() => undefined);
-    if (mode === 'fail') return { exitCode: 1, stdout: 'Start to refresh\n', stderr: 'ERROR: client directory is damaged\n' };
-    if (mode === 'no-success-line') return { exitCode: 0, stdout: 'Start to refresh\n', stderr: '' };
-    const file = this.files.get(args[2] as string);
-    if (!file || typeof file === 'string') return { exitCode: 1, stdout: '', stderr: `no such file ${args[2]}` };
+    if (mode === 'hang') {
+      return new Promise<ExecResult>((_, reject) => signal?.addEventListener('abort', () => reject(new RemoteError('SSH_DISCONNECTED', 'channel closed')), { once: true }));
+    }
+    if (mode === 'fail') return { exitCode: 1, stdout: 'Start to refresh', stderr: 'ERROR: client directory is damaged' };
+    if (mode === 'no-success-line') return { exitCode: 0, stdout: 'Start to refresh', stderr: '' };
     if (file.krb5 && !this.behaviour.refreshLeavesKrb5) this.files.set(clientKrb5Path(this.entry.clientDir), file.krb5);
-    return { exitCode: 0, stdout: 'ReFresh components client config is complete.\nSucceed to refresh components client config.\n', stderr: '' };
+    return { exitCode: 0, stdout: 'ReFresh components client config is complete.\nSucceed to refresh components client config.', stderr: '' };
+  }
+
+  async sendFile(localPath: string, remotePath: string): Promise<{ bytes: number }> {
+    const { bytes } = await this.uploadFile(localPath, remotePath);
+    return { bytes };
   }
 
   async uploadFile(localPath: string, remotePath: string): Promise<UploadResult> {

@@ -56,6 +56,8 @@ export interface ExecOptions {
   timeoutMs?: number;
   stdin?: string;
   signal?: AbortSignal;
+  /** Keep stdin open (no EOF) until the command ends: the command's watchdog reads it. */
+  holdStdin?: boolean;
 }
 
 /** Runs one command on its own channel. A non-zero exit is a result; a timeout kills the command. */
@@ -108,7 +110,11 @@ export function runExec(client: Client, command: string, options: ExecOptions, t
         options.signal.addEventListener('abort', onAbort, { once: true });
         cleanups.push(() => options.signal?.removeEventListener('abort', onAbort));
       }
-      stream.end(options.stdin ?? undefined);
+      if (options.holdStdin) {
+        if (options.stdin) stream.write(options.stdin);
+      } else {
+        stream.end(options.stdin ?? undefined);
+      }
     });
   });
 }

@@ -8,7 +8,7 @@ import { openClient } from './connection.js';
 import { disconnected, toRemoteError } from './errors.js';
 import { runExec, type ExecOptions } from './exec.js';
 import { acquireSlot } from './limiter.js';
-import { download, readRemote, uploadFile, uploadStream, type TransferHost } from './transfer.js';
+import { download, fastPut, readRemote, uploadFile, uploadStream, type TransferHost } from './transfer.js';
 
 export { fingerprintOf } from './host-key.js';
 export { keyNeedsPassphrase } from './connection.js';
@@ -145,6 +145,15 @@ class SshRemoteHost implements RemoteHost {
 
   uploadFile(localPath: string, remotePath: string, options: { signal?: AbortSignal; mode?: number; sha256?: string } = {}): Promise<UploadResult> {
     return this.#abortable(options.signal, () => this.#guard(`upload to ${remotePath}`, () => uploadFile(this.#transfer(), localPath, remotePath, options.mode, options.sha256)));
+  }
+
+  sendFile(localPath: string, remotePath: string, options: { signal?: AbortSignal; mode?: number } = {}): Promise<{ bytes: number }> {
+    return this.#abortable(options.signal, () =>
+      this.#guard(`upload to ${remotePath}`, async () => {
+        await fastPut(await this.#sftp(), localPath, remotePath, options.mode ?? 0o600);
+        return { bytes: (await stat(localPath)).size };
+      }),
+    );
   }
 
   uploadStream(source: Readable, remotePath: string, options: { signal?: AbortSignal; mode?: number } = {}): Promise<UploadResult> {

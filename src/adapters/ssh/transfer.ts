@@ -36,7 +36,7 @@ async function sha256OfFile(path: string): Promise<string> {
  * (bench/clients). NOTE: OpenSSH's sftp-server accepts writes up to 256 KiB; ssh2 splits a larger
  * chunk itself for servers that announce less, so this stays correct for any SFTP server.
  */
-function fastPut(sftp: SFTPWrapper, local: string, remote: string, mode: number): Promise<void> {
+export function fastPut(sftp: SFTPWrapper, local: string, remote: string, mode: number): Promise<void> {
   return new Promise((resolve, reject) => sftp.fastPut(local, remote, { mode, concurrency: 8, chunkSize: 128 * 1024 }, (error) => (error ? reject(error) : resolve())));
 }
 

@@ -31,41 +31,51 @@ function pipeOut(from: NodeJS.ReadableStream, write: (text: string) => void, roo
 
 /**
  * Runs one `exec` request as a real local process in the host's home directory and
- * environment, with host paths mapped (paths.ts). The process gets its own process group: when
- * the client closes the channel or sends a signal, the whole group gets it, as a hung-up
- * session would on a real host.
+ * environment, with host paths mapped (paths.ts), in its own session like sshd's child.
+ * NOTE: as on OpenSSH, closing the channel does NOT stop the command: sshd only closes the
+ * command's stdin (and a command writing output later gets EPIPE). A command that must die
+ * with its channel has to watch stdin itself (the client refresh's apply script does); signal
+ * requests are refused for root logins (host.ts), as OpenSSH refuses them.
  */
-export function runHostCommand(host: ExecHost, command: string, channel: ServerChannel): { signal(name: string): void } {
+export function runHostCommand(host: ExecHost, command: string, channel: ServerChannel): { kill(): void } {
   const child = spawn(SHELL, ['-c', mapCommand(host.root, command)], { cwd: `${host.root}${host.home}`, env: host.env, detached: true, stdio: 'pipe' });
-  let finished = false;
-  const group = (signal: NodeJS.Signals) => {
-    if (finished || child.pid === undefined) return;
-    try {
-      process.kill(-child.pid, signal);
-    } catch {
-      // already gone
-    }
-  };
   channel.pipe(child.stdin).on('error', () => undefined);
   child.stdin.on('error', () => undefined);
+  let closed = false;
+  let exited = false;
   const outputs = Promise.all([
-    pipeOut(child.stdout, (t) => channel.write(t), host.root),
-    pipeOut(child.stderr, (t) => channel.stderr.write(t), host.root),
+    pipeOut(child.stdout, (t) => void (closed || channel.write(t)), host.root),
+    pipeOut(child.stderr, (t) => void (closed || channel.stderr.write(t)), host.root),
   ]);
   child.on('error', (error) => {
-    finished = true;
     channel.stderr.write(`sandbox: cannot start ${SHELL}: ${error.message}\n`);
     channel.exit(127);
     channel.end();
   });
   child.on('exit', (code, signal) => {
-    finished = true;
+    exited = true;
     void outputs.then(() => {
+      if (closed) return;
       if (signal) channel.exit(signal.replace(/^SIG/, ''), false, '');
       else channel.exit(code ?? 0);
       channel.end();
     });
   });
-  channel.on('close', () => group('SIGKILL'));
-  return { signal: (name) => group(`SIG${name.replace(/^SIG/, '')}` as NodeJS.Signals) };
+  // The client went away: the command's stdin reaches EOF, nothing more (OpenSSH).
+  channel.on('close', () => {
+    closed = true;
+    child.stdin.end();
+  });
+  for (const out of [child.stdout, child.stderr]) out.on('error', () => undefined);
+  // Only when the simulated host itself stops (a real host's shutdown ends every process).
+  return {
+    kill() {
+      if (exited || child.pid === undefined) return;
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    },
+  };
 }

@@ -67,6 +67,8 @@ export class SimSshHost {
   readonly spec: SimHostSpec;
   readonly #server: InstanceType<typeof Server>;
   readonly #connections = new Set<Connection>();
+  /** Commands started on this host; they outlive their channel (OpenSSH), not the host. */
+  readonly #processes = new Set<{ kill(): void }>();
   readonly env: NodeJS.ProcessEnv;
 
   private constructor(spec: SimHostSpec) {
@@ -122,14 +124,13 @@ export class SimSshHost {
     client.on('ready', () => {
       client.on('session', (acceptSession) => {
         const session = acceptSession();
-        let running: { signal(name: string): void } | undefined;
         session.on('exec', (accept, _reject, info) => {
-          running = runHostCommand({ root: this.spec.root, home: HOME, env: this.env }, info.command, accept());
+          const running = runHostCommand({ root: this.spec.root, home: HOME, env: this.env }, info.command, accept());
+          this.#processes.add(running);
         });
-        session.on('signal', (accept, _reject, info) => {
-          running?.signal(info.name);
-          accept?.();
-        });
+        // NOTE: OpenSSH refuses "signal" requests of root sessions ("session signalling requires
+        // privilege separation", sshd 9.2); every sandbox login is root.
+        session.on('signal', (_accept, reject) => reject?.());
         session.on('sftp', (accept) => {
           void faults.then((f) => {
             const onWrite = (bytes: number) => {
@@ -148,6 +149,8 @@ export class SimSshHost {
 
   async stop(): Promise<void> {
     for (const client of this.#connections) client.end();
+    for (const running of this.#processes) running.kill();
+    this.#processes.clear();
     await new Promise<void>((resolve) => this.#server.close(() => resolve()));
   }
 }

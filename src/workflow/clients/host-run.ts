@@ -7,6 +7,7 @@ import { hostSteps, type HostRun } from './host-steps.js';
 import type { HostResult } from './result-schema.js';
 import type { HostJob } from './routing.js';
 import { removeCommand } from './shell.js';
+import { StepFailure } from './step-failure.js';
 import type { ClientRefreshDeps, PreparedTarball } from './types.js';
 
 export const STEP_ID = 'refresh-clients';
@@ -57,24 +58,16 @@ interface Attempt {
 
 /** One pass over the steps on one connection. Throws a StepFailure naming the step. */
 async function attempt(run: HostRun, sink: EventSink, scope: string): Promise<Attempt> {
-  for (const step of hostSteps(run.job.sources, run.profiles)) {
+  for (const step of hostSteps(run.job.sources)) {
     sink.emit({ type: 'step-progress', step: STEP_ID, scope, message: step.title });
     try {
       const outcome = await raceAbort(step.run(run), run.signal);
       if (outcome && 'skip' in outcome) return { outcome: 'skipped' };
     } catch (error) {
-      throw new StepFailure(step.id, step.phase, error);
+      throw error instanceof StepFailure ? error : new StepFailure(step.id, step.phase, error);
     }
   }
   return run.realms ? { outcome: 'ok', realms: run.realms } : { outcome: 'ok' };
-}
-
-class StepFailure {
-  constructor(
-    readonly step: string,
-    readonly phase: 'prepare' | 'apply',
-    readonly error: unknown,
-  ) {}
 }
 
 /** Cleanup never holds a host's result for long: a dead connection may not even close cleanly. */
@@ -110,29 +103,33 @@ export async function refreshHost(deps: ClientRefreshDeps, job: HostJob<ClientEn
   const finish = (fields: Pick<HostResult, 'status'> & Partial<HostResult>, attempts: number): HostResult => ({ ...base, attempts, durationMs: Math.max(0, deps.clock.now().getTime() - started), ...fields });
   sink.emit({ type: 'step-start', step: STEP_ID, scope, title: `refresh ${job.host.user}@${job.host.host}:${job.host.port} with ${job.sources.join(' + ')}` });
   let attempts = 0;
+  // Work dirs of attempts whose apply script never started: the next read script removes them.
+  const cleanup: string[] = [];
+  const remainingMs = () => Math.max(0, options.hostTimeoutMs - (deps.clock.now().getTime() - started));
   try {
     for (;;) {
       attempts += 1;
       let host: RemoteHost | undefined;
-      const cleanup: string[] = [];
       try {
         host = await deps.openHost(job.host, { cluster: job.cluster, field: job.field });
-        const state: HostRun = { job, host, tarballs: options.tarballs, profiles: options.profiles, expectRealms: options.expectRealms, absentRealms: options.absentRealms, force: options.force, signal, cleanup, uploads: new Map(), configArgs: new Map() };
+        const state: HostRun = { job, host, tarballs: options.tarballs, profiles: options.profiles, expectRealms: options.expectRealms, absentRealms: options.absentRealms, force: options.force, signal, remainingMs, cleanup, tools: new Set(), uploads: new Map() };
         const done = await attempt(state, sink, scope);
-        await closeQuietly(host, cleanup);
+        // Skipped (current) hosts never got a work dir; a refreshed host's script removed its own.
+        await closeQuietly(host, []);
         return succeeded(done, (fields) => finish(fields, attempts), sink, scope);
       } catch (thrown) {
-        await closeQuietly(host, cleanup);
         const failure = thrown instanceof StepFailure ? thrown : new StepFailure('connect', 'prepare', thrown);
-        if (!signal.aborted && failure.phase === 'prepare' && isTransport(failure.error) && attempts < options.attempts) {
+        const retry = retryable(failure, signal, attempts < options.attempts);
+        // A retry's read script removes unused work dirs in its own session; after the last
+        // attempt, one best-effort command does (never a dir an apply script started in).
+        await closeQuietly(host, retry ? [] : cleanup);
+        if (retry) {
           const delay = options.retryDelayMs * 2 ** (attempts - 1);
           sink.emit({ type: 'step-progress', step: STEP_ID, scope, message: `${describe(failure.error)}; new connection in ${delay} ms (attempt ${attempts + 1} of ${options.attempts})` });
           await deps.clock.sleep(delay, signal).catch(() => undefined);
           if (!signal.aborted) continue;
         }
-        // A timeout or Ctrl-C explains the failure better than the error it caused.
-        const cause = options.signal?.aborted ? new InterruptedError() : signal.aborted ? timeout.signal.reason : failure.error;
-        const result = failed(cause, failure.step, (fields) => finish(fields, attempts));
+        const result = failed(causeOf(failure, options.signal, timeout.signal), failure.step, (fields) => finish(fields, attempts));
         sink.emit({ type: 'step-failed', step: STEP_ID, scope, error: { code: result.code ?? 'FAILED', message: `${result.status}: ${result.reason ?? ''}` } });
         return result;
       }
@@ -140,6 +137,17 @@ export async function refreshHost(deps: ClientRefreshDeps, job: HostJob<ClientEn
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** Only transport errors before the apply script started, while attempts and time are left. */
+function retryable(failure: StepFailure, signal: AbortSignal, attemptsLeft: boolean): boolean {
+  return !signal.aborted && failure.phase === 'prepare' && isTransport(failure.error) && attemptsLeft;
+}
+
+/** A timeout or Ctrl-C explains the failure better than the error it caused. */
+function causeOf(failure: StepFailure, interrupt: AbortSignal | undefined, timeout: AbortSignal): unknown {
+  if (interrupt?.aborted) return new InterruptedError();
+  return timeout.aborted ? timeout.reason : failure.error;
 }
 
 function succeeded(done: Attempt, finish: (fields: Pick<HostResult, 'status'> & Partial<HostResult>) => HostResult, sink: EventSink, scope: string): HostResult {

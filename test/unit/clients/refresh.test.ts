@@ -230,7 +230,8 @@ describe('refreshClients: per-host statuses', () => {
       },
     };
     const result = await refreshClients(deps, request(w), sink(w));
-    expect(byHost(result).a1).toMatchObject({ status: 'failed', code: 'SSH_DISCONNECTED', step: 'run-refresh', attempts: 1 });
+    // The connection dropped during the apply session: which of its sections ran is unknown.
+    expect(byHost(result).a1).toMatchObject({ status: 'failed', code: 'SSH_DISCONNECTED', step: 'apply', attempts: 1 });
     expect(w.hosts.get('a1')?.refreshRuns).toBe(1);
   });
 
@@ -238,7 +239,7 @@ describe('refreshClients: per-host statuses', () => {
     const w = world();
     w.behaviour.set('b2', { refresh: 'hang' });
     const result = await refreshClients(w.deps, request(w, { hostTimeoutMs: 30 }), sink(w));
-    expect(byHost(result).b2).toMatchObject({ status: 'failed', code: 'HOST_TIMEOUT', step: 'run-refresh' });
+    expect(byHost(result).b2).toMatchObject({ status: 'failed', code: 'HOST_TIMEOUT', step: 'apply' });
     expect(result.summary.ok).toBe(3);
   });
 
@@ -255,8 +256,10 @@ describe('refreshClients: per-host statuses', () => {
     const w = world();
     const result = await refreshClients(w.deps, { ...request(w), clusters: [{ ...A(['a1']), profile: '3.x' }, B(['b1'])] }, sink(w));
     expect(result.ok).toBe(true);
-    expect(w.hosts.get('a1')?.log.some((l) => l.startsWith('exec rm -rf') )).toBe(true);
-    expect([...(w.hosts.get('a1')?.files.keys() ?? [])].some((k) => k.includes('.d/'))).toBe(false);
+    expect(w.hosts.get('a1')?.scripts.some((l) => l.includes('section extract-0'))).toBe(true);
+    // The apply script removed its work dir (upload and extraction) itself; two sessions in all.
+    expect([...(w.hosts.get('a1')?.files.keys() ?? [])].some((k) => k.includes('.mrs-trust.'))).toBe(false);
+    expect(w.hosts.get('a1')?.sessions).toBe(2);
   });
 });
 
@@ -342,7 +345,8 @@ describe('clientRefresher (link’s refresh-clients step)', () => {
     expect(w.events.every((e) => e.type === 'warning' || e.type === 'info' || (e.type === 'step-progress' && e.step === 'refresh-clients' && e.scope === undefined))).toBe(true);
     expect(w.events).toContainEqual({ type: 'step-progress', step: 'refresh-clients', message: 'alpha/a1: ok' });
     // beta is MRS 3.x: its hosts got the extracted directory.
-    expect(w.hosts.get('b1')?.log.some((l) => l.includes('sh refreshConfig.sh') && l.includes('_ClientConfig_ConfigFiles'))).toBe(true);
+    expect(w.hosts.get('b1')?.scripts.some((l) => l.includes('section extract-0') && l.includes('arg=$d'))).toBe(true);
+    expect(w.hosts.get('a1')?.scripts.some((l) => l.includes('section extract-0'))).toBe(false);
   });
 
   it('unlink: a krb5.conf still naming the peer fails the host (exit 5, result in details)', async () => {
