@@ -8,6 +8,13 @@ export interface TarballInfo {
   sha256: string;
   /** The first `krb5.conf` found inside (nested `.tar` members included), when there is one. */
   krb5?: { member: string; text: string };
+  /** The file parsed as a tar with at least one member. */
+  tar: boolean;
+  entries: number;
+  /** The first member of the MRS client-configuration layout (a `*_ClientConfig*` path). */
+  layoutMember?: string;
+  /** The first member that would be written outside the extraction dir (absolute, `..`, a link out). */
+  unsafeMember?: string;
 }
 
 export interface LocalClientFiles {

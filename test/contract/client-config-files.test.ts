@@ -30,6 +30,32 @@ describe('client configuration tarball (sandbox builder ↔ adapter inspect)', (
     const info = await inspectTarball(path);
     expect(info.bytes).toBe(21000);
     expect(info.krb5).toBeUndefined();
+    expect(info.tar).toBe(false);
+  });
+
+  it('the package check (issue #18): a tar without the layout, one without krb5.conf, one with a member escaping its directory', async () => {
+    const { create } = await import('tar');
+    const { packageProblem } = await import('../../src/workflow/clients/tarballs.js');
+    const src = join(dir, 'src');
+    const { mkdir, symlink } = await import('node:fs/promises');
+    await mkdir(join(src, 'MRS_Services_ClientConfig/HDFS/config'), { recursive: true });
+    await mkdir(join(src, 'docs'), { recursive: true });
+    await writeFile(join(src, 'MRS_Services_ClientConfig/HDFS/config/core-site.xml'), '<configuration/>\n');
+    await writeFile(join(src, 'docs/krb5.conf'), '[libdefaults]\n default_realm = ALPHA.MRS\n');
+    const make = async (name: string, members: string[]) => {
+      const path = join(dir, name);
+      await create({ file: path, cwd: src, portable: true }, members);
+      return inspectTarball(path);
+    };
+    expect(packageProblem(await make('nolayout.tar', ['docs']))).toMatch(/not an MRS client configuration \(no \*_ClientConfig\* member\)/);
+    expect(packageProblem(await make('nokrb5.tar', ['MRS_Services_ClientConfig']))).toMatch(/holds no krb5.conf/);
+    await symlink('/etc', join(src, 'MRS_Services_ClientConfig/escape'));
+    const unsafe = await make('unsafe.tar', ['MRS_Services_ClientConfig', 'docs']);
+    expect(unsafe.unsafeMember).toBe('MRS_Services_ClientConfig/escape');
+    expect(packageProblem(unsafe)).toMatch(/would be written outside/);
+    const good = join(dir, 'good.tar');
+    await writeClientConfigTarball(good, { cluster: 'alpha', realm: 'ALPHA.MRS', kdcs: ['127.0.1.11:21732'], peers: [] });
+    expect(packageProblem(await inspectTarball(good))).toBeUndefined();
   });
 
   it('a missing file rejects (the workflow turns it into a --tarball usage error)', async () => {

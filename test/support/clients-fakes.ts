@@ -17,8 +17,9 @@ export const krb5For = (realm: string, peers: string[] = []) =>
 export class FakeFiles implements LocalClientFiles {
   readonly tarballs = new Map<string, TarballInfo>();
   readonly removed: string[] = [];
-  add(path: string, sha: string, krb5?: string, bytes = 1000): void {
-    this.tarballs.set(path, { bytes, sha256: sha.padEnd(64, '0'), ...(krb5 ? { krb5: { member: 'x/krb5.conf', text: krb5 } } : {}) });
+  add(path: string, sha: string, krb5?: string, bytes = 1000, shape: Partial<TarballInfo> = {}): void {
+    const layout = { tar: true, entries: 3, layoutMember: 'MRS_Services_ClientConfig_ConfigFiles.tar' };
+    this.tarballs.set(path, { bytes, sha256: sha.padEnd(64, '0'), ...layout, ...(krb5 ? { krb5: { member: 'x/krb5.conf', text: krb5 } } : {}), ...shape });
   }
   async inspect(path: string): Promise<TarballInfo> {
     const t = this.tarballs.get(path);
@@ -242,7 +243,7 @@ export class FakeHost implements RemoteHost {
     this.need();
     const f = this.files.get(remotePath);
     if (!f || typeof f === 'string') throw new RemoteError('SSH_TRANSFER_FAILED', `${remotePath}: no such file or directory`);
-    this.local.tarballs.set(localPath, { bytes: 10, sha256: f.sha256, ...(f.krb5 ? { krb5: { member: 'krb5.conf', text: f.krb5 } } : {}) });
+    this.local.tarballs.set(localPath, { bytes: 10, sha256: f.sha256, tar: true, entries: 3, layoutMember: 'MRS_Services_ClientConfig_ConfigFiles.tar', ...(f.krb5 ? { krb5: { member: 'krb5.conf', text: f.krb5 } } : {}) });
     return { bytes: 10 };
   }
 

@@ -14,11 +14,30 @@ const MAX_KRB5 = 256 * 1024;
  * tarball holds `*_ClientConfig(_ConfigFiles).tar` inside it (MRS manual, "Updating a client").
  * Resolves when the stream has ended; never buffers anything but the krb5.conf.
  */
-function krb5Finder(prefix: string, found: (hit: { member: string; text: string }) => void, pending: Promise<void>[]): Parser {
+interface Seen {
+  entries: number;
+  layout?: string;
+  unsafe?: string;
+}
+
+/** A member that would land outside the extraction directory, or a link pointing out of it. */
+function escapes(entry: ReadEntry): boolean {
+  const out = (p: string) => p.startsWith('/') || p.split('/').includes('..');
+  if (out(entry.path)) return true;
+  const link = (entry as { linkpath?: string }).linkpath;
+  return (entry.type === 'SymbolicLink' || entry.type === 'Link') && typeof link === 'string' && out(link);
+}
+
+function krb5Finder(prefix: string, found: (hit: { member: string; text: string }) => void, pending: Promise<void>[], seen: Seen): Parser {
+  // strict: a file that is not a tar fails the parse instead of being skipped silently.
   return new Parser({
+    strict: true,
     onReadEntry(entry: ReadEntry) {
       const member = prefix + entry.path;
       const base = posix.basename(entry.path);
+      seen.entries += 1;
+      if (!seen.layout && /_ClientConfig/.test(entry.path)) seen.layout = member;
+      if (!seen.unsafe && escapes(entry)) seen.unsafe = member;
       if (entry.type === 'File' && base === 'krb5.conf' && entry.size <= MAX_KRB5) {
         const chunks: Buffer[] = [];
         entry.on('data', (c: Buffer) => chunks.push(c));
@@ -26,7 +45,7 @@ function krb5Finder(prefix: string, found: (hit: { member: string; text: string 
         return;
       }
       if (entry.type === 'File' && base.endsWith('.tar')) {
-        const inner = krb5Finder(`${member}!/`, found, pending);
+        const inner = krb5Finder(`${member}!/`, found, pending, seen);
         pending.push(new Promise<void>((resolve) => inner.on('end', () => resolve()).on('error', () => resolve())));
         entry.pipe(inner);
         return;
@@ -42,8 +61,9 @@ export async function inspectTarball(path: string): Promise<TarballInfo> {
   let bytes = 0;
   let krb5: { member: string; text: string } | undefined;
   const nested: Promise<void>[] = [];
-  const parser = krb5Finder('', (hit) => (krb5 ??= hit), nested);
-  // A file that is not a tar is still hashed and uploaded; refreshConfig.sh will judge it.
+  const seen: Seen = { entries: 0 };
+  const parser = krb5Finder('', (hit) => (krb5 ??= hit), nested, seen);
+  // A file that is not a tar is still hashed; the caller refuses it before any host is touched.
   let parseFailed = false;
   parser.on('error', () => (parseFailed = true));
   const parsed = new Promise<void>((resolve) => parser.on('end', () => resolve()).on('close', () => resolve()));
@@ -56,7 +76,8 @@ export async function inspectTarball(path: string): Promise<TarballInfo> {
   parser.end();
   await parsed;
   await Promise.all(nested);
-  return krb5 ? { bytes, sha256: hash.digest('hex'), krb5 } : { bytes, sha256: hash.digest('hex') };
+  const layout = { tar: !parseFailed && seen.entries > 0, entries: seen.entries, ...(seen.layout ? { layoutMember: seen.layout } : {}), ...(seen.unsafe ? { unsafeMember: seen.unsafe } : {}) };
+  return krb5 ? { bytes, sha256: hash.digest('hex'), krb5, ...layout } : { bytes, sha256: hash.digest('hex'), ...layout };
 }
 
 export function createLocalClientFiles(): LocalClientFiles {

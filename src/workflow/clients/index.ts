@@ -83,7 +83,7 @@ export async function refreshClients(deps: ClientRefreshDeps, request: ClientRef
     const tarballs = new Map<string, PreparedTarball>();
     for (const c of request.clusters.filter((x) => needed.has(x.config.name))) {
       const peers = request.clusters.filter((x) => x !== c).map((x) => x.realm).filter((r): r is string => Boolean(r));
-      tarballs.set(c.config.name, await prepareTarball(deps, c, request.tarballs?.[c.config.name], { realms: peers, named: request.peerRealm !== 'absent' }, tempDir, sink, request.signal));
+      tarballs.set(c.config.name, await prepareTarball(deps, c, request.tarballs?.[c.config.name], { realms: peers, named: request.peerRealm !== 'absent', strict: request.strictTarballs === true }, tempDir, sink, request.signal));
     }
     // The realm of each cluster: from discovery, else from its own tarball's krb5.conf.
     const realmOf = (name: string) => request.clusters.find((c) => c.config.name === name)?.realm ?? tarballs.get(name)?.realm;

@@ -14,12 +14,28 @@ function prepared(cluster: string, origin: PreparedTarball['origin'], from: stri
   return parsed.defaultRealm ? { ...base, realm: parsed.defaultRealm } : base;
 }
 
+/**
+ * What makes a file unusable as a client configuration, judged on this machine before any
+ * host is touched (issue #18): not a tar, not the MRS client-configuration layout (a
+ * `*_ClientConfig*` member, as the Manager's download holds), no krb5.conf, or a member that
+ * would be written outside the extraction directory. Undefined when it is fine.
+ */
+export function packageProblem(info: TarballInfo): string | undefined {
+  if (!info.tar) return 'it is not a tar archive';
+  if (!info.layoutMember) return `it is a tar of ${info.entries} member${info.entries === 1 ? '' : 's'} but not an MRS client configuration (no *_ClientConfig* member)`;
+  if (!info.krb5) return 'it holds no krb5.conf (the client configuration carries one under KrbClient/)';
+  if (info.unsafeMember) return `its member ${info.unsafeMember} would be written outside the extraction directory`;
+  return undefined;
+}
+
 const why = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /** The peer realms a tarball must name (after link) or must not name (after unlink). */
 export interface PeerExpectation {
   realms: string[];
   named: boolean;
+  /** Inside link/unlink: a `--tarball` that does not meet the expectation is refused (exit 2). */
+  strict?: boolean;
 }
 
 /** A tarball from before the trust was saved (or removed) is stale; the next source may not be. */
@@ -45,7 +61,13 @@ async function fromNodes(deps: ClientRefreshDeps, c: RefreshCluster, tempDir: st
       sink.emit({ type: 'step-progress', step: STEP, scope: c.config.name, message: `SFTP ${from}` });
       await host.connect();
       await host.downloadFile(remotePath, local);
-      const t = prepared(c.config.name, 'node', from, local, posix.basename(remotePath), await deps.files.inspect(local));
+      const info = await deps.files.inspect(local);
+      const problem = packageProblem(info);
+      if (problem) {
+        problems.push(`${from}: ${problem}`);
+        continue;
+      }
+      const t = prepared(c.config.name, 'node', from, local, posix.basename(remotePath), info);
       const staleness = stale(t, peerRealms);
       if (!staleness) return t;
       problems.push(`${from}: ${staleness}`);
@@ -64,7 +86,13 @@ async function fromManager(deps: ClientRefreshDeps, c: RefreshCluster, tempDir: 
     const downloader = await deps.managerDownload(c.config);
     const local = posix.join(tempDir, `${c.config.name}-manager.tar`);
     const { fileName } = await downloader.download(local, signal ? { signal } : {});
-    return prepared(c.config.name, 'manager', downloader.label, local, fileName, await deps.files.inspect(local));
+    const info = await deps.files.inspect(local);
+    const problem = packageProblem(info);
+    if (problem) {
+      problems.push(`Manager ${downloader.label}: ${problem}`);
+      return undefined;
+    }
+    return prepared(c.config.name, 'manager', downloader.label, local, fileName, info);
   } catch (error) {
     problems.push(`Manager: ${why(error)}`);
     return undefined;
@@ -84,9 +112,13 @@ export async function prepareTarball(deps: ClientRefreshDeps, c: RefreshCluster,
     } catch (error) {
       throw new UsageError('TARBALL_UNREADABLE', `--tarball ${name}=${flagPath}: ${why(error)}`, { hint: 'pass the "Only configuration files" client tarball downloaded from the Manager', cause: error });
     }
+    const problem = packageProblem(info);
+    if (problem) throw new UsageError('TARBALL_NOT_CLIENT_CONFIG', `--tarball ${name}=${flagPath}: ${problem}; nothing was uploaded`, { hint: `pass the "Only configuration files" client of ${name} as downloaded from its Manager (Download Client)` });
     const t = prepared(name, 'flag', flagPath, flagPath, posix.basename(flagPath), info);
     if (c.realm && t.realm && t.realm !== c.realm) throw new UsageError('TARBALL_WRONG_CLUSTER', `--tarball ${name}=${flagPath} is the configuration of realm ${t.realm}, but ${name} is ${c.realm}`, { hint: `pass ${name}'s own client configuration` });
     const staleness = stale(t, peerRealms);
+    // Inside link a configuration that predates the trust can only fail every host: refuse it.
+    if (staleness && peerRealms.strict) throw new UsageError('TARBALL_STALE', `--tarball ${name}=${flagPath}: ${staleness}; nothing was uploaded`, { hint: `download ${name}'s client configuration again after the trust is saved, or leave out --tarball ${name}=…` });
     if (staleness) sink.emit({ type: 'warning', scope: name, message: `--tarball ${name}: ${staleness}; hosts will fail the krb5.conf check` });
     return t;
   }

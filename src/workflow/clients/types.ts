@@ -38,6 +38,8 @@ export interface ClientRefreshRequest {
    * (default), `absent` after unlink. Applies only when the peer's realm is known.
    */
   peerRealm?: 'named' | 'absent';
+  /** link/unlink: a `--tarball` whose krb5.conf contradicts `peerRealm` is refused (exit 2) instead of warned about. */
+  strictTarballs?: boolean;
   /** Refresh even hosts whose marker says they are current. */
   force?: boolean;
   signal?: AbortSignal;

@@ -295,6 +295,25 @@ describe('refreshClients: tarball sources', () => {
     expect(w.hosts.has('b1')).toBe(false);
   });
 
+  it('checks the package on this machine first: a non-tar, a tar without krb5.conf → exit 2 naming the file, no host contacted', async () => {
+    const w = world();
+    const files = withTarballs(w);
+    w.files.add('/dl/notes.txt', 'cccc', undefined, 10, { tar: false, entries: 0 });
+    w.files.add('/dl/nokrb5.tar', 'dddd', undefined);
+    await expect(refreshClients(w.deps, { clusters: [A(), B()], tarballs: { alpha: '/dl/notes.txt', beta: files.beta as string } }, sink(w))).rejects.toMatchObject({ code: 'TARBALL_NOT_CLIENT_CONFIG', exitCode: 2, message: expect.stringContaining('--tarball alpha=/dl/notes.txt: it is not a tar archive') });
+    await expect(refreshClients(w.deps, { clusters: [A()], tarballs: { alpha: '/dl/nokrb5.tar' } }, sink(w))).rejects.toMatchObject({ code: 'TARBALL_NOT_CLIENT_CONFIG', exitCode: 2, message: expect.stringContaining('holds no krb5.conf') });
+    expect(w.hosts.size).toBe(0);
+  });
+
+  it('inside link (strictTarballs) a --tarball that predates the trust is refused (exit 2), not uploaded to fail every host', async () => {
+    const w = world();
+    const files = withTarballs(w);
+    w.files.add('/dl/alpha-old.tar', 'a0a0', krb5For('ALPHA.MRS'));
+    const refused = refreshClients(w.deps, { clusters: [{ ...A(), realm: 'ALPHA.MRS' }, { ...B(), realm: 'BETA.MRS' }], tarballs: { alpha: '/dl/alpha-old.tar', beta: files.beta as string }, strictTarballs: true }, sink(w));
+    await expect(refused).rejects.toMatchObject({ code: 'TARBALL_STALE', exitCode: 2, message: expect.stringContaining('does not name BETA.MRS') });
+    expect(w.hosts.size).toBe(0);
+  });
+
   it('refuses swapped tarballs (exit 2) before connecting anywhere', async () => {
     const w = world();
     const files = withTarballs(w);
