@@ -86,14 +86,15 @@ export async function buildLinkDeps(
   ctx: CliContext,
   config: LoadedConfig,
   clusters: ClusterConfig[],
-  how: { action: 'link' | 'unlink'; events: EventSink; confirm: (plan: Plan) => Promise<boolean> },
+  how: { action: 'link' | 'unlink'; events: EventSink; confirm: (plan: Plan) => Promise<boolean>; clients?: { tarballs?: Record<string, string>; managerDownload?: boolean; skip?: boolean } },
 ): Promise<LinkDeps> {
   const deps: LinkDeps = await baseDeps(ctx, config, clusters, how.events, how.confirm);
   const precheck = how.action === 'link' ? await cloudPrecheck(ctx, clusters) : undefined;
   if (precheck) deps.precheck = precheck;
   // refresh-clients: every configured client host gets the new configuration (scenario 1 or 2).
-  if (clusters.some((c) => (c.clients ?? []).length > 0)) {
-    deps.clients = clientRefresher(await clientRefreshDeps(ctx, config.stateDir), Object.fromEntries(clusters.map((c) => [c.name, c])), how.events);
+  if (clusters.some((c) => (c.clients ?? []).length > 0) && !how.clients?.skip) {
+    const options = { ...(how.clients?.tarballs ? { tarballs: how.clients.tarballs } : {}), ...(how.clients?.managerDownload ? { managerDownload: true } : {}) };
+    deps.clients = clientRefresher(await clientRefreshDeps(ctx, config.stateDir), Object.fromEntries(clusters.map((c) => [c.name, c])), how.events, options);
   }
   if (how.action === 'link') {
     deps.ticket = ticket(ctx, clusters);

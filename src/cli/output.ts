@@ -73,18 +73,20 @@ export function createOutput(options: OutputOptions): Output {
         err(JSON.stringify(event));
         return;
       }
-      renderer ??= plainRenderer(err, color);
+      renderer ??= plainRenderer(err, color, options.verbose);
       renderer(event);
     },
   };
 }
 
 /** One line per event; the TTY task list (listr2) replaces this in the CLI when stderr is a TTY. */
-function plainRenderer(err: (line: string) => void, color: boolean): (event: WorkflowEvent) => void {
+function plainRenderer(err: (line: string) => void, color: boolean, verbose: boolean): (event: WorkflowEvent) => void {
   const green = paint(color, 32);
   const red = paint(color, 31);
   const tag = (e: { step?: string; scope?: string }) => [e.step, e.scope].filter(Boolean).join(' ');
   return (event) => {
+    // Per-host and per-source lines would drown a fleet's run; the result lists every host.
+    if ('detail' in event && event.detail && !verbose) return;
     switch (event.type) {
       case 'step-start':
         return err(`… ${tag(event)}: ${event.title}`);

@@ -51,6 +51,9 @@ export function buildProgram(hooks: ProgramHooks): Command {
     .option('--skip-precheck', 'skip the network pre-check (security groups); never the realm, limit or health rules')
     .option('--restart-timeout <seconds>', 'bound on each KrbServer restart', '900')
     .option('--peer-encoding-confirmed', 'write the first peer onto an empty peer_realms even though nothing read from the Manager has confirmed its encoding (or set clusters.<name>.manager.peerRealmsEncoding: confirmed)')
+    .option('--tarball <name=path>', 'client configuration for cluster NAME, downloaded after the trust is saved (repeatable, or A=PATH,B=PATH; as in clients refresh)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--manager-download', 'also fetch client configurations from the Manager\'s download endpoint (an assumed API; docs/assumptions.md)')
+    .option('--skip-clients', 'do not refresh client hosts (run `mrs-trust clients refresh A B` later)')
     .option('--sandbox', 'run against simulated clusters started for this one run (see docs/sandbox.md)')
     .action(action(() => import('./commands/link.js')));
 
@@ -61,6 +64,9 @@ export function buildProgram(hooks: ProgramHooks): Command {
     .argument('<b>', 'second cluster')
     .option('--dry-run', 'show the plan; write nothing')
     .option('--restart-timeout <seconds>', 'bound on each KrbServer restart', '900')
+    .option('--tarball <name=path>', 'client configuration for cluster NAME, downloaded after the trust is saved (repeatable, or A=PATH,B=PATH; as in clients refresh)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--manager-download', 'also fetch client configurations from the Manager\'s download endpoint (an assumed API; docs/assumptions.md)')
+    .option('--skip-clients', 'do not refresh client hosts (run `mrs-trust clients refresh A B` later)')
     .option('--sandbox', 'run against simulated clusters started for this one run')
     .action(action(() => import('./commands/unlink.js')));
 
@@ -131,8 +137,24 @@ export function buildProgram(hooks: ProgramHooks): Command {
     .option('--scenario <n>', '1 (same type) or 2 (different types or hybrid); default from the cluster types')
     .option('--host-timeout <seconds>', 'limit for the whole procedure on one host', '600')
     .option('--force', 'refresh hosts even when they already have this configuration')
+    .option('--manager-download', 'also try the Manager\'s download endpoint (an assumed API; docs/assumptions.md)')
     .option('--sandbox', 'run against simulated clusters started for this one command (see docs/sandbox.md)')
     .action(action(() => import('./commands/clients-refresh.js')));
+  clients
+    .command('export')
+    .description('write an Ansible inventory + playbook that does the same per-host refresh (for fleets beyond one machine: forks, retries, AWX)')
+    .argument('<a>', 'cluster (name in clusters.yaml)')
+    .argument('[b]', 'second cluster: its hosts too, and scenario routing between the two')
+    .requiredOption('--format <format>', 'ansible')
+    .requiredOption('--out <dir>', 'directory for inventory.yml, refresh-clients.yml and the configuration tarballs')
+    .option('--tarball <name=path>', 'use this "Only configuration files" tarball for cluster NAME (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--hosts <list>', 'only these client hosts (comma-separated, as in clusters.yaml)')
+    .option('--scenario <n>', '1 (same type) or 2 (different types or hybrid); default from the cluster types')
+    .option('--host-timeout <seconds>', 'refreshConfig.sh is killed on the host after this long', '600')
+    .option('--force', 'the playbook refreshes hosts even when they already have this configuration')
+    .option('--manager-download', 'also try the Manager\'s download endpoint (an assumed API; docs/assumptions.md)')
+    .option('--sandbox', 'run against simulated clusters started for this one command (see docs/sandbox.md)')
+    .action(action(() => import('./commands/clients-export.js')));
 
   // The `ssh` group: its subcommands take the shared connection options (`sshConnectionOptions`).
   const ssh = program.command('ssh').description('SSH mutual trust among a set of hosts (docs/ssh-trust.md)');

@@ -131,6 +131,10 @@ export const managerSchema = strict({
     .literal('confirmed')
     .optional()
     .describe('confirmed: you checked that this Manager reads back peer_realms as mrs-trust writes it (e.g. one peer added in the Manager UI shows in `mrs-trust status`); needed before the first peer is written onto an empty peer_realms'),
+  clientDownload: z
+    .enum(['off', 'assumed-api'])
+    .default('off')
+    .describe('off: client configuration from --tarball or SFTP from nodes (the documented "Download Client → Server" file); assumed-api: also the guessed Manager download endpoint (docs/assumptions.md)'),
 });
 
 const PRINCIPAL = /^[^\s@/]+(\/[^\s@/]+)*@[A-Z0-9][A-Z0-9._-]*$/;

@@ -51,7 +51,7 @@ export function writeClustersYaml(stateDir: string, clusters: ConfigCluster[]): 
         c.name,
         {
           type: c.type,
-          manager: { url: c.managerUrl, cas: c.casUrl, user: c.user, password: { file: c.passwordFile }, tls: { fingerprint: c.fingerprint }, peerRealmsEncoding: 'confirmed' },
+          manager: { url: c.managerUrl, cas: c.casUrl, user: c.user, password: { file: c.passwordFile }, tls: { fingerprint: c.fingerprint }, peerRealmsEncoding: 'confirmed', clientDownload: 'assumed-api' },
           ...(c.fragment.cloud ? { cloud: c.fragment.cloud } : {}),
           ...(c.fragment.nodes ? { nodes: c.fragment.nodes } : {}),
           ...(c.fragment.clients ? { clients: c.fragment.clients } : {}),

@@ -7,6 +7,7 @@ import { clientRefreshResultSchema } from '../workflow/clients/result-schema.js'
 import { verifyResultSchema } from '../workflow/verify/result.js';
 import { sshDoctorResultSchema } from '../workflow/ssh-doctor/result.js';
 import { sshTrustResultSchema } from '../workflow/ssh-trust/result.js';
+import { clientExportResultSchema } from '../workflow/clients/export-schema.js';
 
 /**
  * Every JSON Schema published under `schemas/`, generated from the zod source of truth.
@@ -24,6 +25,7 @@ export const published: PublishedSchema[] = [
   { file: 'clusters.schema.json', schema: clustersFileSchema, io: 'input', title: 'mrs-trust clusters.yaml' },
   { file: 'link-result.schema.json', schema: linkResultSchema, io: 'output', title: 'mrs-trust link/unlink --json result' },
   { file: 'clients-refresh.schema.json', schema: clientRefreshResultSchema, io: 'output', title: 'mrs-trust clients refresh --json result' },
+  { file: 'clients-export.schema.json', schema: clientExportResultSchema, io: 'output', title: 'mrs-trust clients export --json result' },
   { file: 'status.schema.json', schema: statusResultSchema, io: 'output', title: 'mrs-trust status --json result' },
   { file: 'verify-result.schema.json', schema: verifyResultSchema, io: 'output', title: 'mrs-trust verify --json result' },
   { file: 'precheck.schema.json', schema: precheckResultSchema, io: 'output', title: 'mrs-trust precheck --json result' },

@@ -100,6 +100,8 @@ describe('clients refresh against the sandbox (CLI, simulated Manager and SSH ho
     expect(run.code, run.stderr).toBe(0);
     expect(run.result?.tarballs[0]).toMatchObject({ origin: 'flag', from: tarball });
     expect(statuses(run.result)).toEqual([`${host} ok`]);
+    // Plain progress without --verbose: no per-host lines (the result lists every host).
+    expect(run.stderr).not.toContain(`beta/${host}`);
   });
 
   it('--sandbox: simulated clusters for this one command, refreshed and stopped again', async () => {
@@ -120,9 +122,10 @@ describe('clients refresh against the sandbox (CLI, simulated Manager and SSH ho
     const { writeClientConfigTarball } = await import('../../src/sandbox/client-config.js');
     const tarball = join(sb.stateDir, 'alpha-3x.tar');
     await writeClientConfigTarball(tarball, { cluster: 'alpha', realm: 'ALPHA.MRS', kdcs: [`127.${SUBNET}.1.11:21732`], peers: [] });
-    const run = await runCli(['clients', 'refresh', 'alpha', '--tarball', `alpha=${tarball}`, '--json', '--config', config3], { env });
+    const run = await runCli(['clients', 'refresh', 'alpha', '--tarball', `alpha=${tarball}`, '--json', '--verbose', '--config', config3], { env });
     expect(run.code, run.stderr).toBe(0);
     expect(clientRefreshResultSchema.parse(JSON.parse(run.stdout)).summary.ok).toBe(2);
+    // --verbose: the per-host lines (hidden in plain progress without it).
     expect(run.stderr).toContain('apply: check the upload');
     for (const ip of Object.keys(roots).filter((a) => a.startsWith(`127.${SUBNET}.1.2`))) {
       expect(readFileSync(join(roots[ip] as string, KRB5), 'utf8')).toContain('default_realm = ALPHA.MRS');

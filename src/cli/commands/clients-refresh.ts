@@ -2,7 +2,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { clusterByName, loadConfig, type ClusterConfig } from '../../config/load.js';
 import { profileFor, type ProfileName } from '../../domain/version.js';
 import { UsageError } from '../../errors/index.js';
-import { assertAllRefreshed, refreshClients, type ClientRefreshDeps, type ClientRefreshResult, type RefreshCluster } from '../../workflow/clients/index.js';
+import { assertAllRefreshed, refreshClients, type ClientRefreshDeps, type ClientRefreshRequest, type ClientRefreshResult, type RefreshCluster } from '../../workflow/clients/index.js';
 import type { CliContext } from '../context.js';
 import { withSandbox } from '../with-sandbox.js';
 
@@ -13,13 +13,15 @@ export interface ClientsRefreshFlags {
   scenario?: string;
   hostTimeout?: string;
   force?: boolean;
+  managerDownload?: boolean;
   sandbox?: boolean;
 }
 
-/** `--tarball NAME=PATH` (repeatable) → absolute paths by cluster name. */
+/** `--tarball NAME=PATH` (repeatable, or `A=PATH,B=PATH`) → absolute paths by cluster name. */
 export function parseTarballs(values: string[] | undefined, cwd: string): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const value of values ?? []) {
+  // A comma starts a new pair only when NAME= follows, so a path may itself hold commas.
+  for (const value of (values ?? []).flatMap((v) => v.split(/,(?=[A-Za-z0-9][A-Za-z0-9_-]*=)/))) {
     const eq = value.indexOf('=');
     if (eq <= 0 || eq === value.length - 1) throw new UsageError('BAD_FLAG', `--tarball "${value}": expected NAME=PATH`, { hint: '--tarball alpha=/downloads/MRS_Services_Client.tar' });
     const name = value.slice(0, eq);
@@ -43,7 +45,7 @@ function parseHosts(text: string | undefined): string[] | undefined {
   return hosts;
 }
 
-function profileOf(c: ClusterConfig, ctx: CliContext): ProfileName {
+export function profileOf(c: ClusterConfig, ctx: CliContext): ProfileName {
   if (c.mrsVersion) {
     const profile = profileFor(c.mrsVersion);
     if (profile) return profile.name;
@@ -63,6 +65,23 @@ export async function clientRefreshDeps(ctx: CliContext, stateDir: string): Prom
   };
 }
 
+/** The flags `clients refresh` and `clients export` share, as request fields. */
+export function parseRefreshFlags(ctx: CliContext, flags: ClientsRefreshFlags): Pick<ClientRefreshRequest, 'tarballs' | 'hosts' | 'scenario' | 'hostTimeoutMs' | 'force' | 'managerDownload'> {
+  const tarballs = parseTarballs(flags.tarball, ctx.cwd);
+  const hostTimeout = wholeNumber('--host-timeout', flags.hostTimeout, 1, 86_400);
+  const scenario = flags.scenario === undefined ? undefined : flags.scenario === '1' ? 1 : flags.scenario === '2' ? 2 : undefined;
+  if (flags.scenario !== undefined && scenario === undefined) throw new UsageError('BAD_FLAG', `--scenario: "${flags.scenario}" is not 1 or 2`, { hint: '1: same-type clusters; 2: different types or hybrid' });
+  const hosts = parseHosts(flags.hosts);
+  return {
+    tarballs,
+    ...(hosts ? { hosts } : {}),
+    ...(scenario ? { scenario } : {}),
+    ...(hostTimeout ? { hostTimeoutMs: hostTimeout * 1000 } : {}),
+    ...(flags.force ? { force: true } : {}),
+    ...(flags.managerDownload ? { managerDownload: true } : {}),
+  };
+}
+
 /** `mrs-trust clients refresh A [B]`: see docs/clients.md. */
 export async function run(ctx: CliContext, a: string, b: string | undefined, flags: ClientsRefreshFlags): Promise<void> {
   const tarballs = parseTarballs(flags.tarball, ctx.cwd);
@@ -73,7 +92,7 @@ export async function run(ctx: CliContext, a: string, b: string | undefined, fla
   const hosts = parseHosts(flags.hosts);
   const names = [a, ...(b === undefined ? [] : [b])];
   await withSandbox(ctx, { enabled: Boolean(flags.sandbox), clusters: names }, (configPath) =>
-    refreshFrom(ctx, configPath, names, { tarballs, hosts, parallel, scenario, hostTimeout, force: Boolean(flags.force) }),
+    refreshFrom(ctx, configPath, names, { tarballs, hosts, parallel, scenario, hostTimeout, force: Boolean(flags.force), managerDownload: Boolean(flags.managerDownload) }),
   );
 }
 
@@ -84,6 +103,7 @@ interface Parsed {
   scenario: 1 | 2 | undefined;
   hostTimeout: number | undefined;
   force: boolean;
+  managerDownload: boolean;
 }
 
 async function refreshFrom(ctx: CliContext, configPath: string, names: string[], p: Parsed): Promise<void> {
@@ -102,6 +122,7 @@ async function refreshFrom(ctx: CliContext, configPath: string, names: string[],
       ...(scenario ? { scenario } : {}),
       ...(hostTimeout ? { hostTimeoutMs: hostTimeout * 1000 } : {}),
       ...(p.force ? { force: true } : {}),
+      ...(p.managerDownload ? { managerDownload: true } : {}),
       signal: ctx.signal,
     },
     { emit: (event) => ctx.out.event(event) },

@@ -24,6 +24,14 @@ export interface LinkInput {
   restartTimeoutSeconds?: number;
   action?: 'link' | 'unlink';
   peerEncodingConfirmed?: boolean;
+  /** The refresh-clients step: `--tarball`, `--manager-download`, `--skip-clients`. */
+  clients?: LinkClientOptions;
+}
+
+export interface LinkClientOptions {
+  tarballs?: Record<string, string>;
+  managerDownload?: boolean;
+  skip?: boolean;
 }
 
 export interface LinkFlags {
@@ -32,6 +40,19 @@ export interface LinkFlags {
   skipPrecheck?: boolean;
   restartTimeout?: string;
   peerEncodingConfirmed?: boolean;
+  tarball?: string[];
+  managerDownload?: boolean;
+  skipClients?: boolean;
+}
+
+/** `--tarball`, `--manager-download`, `--skip-clients` of link and unlink. */
+export async function clientOptions(ctx: CliContext, flags: LinkFlags): Promise<LinkClientOptions> {
+  const { parseTarballs } = await import('./clients-refresh.js');
+  const tarballs = parseTarballs(flags.tarball, ctx.cwd);
+  if (flags.skipClients && (Object.keys(tarballs).length > 0 || flags.managerDownload)) {
+    throw new UsageError('BAD_FLAG', '--skip-clients cannot be combined with --tarball or --manager-download', { hint: 'leave out --skip-clients to refresh the client hosts' });
+  }
+  return { ...(Object.keys(tarballs).length > 0 ? { tarballs } : {}), ...(flags.managerDownload ? { managerDownload: true } : {}), ...(flags.skipClients ? { skip: true } : {}) };
 }
 
 const DEFAULT_RESTART_TIMEOUT_S = 900;
@@ -100,6 +121,12 @@ function humanSummary(result: LinkResult): string[] {
   return [title(result), ...result.sides.map((s) => describeSide(s, result.dryRun)), ...extras(result)];
 }
 
+function checkTarballNames(input: LinkInput): void {
+  for (const name of Object.keys(input.clients?.tarballs ?? {})) {
+    if (name !== input.a && name !== input.b) throw new UsageError('BAD_FLAG', `--tarball ${name}=…: ${name} is not ${input.a} or ${input.b}`, { hint: '--tarball NAME=PATH with a cluster named on the command line' });
+  }
+}
+
 /** Runs link or unlink: used by the `link`/`unlink` commands and by the wizard. */
 export async function executeLink(ctx: CliContext, input: LinkInput): Promise<LinkResult> {
   const action = input.action ?? 'link';
@@ -109,8 +136,10 @@ export async function executeLink(ctx: CliContext, input: LinkInput): Promise<Li
   if (input.a === input.b) throw new UsageError('SAME_CLUSTER', `cannot ${action} ${input.a} with itself`, { hint: 'name two different clusters' });
   // On a terminal, a live task list; otherwise plain lines or JSON lines (ctx.out decides).
   const live = ctx.out.progress === 'auto' ? createTaskList(linkSteps.map((st) => ({ id: st.id, title: st.title, ...(st.scopes ? { scopes: [input.a, input.b] } : {}), quiet: st.id === 'confirm' })), process.stderr) : undefined;
+  checkTarballNames(input);
   const deps = await buildLinkDeps(ctx, config, clusters, {
     action,
+    clients: input.clients ?? {},
     events: live?.sink ?? { emit: (e) => ctx.out.event(e) },
     confirm: async (plan) => {
       await live?.idle();
@@ -126,6 +155,7 @@ export async function executeLink(ctx: CliContext, input: LinkInput): Promise<Li
     restartTimeoutMs: (input.restartTimeoutSeconds ?? DEFAULT_RESTART_TIMEOUT_S) * 1000,
     skipPrecheck: Boolean(input.skipPrecheck),
     ...(input.peerEncodingConfirmed ? { peerEncodingConfirmed: true } : {}),
+    skipClients: input.clients?.skip === true,
   }).finally(async () => {
     live?.finish();
     await closeAll(deps.kdcAdmin);
@@ -146,6 +176,7 @@ export async function run(ctx: CliContext, a: string | undefined, b: string | un
     await linkWithWizard(ctx, { configPath: ctx.global.config, a, b, ...(flags.dryRun ? { dryRun: true } : {}), ...(flags.skipPrecheck ? { skipPrecheck: true } : {}) }, { restartTimeoutSeconds: parseTimeout(flags.restartTimeout) }, Boolean(flags.sandbox));
     return;
   }
+  const clients = await clientOptions(ctx, flags);
   // --sandbox: two simulated clusters for this one run (one unrelated peer seeded, to show it is kept).
   await withSandbox(ctx, { enabled: Boolean(flags.sandbox), clusters: [a, b], seedPeer: true }, (configPath) =>
     executeLink(ctx, {
@@ -157,6 +188,7 @@ export async function run(ctx: CliContext, a: string | undefined, b: string | un
       skipPrecheck: Boolean(flags.skipPrecheck),
       restartTimeoutSeconds: parseTimeout(flags.restartTimeout),
       ...(flags.peerEncodingConfirmed ? { peerEncodingConfirmed: true } : {}),
+      clients,
     }),
   );
 }

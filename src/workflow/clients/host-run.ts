@@ -59,7 +59,7 @@ interface Attempt {
 /** One pass over the steps on one connection. Throws a StepFailure naming the step. */
 async function attempt(run: HostRun, sink: EventSink, scope: string): Promise<Attempt> {
   for (const step of hostSteps(run.job.sources)) {
-    sink.emit({ type: 'step-progress', step: STEP_ID, scope, message: step.title });
+    sink.emit({ type: 'step-progress', step: STEP_ID, scope, detail: true, message: step.title });
     try {
       const outcome = await raceAbort(step.run(run), run.signal);
       if (outcome && 'skip' in outcome) return { outcome: 'skipped' };
@@ -101,7 +101,7 @@ export async function refreshHost(deps: ClientRefreshDeps, job: HostJob<ClientEn
   const signal = options.signal ? AbortSignal.any([options.signal, timeout.signal]) : timeout.signal;
   const base = { cluster: job.cluster, host: job.host.host, port: job.host.port, user: job.host.user, clientDir: job.host.clientDir, sources: job.sources };
   const finish = (fields: Pick<HostResult, 'status'> & Partial<HostResult>, attempts: number): HostResult => ({ ...base, attempts, durationMs: Math.max(0, deps.clock.now().getTime() - started), ...fields });
-  sink.emit({ type: 'step-start', step: STEP_ID, scope, title: `refresh ${job.host.user}@${job.host.host}:${job.host.port} with ${job.sources.join(' + ')}` });
+  sink.emit({ type: 'step-start', step: STEP_ID, scope, detail: true, title: `refresh ${job.host.user}@${job.host.host}:${job.host.port} with ${job.sources.join(' + ')}` });
   let attempts = 0;
   // Work dirs of attempts whose apply script never started: the next read script removes them.
   const cleanup: string[] = [];
@@ -125,12 +125,12 @@ export async function refreshHost(deps: ClientRefreshDeps, job: HostJob<ClientEn
         await closeQuietly(host, retry ? [] : cleanup);
         if (retry) {
           const delay = options.retryDelayMs * 2 ** (attempts - 1);
-          sink.emit({ type: 'step-progress', step: STEP_ID, scope, message: `${describe(failure.error)}; new connection in ${delay} ms (attempt ${attempts + 1} of ${options.attempts})` });
+          sink.emit({ type: 'step-progress', step: STEP_ID, scope, detail: true, message: `${describe(failure.error)}; new connection in ${delay} ms (attempt ${attempts + 1} of ${options.attempts})` });
           await deps.clock.sleep(delay, signal).catch(() => undefined);
           if (!signal.aborted) continue;
         }
         const result = failed(causeOf(failure, options.signal, timeout.signal), failure.step, (fields) => finish(fields, attempts));
-        sink.emit({ type: 'step-failed', step: STEP_ID, scope, error: { code: result.code ?? 'FAILED', message: `${result.status}: ${result.reason ?? ''}` } });
+        sink.emit({ type: 'step-failed', step: STEP_ID, scope, detail: true, error: { code: result.code ?? 'FAILED', message: `${result.status}: ${result.reason ?? ''}` } });
         return result;
       }
     }
@@ -152,7 +152,7 @@ function causeOf(failure: StepFailure, interrupt: AbortSignal | undefined, timeo
 
 function succeeded(done: Attempt, finish: (fields: Pick<HostResult, 'status'> & Partial<HostResult>) => HostResult, sink: EventSink, scope: string): HostResult {
   const skipped = done.outcome === 'skipped';
-  sink.emit({ type: 'step-done', step: STEP_ID, scope, outcome: skipped ? 'skipped' : 'done', message: skipped ? 'already current' : 'refreshed' });
+  sink.emit({ type: 'step-done', step: STEP_ID, scope, detail: true, outcome: skipped ? 'skipped' : 'done', message: skipped ? 'already current' : 'refreshed' });
   if (skipped) return finish({ status: 'skipped', reason: 'already current' });
   return finish(done.realms ? { status: 'ok', realms: done.realms } : { status: 'ok' });
 }

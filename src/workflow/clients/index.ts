@@ -4,7 +4,7 @@ import { InterruptedError, PartialError, UsageError } from '../../errors/index.j
 import type { EventSink } from '../../ports/events.js';
 import { refreshHost } from './host-run.js';
 import type { ClientRefreshResult, HostResult, TarballResult } from './result-schema.js';
-import { routeJobs, scenarioFor, type Scenario } from './routing.js';
+import { routeJobs, scenarioFor, type HostJob, type Scenario } from './routing.js';
 import { prepareTarball } from './tarballs.js';
 import { DEFAULTS, type ClientRefreshDeps, type ClientRefreshRequest, type PreparedTarball } from './types.js';
 
@@ -64,15 +64,19 @@ function tarballResult(t: PreparedTarball): TarballResult {
  * throws for a host: every host gets a status in the result. Throws InterruptedError when
  * `request.signal` aborted. Use `assertAllRefreshed` to turn failed hosts into exit 5.
  */
-export async function refreshClients(deps: ClientRefreshDeps, request: ClientRefreshRequest, sink: EventSink): Promise<ClientRefreshResult> {
+/** The hosts to refresh with the configurations each needs (bad input throws UsageError). */
+export function plannedJobs(request: ClientRefreshRequest): { scenario: Scenario; jobs: HostJob<ClientEntry>[]; names: string[] } {
   const scenario = validate(request);
   const only = request.hosts ? new Set(request.hosts) : undefined;
   const routed = request.clusters.map((c) => ({
     name: c.config.name,
     hosts: (c.config.clients ?? []).map((host: ClientEntry, i) => ({ host, field: `clusters.${c.config.name}.clients[${i}]` })).filter(({ host }) => !only || only.has(host.host)),
   }));
-  const jobs = routeJobs(routed, scenario);
-  const names = request.clusters.map((c) => c.config.name);
+  return { scenario, jobs: routeJobs(routed, scenario), names: request.clusters.map((c) => c.config.name) };
+}
+
+export async function refreshClients(deps: ClientRefreshDeps, request: ClientRefreshRequest, sink: EventSink): Promise<ClientRefreshResult> {
+  const { scenario, jobs, names } = plannedJobs(request);
   if (jobs.length === 0) {
     sink.emit({ type: 'info', message: `no client hosts to refresh (no clients: entries for ${names.join(', ')})` });
     return { ok: true, scenario, clusters: names, tarballs: [], hosts: [], summary: summarize([]) };
@@ -83,7 +87,7 @@ export async function refreshClients(deps: ClientRefreshDeps, request: ClientRef
     const tarballs = new Map<string, PreparedTarball>();
     for (const c of request.clusters.filter((x) => needed.has(x.config.name))) {
       const peers = request.clusters.filter((x) => x !== c).map((x) => x.realm).filter((r): r is string => Boolean(r));
-      tarballs.set(c.config.name, await prepareTarball(deps, c, request.tarballs?.[c.config.name], { realms: peers, named: request.peerRealm !== 'absent', strict: request.strictTarballs === true }, tempDir, sink, request.signal));
+      tarballs.set(c.config.name, await prepareTarball(deps, c, request.tarballs?.[c.config.name], { realms: peers, named: request.peerRealm !== 'absent', strict: request.strictTarballs === true }, tempDir, sink, { ...(request.signal ? { signal: request.signal } : {}), ...(request.managerDownload ? { managerDownload: true } : {}) }));
     }
     // The realm of each cluster: from discovery, else from its own tarball's krb5.conf.
     const realmOf = (name: string) => request.clusters.find((c) => c.config.name === name)?.realm ?? tarballs.get(name)?.realm;

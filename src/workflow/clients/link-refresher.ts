@@ -4,6 +4,7 @@ import { profileFor } from '../../domain/version.js';
 import type { EventSink, WorkflowEvent } from '../../ports/events.js';
 import type { ClientRefresher } from '../link/context.js';
 import { assertAllRefreshed, refreshClients } from './index.js';
+import { checkClientSources } from './sources-check.js';
 import type { ClientRefreshDeps, ClientRefreshRequest } from './types.js';
 
 /**
@@ -15,7 +16,7 @@ export function asStepProgress(sink: EventSink, step = 'refresh-clients'): Event
     emit(e: WorkflowEvent) {
       if (e.type === 'warning' || e.type === 'info') return sink.emit(e);
       const what = e.type === 'step-start' ? e.title : e.type === 'step-progress' ? e.message : e.type === 'step-done' ? (e.outcome === 'skipped' ? 'skipped (already current)' : 'ok') : `failed: ${e.error.message}`;
-      sink.emit({ type: 'step-progress', step, message: e.scope ? `${e.scope}: ${what}` : what });
+      sink.emit({ type: 'step-progress', step, message: e.scope ? `${e.scope}: ${what}` : what, ...('detail' in e && e.detail ? { detail: true } : {}) });
     },
   };
 }
@@ -31,16 +32,21 @@ export function clientRefresher(
   deps: ClientRefreshDeps,
   configs: Record<string, ClusterConfig>,
   sink: EventSink,
-  options: Pick<ClientRefreshRequest, 'parallel' | 'hostTimeoutMs' | 'tarballs' | 'scenario'> = {},
+  options: Pick<ClientRefreshRequest, 'parallel' | 'hostTimeoutMs' | 'tarballs' | 'scenario' | 'managerDownload'> = {},
 ): ClientRefresher {
+  const clustersOf = (sides: { cluster: string; realm: string; mrsVersion?: string }[]) =>
+    sides.map((side) => {
+      const config = configs[side.cluster];
+      if (!config) throw new Error(`no clusters.yaml entry for ${side.cluster}`);
+      return { config, profile: (side.mrsVersion ? profileFor(side.mrsVersion)?.name : undefined) ?? '2.x', realm: side.realm };
+    });
   return {
+    async preflight(sides, action, signal) {
+      return checkClientSources(deps, { ...options, clusters: clustersOf(sides), peerRealm: action === 'link' ? 'named' : 'absent', strictTarballs: true, signal }, asStepProgress(sink, 'preflight'));
+    },
     async refresh(plan: Plan, signal: AbortSignal) {
-      const clusters = plan.sides.map((side) => {
-        const config = configs[side.cluster];
-        if (!config) throw new Error(`no clusters.yaml entry for ${side.cluster}`);
-        return { config, profile: profileFor(side.mrsVersion)?.name ?? '2.x', realm: side.realm };
-      });
-      const result = await refreshClients(deps, { ...options, clusters, peerRealm: plan.action === 'link' ? 'named' : 'absent', signal }, asStepProgress(sink));
+      const clusters = clustersOf(plan.sides);
+      const result = await refreshClients(deps, { ...options, clusters, peerRealm: plan.action === 'link' ? 'named' : 'absent', strictTarballs: true, signal }, asStepProgress(sink));
       try {
         assertAllRefreshed(result);
       } catch (error) {

@@ -45,7 +45,7 @@ function stale(t: PreparedTarball, peers: PeerExpectation): string | undefined {
   return peers.named ? `its krb5.conf does not name ${wrong.join(', ')} (downloaded before the trust was saved?)` : `its krb5.conf still names ${wrong.join(', ')} (downloaded before the trust was removed?)`;
 }
 
-async function fromNodes(deps: ClientRefreshDeps, c: RefreshCluster, tempDir: string, peerRealms: PeerExpectation, sink: EventSink, problems: string[]): Promise<PreparedTarball | undefined> {
+export async function fromNodes(deps: ClientRefreshDeps, c: RefreshCluster, tempDir: string, peerRealms: PeerExpectation, sink: EventSink, problems: string[]): Promise<PreparedTarball | undefined> {
   const remotePath = NODE_TARBALL_PATH[c.profile];
   for (const [index, node] of (c.config.nodes ?? []).entries()) {
     const from = `${node.user}@${node.host}:${remotePath}`;
@@ -58,7 +58,7 @@ async function fromNodes(deps: ClientRefreshDeps, c: RefreshCluster, tempDir: st
       continue;
     }
     try {
-      sink.emit({ type: 'step-progress', step: STEP, scope: c.config.name, message: `SFTP ${from}` });
+      sink.emit({ type: 'step-progress', step: STEP, scope: c.config.name, message: `SFTP ${from}`, detail: true });
       await host.connect();
       await host.downloadFile(remotePath, local);
       const info = await deps.files.inspect(local);
@@ -80,8 +80,18 @@ async function fromNodes(deps: ClientRefreshDeps, c: RefreshCluster, tempDir: st
   return undefined;
 }
 
-async function fromManager(deps: ClientRefreshDeps, c: RefreshCluster, tempDir: string, signal: AbortSignal | undefined, problems: string[]): Promise<PreparedTarball | undefined> {
+/** The guessed Manager endpoint is used only when asked for (config or --manager-download). */
+export function managerDownloadEnabled(c: RefreshCluster, flag: boolean | undefined): boolean {
+  return flag === true || c.config.manager?.clientDownload === 'assumed-api';
+}
+
+async function fromManager(deps: ClientRefreshDeps, c: RefreshCluster, tempDir: string, options: { signal?: AbortSignal; managerDownload?: boolean }, problems: string[]): Promise<PreparedTarball | undefined> {
+  const { signal } = options;
   if (!deps.managerDownload) return undefined;
+  if (!managerDownloadEnabled(c, options.managerDownload)) {
+    problems.push(`Manager download: off (an assumed API; clusters.${c.config.name}.manager.clientDownload: assumed-api or --manager-download turns it on)`);
+    return undefined;
+  }
   try {
     const downloader = await deps.managerDownload(c.config);
     const local = posix.join(tempDir, `${c.config.name}-manager.tar`);
@@ -99,39 +109,44 @@ async function fromManager(deps: ClientRefreshDeps, c: RefreshCluster, tempDir: 
   }
 }
 
+/** `--tarball NAME=PATH`: checked on this machine; any problem is a usage error (exit 2). */
+async function fromFlag(deps: ClientRefreshDeps, c: RefreshCluster, flagPath: string, peerRealms: PeerExpectation, sink: EventSink): Promise<PreparedTarball> {
+  const name = c.config.name;
+  let info: TarballInfo;
+  try {
+    info = await deps.files.inspect(flagPath);
+  } catch (error) {
+    throw new UsageError('TARBALL_UNREADABLE', `--tarball ${name}=${flagPath}: ${why(error)}`, { hint: 'pass the "Only configuration files" client tarball downloaded from the Manager', cause: error });
+  }
+  const problem = packageProblem(info);
+  if (problem) throw new UsageError('TARBALL_NOT_CLIENT_CONFIG', `--tarball ${name}=${flagPath}: ${problem}; nothing was uploaded`, { hint: `pass the "Only configuration files" client of ${name} as downloaded from its Manager (Download Client)` });
+  const t = prepared(name, 'flag', flagPath, flagPath, posix.basename(flagPath), info);
+  if (c.realm && t.realm && t.realm !== c.realm) throw new UsageError('TARBALL_WRONG_CLUSTER', `--tarball ${name}=${flagPath} is the configuration of realm ${t.realm}, but ${name} is ${c.realm}`, { hint: `pass ${name}'s own client configuration` });
+  const staleness = stale(t, peerRealms);
+  // Inside link a configuration that predates the trust can only fail every host: refuse it.
+  if (staleness && peerRealms.strict) throw new UsageError('TARBALL_STALE', `--tarball ${name}=${flagPath}: ${staleness}; nothing was uploaded`, { hint: `download ${name}'s client configuration again after the trust is saved, or leave out --tarball ${name}=…` });
+  if (staleness) sink.emit({ type: 'warning', scope: name, message: `--tarball ${name}: ${staleness}; hosts will fail the krb5.conf check` });
+  return t;
+}
+
 /**
  * The configuration tarball of one cluster, from the first source that has one: `--tarball`,
  * SFTP from a cluster node (where "Download Client → save to server" leaves it), the Manager.
  */
-export async function prepareTarball(deps: ClientRefreshDeps, c: RefreshCluster, flagPath: string | undefined, peerRealms: PeerExpectation, tempDir: string, sink: EventSink, signal?: AbortSignal): Promise<PreparedTarball> {
+export async function prepareTarball(deps: ClientRefreshDeps, c: RefreshCluster, flagPath: string | undefined, peerRealms: PeerExpectation, tempDir: string, sink: EventSink, options: { signal?: AbortSignal; managerDownload?: boolean } = {}): Promise<PreparedTarball> {
   const name = c.config.name;
-  if (flagPath !== undefined) {
-    let info: TarballInfo;
-    try {
-      info = await deps.files.inspect(flagPath);
-    } catch (error) {
-      throw new UsageError('TARBALL_UNREADABLE', `--tarball ${name}=${flagPath}: ${why(error)}`, { hint: 'pass the "Only configuration files" client tarball downloaded from the Manager', cause: error });
-    }
-    const problem = packageProblem(info);
-    if (problem) throw new UsageError('TARBALL_NOT_CLIENT_CONFIG', `--tarball ${name}=${flagPath}: ${problem}; nothing was uploaded`, { hint: `pass the "Only configuration files" client of ${name} as downloaded from its Manager (Download Client)` });
-    const t = prepared(name, 'flag', flagPath, flagPath, posix.basename(flagPath), info);
-    if (c.realm && t.realm && t.realm !== c.realm) throw new UsageError('TARBALL_WRONG_CLUSTER', `--tarball ${name}=${flagPath} is the configuration of realm ${t.realm}, but ${name} is ${c.realm}`, { hint: `pass ${name}'s own client configuration` });
-    const staleness = stale(t, peerRealms);
-    // Inside link a configuration that predates the trust can only fail every host: refuse it.
-    if (staleness && peerRealms.strict) throw new UsageError('TARBALL_STALE', `--tarball ${name}=${flagPath}: ${staleness}; nothing was uploaded`, { hint: `download ${name}'s client configuration again after the trust is saved, or leave out --tarball ${name}=…` });
-    if (staleness) sink.emit({ type: 'warning', scope: name, message: `--tarball ${name}: ${staleness}; hosts will fail the krb5.conf check` });
-    return t;
-  }
+  if (flagPath !== undefined) return fromFlag(deps, c, flagPath, peerRealms, sink);
   const problems: string[] = [];
-  const t = (await fromNodes(deps, c, tempDir, peerRealms, sink, problems)) ?? (await fromManager(deps, c, tempDir, signal, problems));
+  const t = (await fromNodes(deps, c, tempDir, peerRealms, sink, problems)) ?? (await fromManager(deps, c, tempDir, options, problems));
   if (!t) {
     throw new RemoteError('NO_CLIENT_CONFIG', `no client configuration for ${name}${problems.length > 0 ? `: ${problems.join('; ')}` : ' (no nodes and no Manager download)'}`, {
-      hint: `download "Only configuration files" from the ${name} Manager and pass --tarball ${name}=PATH`,
+      hint: `in the ${name} Manager: Download Client → "Only configuration files" → Server (it lands in ${NODE_TARBALL_PATH[c.profile]} on the node), then re-run; or pass --tarball ${name}=PATH`,
     });
   }
   const staleness = t.origin === 'manager' ? stale(t, peerRealms) : undefined;
   if (staleness) sink.emit({ type: 'warning', scope: name, message: `the Manager's configuration of ${name}: ${staleness}` });
-  for (const problem of problems) sink.emit({ type: 'step-progress', step: STEP, scope: name, message: `not used: ${problem}` });
-  sink.emit({ type: 'step-progress', step: STEP, scope: name, message: `using ${t.origin === 'node' ? 'SFTP' : 'the Manager download'} ${t.from}` });
+  for (const problem of problems) sink.emit({ type: 'step-progress', step: STEP, scope: name, message: `not used: ${problem}`, detail: true });
+  const unused = problems.length === 0 ? '' : ` (${problems.length} other source${problems.length === 1 ? '' : 's'} tried and not used; --verbose names them)`;
+  sink.emit({ type: 'step-progress', step: STEP, scope: name, message: `using ${t.origin === 'node' ? 'SFTP' : 'the Manager download'} ${t.from}${unused}` });
   return t;
 }

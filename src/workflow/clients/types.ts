@@ -40,6 +40,8 @@ export interface ClientRefreshRequest {
   peerRealm?: 'named' | 'absent';
   /** link/unlink: a `--tarball` whose krb5.conf contradicts `peerRealm` is refused (exit 2) instead of warned about. */
   strictTarballs?: boolean;
+  /** `--manager-download`: also try the guessed Manager download endpoint for every cluster. */
+  managerDownload?: boolean;
   /** Refresh even hosts whose marker says they are current. */
   force?: boolean;
   signal?: AbortSignal;

@@ -32,6 +32,8 @@ export interface LinkRequest {
   skipPrecheck: boolean;
   /** `--peer-encoding-confirmed`: the user vouches for the peer_realms encoding on both clusters. */
   peerEncodingConfirmed?: boolean;
+  /** `--skip-clients`: no refresh-clients (and so no verify-ticket); `clients refresh` later. */
+  skipClients?: boolean;
 }
 
 /** The network pre-check (security groups, …) plugged in when configured. */
@@ -42,6 +44,11 @@ export interface Precheck {
 /** Client refresh plugged in as the `refresh-clients` step. */
 export interface ClientRefresher {
   refresh(plan: Plan, signal: AbortSignal): Promise<{ summary: string; details?: unknown }>;
+  /**
+   * Before any write: can each client configuration the refresh needs be had in its
+   * post-trust form? Throws (exit 2 for a bad --tarball, 3 otherwise); returns a summary line.
+   */
+  preflight?(sides: { cluster: string; realm: string; mrsVersion?: string }[], action: 'link' | 'unlink', signal: AbortSignal): Promise<string>;
 }
 
 /** Everything the link steps use, injected (release-it style): tests hand in fakes. */

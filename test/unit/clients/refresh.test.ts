@@ -12,7 +12,7 @@ function cluster(name: string, type: ClusterConfig['type'], hosts: string[], nod
   return {
     name,
     type,
-    manager: { url: 'https://127.0.0.1:28443', cas: 'https://127.0.0.1:20009', user: 'admin', password: { env: 'X' }, discovery: 'api' },
+    manager: { url: 'https://127.0.0.1:28443', cas: 'https://127.0.0.1:20009', user: 'admin', password: { env: 'X' }, discovery: 'api', clientDownload: 'assumed-api' },
     clients: hosts.map((h) => client(h)),
     nodes,
   } as ClusterConfig;
@@ -362,21 +362,40 @@ describe('clientRefresher (link’s refresh-clients step)', () => {
     expect(out.summary).toBe('4 client hosts refreshed, 0 already current');
     // Inside link, host events are progress lines of the one refresh-clients step (no host scopes).
     expect(w.events.every((e) => e.type === 'warning' || e.type === 'info' || (e.type === 'step-progress' && e.step === 'refresh-clients' && e.scope === undefined))).toBe(true);
-    expect(w.events).toContainEqual({ type: 'step-progress', step: 'refresh-clients', message: 'alpha/a1: ok' });
+    expect(w.events).toContainEqual({ type: 'step-progress', step: 'refresh-clients', message: 'alpha/a1: ok', detail: true });
     // beta is MRS 3.x: its hosts got the extracted directory.
     expect(w.hosts.get('b1')?.scripts.some((l) => l.includes('section extract-0') && l.includes('arg=$d'))).toBe(true);
     expect(w.hosts.get('a1')?.scripts.some((l) => l.includes('section extract-0'))).toBe(false);
   });
 
-  it('unlink: a krb5.conf still naming the peer fails the host (exit 5, result in details)', async () => {
+  it('unlink: a --tarball still naming the peer is refused before any host (exit 2); preflight says the same before any write', async () => {
     const { clientRefresher } = await import('../../../src/workflow/clients/link-refresher.js');
     const w = world();
     withTarballs(w); // still names the peer: downloaded before the unlink
     const refresher = clientRefresher(w.deps, { alpha: A().config, beta: B().config }, sink(w), { tarballs: { alpha: '/dl/alpha.tar', beta: '/dl/beta.tar' } });
-    const error = await refresher.refresh(plan('unlink'), new AbortController().signal).catch((e: unknown) => e);
-    expect(error).toMatchObject({ exitCode: 5, code: 'CLIENTS_PARTIAL' });
-    const result = (error as { details: { result: { hosts: { code?: string }[] } } }).details.result;
-    expect(result.hosts.map((h) => h.code)).toEqual(['KRB5_PEER_STILL_NAMED', 'KRB5_PEER_STILL_NAMED', 'KRB5_PEER_STILL_NAMED', 'KRB5_PEER_STILL_NAMED']);
-    expect(w.events).toContainEqual(expect.objectContaining({ type: 'warning', message: expect.stringContaining('still names BETA.MRS') }));
+    await expect(refresher.refresh(plan('unlink'), new AbortController().signal)).rejects.toMatchObject({ exitCode: 2, code: 'TARBALL_STALE', message: expect.stringContaining('still names BETA.MRS') });
+    const sides = [{ cluster: 'alpha', realm: 'ALPHA.MRS', mrsVersion: '2.1.0' }, { cluster: 'beta', realm: 'BETA.MRS', mrsVersion: '2.1.0' }];
+    await expect(refresher.preflight?.(sides, 'unlink', new AbortController().signal)).rejects.toMatchObject({ exitCode: 2, code: 'TARBALL_STALE' });
+    await expect(refresher.preflight?.(sides, 'link', new AbortController().signal)).resolves.toBe('client configuration alpha: --tarball /dl/alpha.tar; beta: --tarball /dl/beta.tar');
+    expect(w.hosts.size).toBe(0);
+  });
+
+  it('preflight: a node copy that already names the peer is the documented route; a stale one with the Manager download off refuses (exit 3)', async () => {
+    const { clientRefresher } = await import('../../../src/workflow/clients/link-refresher.js');
+    const w = world();
+    const node = { host: 'n1', port: 22, user: 'root' } as NodeEntry;
+    const off = (c: ClusterConfig): ClusterConfig => ({ ...c, manager: { ...c.manager, clientDownload: 'off' } }) as ClusterConfig;
+    const alpha = off(cluster('alpha', 'analysis', ['a1'], [node]));
+    const beta = off(cluster('beta', 'analysis', ['b1']));
+    const refresher = clientRefresher(w.deps, { alpha, beta }, sink(w));
+    const sides = [{ cluster: 'alpha', realm: 'ALPHA.MRS' }, { cluster: 'beta', realm: 'BETA.MRS' }];
+    await w.deps.openHost(node, { cluster: 'alpha', field: 'x' });
+    (w.hosts.get('n1') as FakeHost).files.set('/tmp/MRS-client/MRS_Services_Client.tar', { sha256: 'e'.repeat(64), krb5: krb5For('ALPHA.MRS') });
+    await expect(refresher.preflight?.(sides, 'link', new AbortController().signal)).rejects.toMatchObject({ exitCode: 3, code: 'NO_POST_TRUST_CLIENT_CONFIG', message: expect.stringContaining('does not name BETA.MRS') });
+    (w.hosts.get('n1') as FakeHost).files.set('/tmp/MRS-client/MRS_Services_Client.tar', { sha256: 'e'.repeat(64), krb5: krb5For('ALPHA.MRS', ['BETA.MRS']) });
+    // beta has client hosts too, but no source at all.
+    await expect(refresher.preflight?.(sides, 'link', new AbortController().signal)).rejects.toMatchObject({ code: 'NO_POST_TRUST_CLIENT_CONFIG', message: expect.stringContaining('beta has client hosts') });
+    const alphaOnly = clientRefresher(w.deps, { alpha, beta: off(cluster('beta', 'analysis', [])) }, sink(w));
+    await expect(alphaOnly.preflight?.(sides, 'link', new AbortController().signal)).resolves.toBe('client configuration alpha: SFTP root@n1:/tmp/MRS-client/MRS_Services_Client.tar');
   });
 });

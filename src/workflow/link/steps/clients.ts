@@ -7,6 +7,7 @@ export const refreshClients: Step<LinkState> = {
   title: 'Refresh client configuration on client hosts',
   skip(s) {
     if (s.request.dryRun) return 'dry run';
+    if (s.request.skipClients) return `skipped by --skip-clients: run \`mrs-trust clients refresh ${s.request.a} ${s.request.b}\` after "Download Client → Server" on each cluster`;
     if (!s.plan?.sides.some((side) => side.clientHosts.length > 0)) return 'no client hosts configured (clusters.<name>.clients)';
     if (!s.deps.clients) return 'client refresh is not available in this build';
     return undefined;

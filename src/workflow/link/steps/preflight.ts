@@ -23,7 +23,9 @@ export const preflight: Step<LinkState> = {
         details: { problems },
       });
     }
-    return { message: 'all rules pass' };
+    // Client configurations: refuse now rather than after both restarts (issue #12 item 9).
+    const clients = s.deps.clients?.preflight && !s.request.skipClients ? await s.deps.clients.preflight([a, b].map((f) => ({ cluster: f.name, realm: f.realm, ...(f.mrsVersion ? { mrsVersion: f.mrsVersion } : {}) })), s.request.action, s.deps.signal) : undefined;
+    return { message: clients ? `all rules pass; ${clients}` : 'all rules pass' };
   },
 };
 

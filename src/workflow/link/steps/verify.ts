@@ -34,6 +34,7 @@ export const verifyConfig: Step<LinkState> = {
 export function ticketSkip(s: LinkState): string | undefined {
   if (s.request.dryRun) return 'dry run: nothing was written';
   if (s.request.action === 'unlink') return 'unlink: there is no trust left to prove';
+  if (s.request.skipClients) return 'the client hosts were not refreshed (--skip-clients)';
   const tester = s.deps.ticket;
   if (!tester) return 'not configured: clusters.<name>.verify and clients are needed on both clusters';
   return tester.unavailable(s.request.a) ?? tester.unavailable(s.request.b);
