@@ -98,6 +98,17 @@ export function buildProgram(hooks: ProgramHooks): Command {
     .option('--sandbox', 'run against simulated clusters started for this one command (see docs/sandbox.md)')
     .action(action(() => import('./commands/verify.js')));
 
+  program
+    .command('rotate')
+    .description('change the password of the four cross-realm principals in both KDCs in lockstep (old keys kept), then prove the trust; restores on failure')
+    .argument('<a>', 'first cluster (name in clusters.yaml; both need kerberos.admin)')
+    .argument('<b>', 'second cluster')
+    .option('--password-file <file>', 'take the new password from FILE (mode 0600) instead of generating one')
+    .option('--old-password-file <file>', "the password the principals have now (mode 0600), when it is not MRS's default")
+    .option('--save-password <file>', 'write the new password to FILE (mode 0600) before the first change')
+    .option('--sandbox', 'run against simulated clusters started for this one command (see docs/sandbox.md)')
+    .action(action(() => import('./commands/rotate.js')));
+
   const sandbox = program.command('sandbox').description('simulated MRS clusters on loopback for trying and testing mrs-trust (docs/sandbox.md)');
   sandbox
     .command('up')

@@ -24,7 +24,9 @@ export interface JournalStep {
 
 export type JournalUndo =
   | { kind: 'peer-change'; cluster: string; change: PeerChange; configVersionAfter?: string }
-  | { kind: 'security-group-rules'; cluster: string; ruleIds: string[] };
+  | { kind: 'security-group-rules'; cluster: string; ruleIds: string[] }
+  /** rotate: a cross-realm principal whose key was changed (kvno before; the password is never journaled). */
+  | { kind: 'principal-key'; cluster: string; principal: string; kvnoBefore: number };
 
 export interface RestartCommand {
   id: string;

@@ -5,6 +5,7 @@ import { statusResultSchema } from '../cli/status-result.js';
 import { precheckResultSchema } from '../workflow/precheck/result.js';
 import { clientRefreshResultSchema } from '../workflow/clients/result-schema.js';
 import { verifyResultSchema } from '../workflow/verify/result.js';
+import { rotateResultSchema } from '../workflow/rotate/result.js';
 import { sshDoctorResultSchema } from '../workflow/ssh-doctor/result.js';
 import { sshTrustResultSchema } from '../workflow/ssh-trust/result.js';
 import { clientExportResultSchema } from '../workflow/clients/export-schema.js';
@@ -28,6 +29,7 @@ export const published: PublishedSchema[] = [
   { file: 'clients-export.schema.json', schema: clientExportResultSchema, io: 'output', title: 'mrs-trust clients export --json result' },
   { file: 'status.schema.json', schema: statusResultSchema, io: 'output', title: 'mrs-trust status --json result' },
   { file: 'verify-result.schema.json', schema: verifyResultSchema, io: 'output', title: 'mrs-trust verify --json result' },
+  { file: 'rotate-result.schema.json', schema: rotateResultSchema, io: 'output', title: 'mrs-trust rotate --json result' },
   { file: 'precheck.schema.json', schema: precheckResultSchema, io: 'output', title: 'mrs-trust precheck --json result' },
   { file: 'ssh-doctor.schema.json', schema: sshDoctorResultSchema, io: 'output', title: 'mrs-trust ssh doctor --json result' },
   { file: 'ssh-trust.schema.json', schema: sshTrustResultSchema, io: 'output', title: 'mrs-trust ssh trust / ssh revoke --json result' },
