@@ -1,22 +1,9 @@
-import { access } from 'node:fs/promises';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import type { Secret } from '../../domain/secret.js';
 import type { RemoteHost, RemoteHostOptions } from '../../ports/remote-host.js';
 import type { SshDoctorIo } from '../../ports/ssh-doctor.js';
-import { keyNeedsPassphrase } from './connection.js';
 import { fingerprintOf, knownHostsName, knownKeysFor, readKnownHosts } from './host-key.js';
 import { createRemoteHost } from './index.js';
-
-/** The user's first default identity OpenSSH would offer without a passphrase (encrypted ones: the agent). */
-async function defaultIdentity(): Promise<string | undefined> {
-  for (const name of ['id_ed25519', 'id_ecdsa', 'id_rsa']) {
-    const path = join(homedir(), '.ssh', name);
-    if (!(await access(path).then(() => true, () => false))) continue;
-    if (!(await keyNeedsPassphrase(path))) return path;
-  }
-  return undefined;
-}
+import { defaultIdentity } from './trust-io.js';
 
 export interface DoctorIoOptions {
   password?: Secret;

@@ -44,7 +44,7 @@ function offeredKey(host: string, port: number, algorithms: string[], label: str
 }
 
 /** The user's first usable default identity, as OpenSSH would offer it (encrypted ones are left to the agent). */
-async function defaultIdentity(): Promise<string | undefined> {
+export async function defaultIdentity(): Promise<string | undefined> {
   for (const name of ['id_ed25519', 'id_ecdsa', 'id_rsa']) {
     const path = join(homedir(), '.ssh', name);
     if (!(await access(path).then(() => true, () => false))) continue;

@@ -1,5 +1,6 @@
 import type { SshHostEntry } from '../ssh-hosts.js';
 import { shellQuote } from '../shell.js';
+import { knownHostsName } from '../ssh-trust.js';
 import type { Cause } from './causes.js';
 import type { KnownEntry } from './client-output.js';
 import type { HostFacts, PairProbe } from './facts.js';
@@ -94,13 +95,13 @@ function hostKeyCauses(p: PairInput, probe: PairProbe): Cause[] {
   const { from, to } = p;
   const offered = probe.reading.serverHostKey;
   const fpr = offered?.fingerprint;
-  const name = to.port === 22 ? to.host : `[${to.host}]:${to.port}`;
+  const name = knownHostsName(to.host, to.port);
   const causes: Cause[] = [];
   if (isStale(probe.known, fpr)) {
     causes.push(cause('host-key-changed', from, { summary: `${to.label} now offers ${fpr}; ${from.label}'s known_hosts has another key for ${name}`, checked: `ssh -v and ssh-keygen -l -F ${name} on ${from.label}`, evidence: `offered ${offered?.type ?? ''} ${fpr}; known: ${showKnown(probe.known)}`, ...hostKeyFix(p, fpr, name) }));
   }
   if (probe.address && isStale(probe.knownByAddress, fpr)) {
-    const n = to.port === 22 ? probe.address : `[${probe.address}]:${to.port}`;
+    const n = knownHostsName(probe.address, to.port);
     causes.push(cause('host-key-changed-ip', from, { summary: `${to.host} (${probe.address}) now offers ${fpr}; ${from.label}'s known_hosts has another key for the address ${n}`, checked: `ssh-keygen -l -F ${n} on ${from.label}`, evidence: `offered ${fpr}; known: ${showKnown(probe.knownByAddress)}`, ...hostKeyFix(p, fpr, n) }));
   }
   if (causes.length === 0 && probe.known.length === 0) {

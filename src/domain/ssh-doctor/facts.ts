@@ -1,12 +1,9 @@
+import { authorizedKeyOf, type PublicKey as Key } from '../ssh-trust.js';
 import { parseBanners, parseKnownLookup, readClientOutput, type ClientReading, type KnownEntry } from './client-output.js';
 import { parseLsZ, parsePasswdS, parseShadow, parseSshdT, parseStatLine, splitSections, type AccountState, type PathStat, type SelinuxLabel } from './records.js';
 
-/** One public key as OpenSSH writes it: `type base64 [comment]`, with any options in front. */
-export interface PublicKey {
-  type: string;
-  base64: string;
-  comment: string;
-}
+/** A public key with its comment (`type base64 [comment]`). */
+export type PublicKey = Key & { comment: string };
 
 export interface AuthorizedLine extends PublicKey {
   file: string;
@@ -48,17 +45,6 @@ export interface HostFacts {
   passwdStatus?: 'L' | 'NP' | 'P';
 }
 
-const KEY = /(?:^|\s)((?:ssh|ecdsa|sk)-[A-Za-z0-9@.-]+)\s+(AAAA[A-Za-z0-9+/]+=*)(?:\s+(.*))?$/;
-
-/** A public key line (`authorized_keys`, `.pub`, `ssh-keygen -y`), options allowed in front. */
-export function parsePublicKey(line: string): PublicKey | undefined {
-  const trimmed = line.trim();
-  if (trimmed === '' || trimmed.startsWith('#')) return undefined;
-  const m = KEY.exec(trimmed);
-  if (!m) return undefined;
-  return { type: m[1] ?? '', base64: m[2] ?? '', comment: (m[3] ?? '').trim() };
-}
-
 export function sameKey(a: PublicKey | undefined, b: PublicKey | undefined): boolean {
   return a !== undefined && b !== undefined && a.type === b.type && a.base64 === b.base64;
 }
@@ -69,8 +55,8 @@ function keysOf(sections: Map<string, string>): KeyPair[] {
     const m = /^derived (\S+)$/.exec(name);
     if (!m) continue;
     const key = m[1] ?? '';
-    const derived = parsePublicKey(text.split('\n')[0] ?? '');
-    const pub = parsePublicKey((sections.get(`pub ${key}`) ?? '').split('\n')[0] ?? '');
+    const derived = authorizedKeyOf(text.split('\n')[0] ?? '');
+    const pub = authorizedKeyOf((sections.get(`pub ${key}`) ?? '').split('\n')[0] ?? '');
     pairs.push({ name: key, ...(derived ? { derived } : { derivedError: text.trim().split('\n').pop() ?? 'no output' }), ...(pub ? { pub } : {}) });
   }
   return pairs;
@@ -83,7 +69,7 @@ function authorizedOf(sections: Map<string, string>): HostFacts['authorized'] {
     const file = name.slice(3);
     const lines: AuthorizedLine[] = [];
     text.split('\n').forEach((raw, i) => {
-      const key = parsePublicKey(raw);
+      const key = authorizedKeyOf(raw);
       if (key) lines.push({ ...key, file, line: i + 1 });
     });
     files.push({ path: file, lines });

@@ -3,6 +3,7 @@ import { diagnosePair } from '../../domain/ssh-doctor/diagnose.js';
 import { parseInspect, parseProbes } from '../../domain/ssh-doctor/facts.js';
 import { inspectScript, probeScript, type ProbeTarget } from '../../domain/ssh-doctor/scripts.js';
 import { shellQuote } from '../../domain/shell.js';
+import { knownHostsName } from '../../domain/ssh-trust.js';
 import { isMrsTrustError } from '../../errors/index.js';
 import type { RemoteHost } from '../../ports/remote-host.js';
 import type { DoctorState, HostView, LoginFailure } from './types.js';
@@ -54,7 +55,7 @@ function targetsOf(state: DoctorState, index: number): ProbeTarget[] {
     const j = (index + k) % n;
     const e = state.hosts[j]?.entry;
     if (!e) continue;
-    targets.push({ index: j, user: e.user, host: e.host, port: e.port, knownName: e.port === 22 ? e.host : `[${e.host}]:${e.port}`, isName: e.kind === 'name' });
+    targets.push({ index: j, user: e.user, host: e.host, port: e.port, knownName: knownHostsName(e.host, e.port), isName: e.kind === 'name' });
   }
   return targets;
 }
