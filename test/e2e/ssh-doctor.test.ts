@@ -192,3 +192,34 @@ describeWithSshd('ssh doctor on real OpenSSH hosts', () => {
     expect(fixed.code).toBe(0);
   }, 300_000);
 });
+
+describeWithSshd('ssh doctor after a real `ssh trust`', () => {
+  let set: TrustSet;
+  beforeAll(async () => {
+    set = await startTrustSet({ subnet: 78, count: 3, uidBase: 3800, prefix: 'dry', handMade: false });
+  }, 120_000);
+  afterAll(async () => {
+    await stopAllSshd();
+  });
+  const cli = (args: string[]) => runCli([...args, '-f', set.hostFile, '--password-file', set.passwordFile, '--host-keys', set.pinFile], { env: { HOME: set.controllerHome } });
+
+  it("finds the set ssh trust made healthy, and --fix re-adds a key line ssh trust added that was deleted", async () => {
+    const trust = await cli(['ssh', 'trust']);
+    expect(trust.code, trust.stderr).toBe(0);
+    const healthy = await cli(['--json', 'ssh', 'doctor']);
+    expect(healthy.code, healthy.stderr).toBe(0);
+    const [h1, h2] = set.hosts as [TrustSet['hosts'][number], TrustSet['hosts'][number]];
+    const ak = join(h2.home, '.ssh/authorized_keys');
+    const text = await readFile(ak, 'utf8');
+    const line = text.split('\n').find((l) => l.endsWith(`mrs-trust:from=${h1.label}`)) ?? '';
+    expect(line).not.toBe('');
+    await writeFile(ak, text.replace(`${line}\n`, ''));
+    const fixed = await cli(['--json', 'ssh', 'doctor', '--fix']);
+    const result = sshDoctorResultSchema.parse(JSON.parse(fixed.stdout));
+    expect(result.before?.filter((p) => p.status !== 'ok').map((p) => [p.from, p.to, p.causes.map((c) => c.id)])).toEqual([[h1.label, h2.label, ['key-missing']]]);
+    expect(result.summary.ok).toBe(6);
+    expect(fixed.code).toBe(0);
+    expect(await readFile(ak, 'utf8')).toContain(line);
+  }, 300_000);
+});
+

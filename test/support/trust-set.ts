@@ -38,7 +38,8 @@ export interface TrustSet {
   writeHostFile(lines?: string[]): Promise<void>;
 }
 
-export async function startTrustSet(options: { subnet: number; count: number; port?: number; uidBase: number; prefix: string }): Promise<TrustSet> {
+/** `handMade: false` leaves the users without keys or trust files (for `mrs-trust ssh trust` to create them). */
+export async function startTrustSet(options: { subnet: number; count: number; port?: number; uidBase: number; prefix: string; handMade?: boolean }): Promise<TrustSet> {
   const dir = await makeTempDir(`${options.prefix}-`);
   const controllerHome = join(dir, 'home');
   await run('mkdir', ['-p', join(controllerHome, '.ssh')]);
@@ -52,6 +53,10 @@ export async function startTrustSet(options: { subnet: number; count: number; po
     const sshd = await startSshd({ ip: `127.${options.subnet}.0.${i}`, port, authorizedKeys: [controller.publicLine], users: [{ name: user, uid, password }] });
     const label = `${user}@${sshd.ip}:${port}`;
     const home = sshd.path(`/home/${user}`);
+    if (options.handMade === false) {
+      hosts.push({ sshd, user, uid, label, home, publicLine: '' });
+      continue;
+    }
     const keyPath = join(home, '.ssh/id_ed25519');
     await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', `mrs-trust:generated=${label}`, '-f', keyPath]);
     await chown(keyPath, uid, uid);
@@ -59,7 +64,7 @@ export async function startTrustSet(options: { subnet: number; count: number; po
     const [type, base64] = (await readFile(`${keyPath}.pub`, 'utf8')).trim().split(' ');
     hosts.push({ sshd, user, uid, label, home, publicLine: `${type} ${base64}` });
   }
-  for (const h of hosts) {
+  for (const h of options.handMade === false ? [] : hosts) {
     const others = hosts.filter((o) => o !== h);
     const ak = join(h.home, '.ssh/authorized_keys');
     const kh = join(h.home, '.ssh/known_hosts');
