@@ -12,9 +12,9 @@
 // Run: `npm run build && node bench/clients.mjs` (root and openssh-server needed).
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { seconds, waitListening } from './_support.mjs';
 
 const MB = 1024 * 1024;
 const HOSTS = 16;
@@ -30,20 +30,7 @@ function missing() {
   return undefined;
 }
 
-async function waitListening(host, port) {
-  for (let i = 0; i < 500; i += 1) {
-    const ok = await new Promise((resolve) => { const s = connect({ host, port }, () => { s.destroy(); resolve(true); }); s.on('error', () => resolve(false)); });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`sshd did not start on ${host}:${port}`);
-}
 
-function seconds(fn) {
-  const t = process.hrtime.bigint();
-  fn();
-  return Number(process.hrtime.bigint() - t) / 1e9;
-}
 
 async function main() {
   const why = missing();

@@ -14,9 +14,9 @@
 // Run: `npm run build && node bench/ssh-trust.mjs` (root, openssh-server, openssh-client, util-linux).
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { seconds, waitListening } from './_support.mjs';
 
 const PORT = 22141;
 const PASSWORD = 'bench-Trust-41';
@@ -32,14 +32,6 @@ function missing() {
   return undefined;
 }
 
-async function waitListening(host, port) {
-  for (let i = 0; i < 500; i += 1) {
-    const ok = await new Promise((resolve) => { const s = connect({ host, port }, () => { s.destroy(); resolve(true); }); s.on('error', () => resolve(false)); });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`sshd did not start on ${host}:${port}`);
-}
 
 const NAMESPACE = ['set -e', 'mount -n -t tmpfs -o mode=755 tmpfs /run', 'mkdir -m 755 /run/sshd', 'mount -n --bind "$HOST_FS/root" /root', 'mount -n --bind "$HOST_FS/shadow" /etc/shadow', 'exec "$0" "$@"'].join('\n');
 
@@ -79,11 +71,6 @@ function resetHosts(hosts) {
   for (const h of hosts) for (const f of readdirSync(h.sshDir)) rmSync(join(h.sshDir, f), { force: true });
 }
 
-function seconds(fn) {
-  const t = process.hrtime.bigint();
-  fn();
-  return Number(process.hrtime.bigint() - t) / 1e9;
-}
 
 /** The manual procedure, on one host after the other, every step sequential. */
 function manual(hosts, sources, askpass) {
