@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { sshTrustResultSchema } from '../../src/workflow/ssh-trust/result.js';
-import { runCli } from '../support/cli.js';
+import { BIN, runCli } from '../support/cli.js';
+import { requireBinary } from '../support/require-binary.js';
+import { TmuxSession } from '../support/tmux.js';
 import { describeWithSshd, makeTempDir, startSshd, stopAllSshd, type SshdHost } from '../support/sshd.js';
 
 const run = promisify(execFile);
@@ -215,5 +217,27 @@ describeWithSshd('ssh trust / ssh revoke vs real OpenSSH (3 isolated hosts)', ()
     // The password from stdin works as well as the file (no terminal here).
     const viaStdin = await cli(['ssh', 'trust', '-f', hostFile], `${PASSWORD}\n`);
     expect(viaStdin.code, viaStdin.stderr).toBe(0);
+  }, 180_000);
+
+  it('on a terminal: the password is asked hidden, unknown host keys are shown as a table to confirm', async () => {
+    if (!requireBinary('tmux', 'tmux').available) return;
+    const fresh = join(dir, 'controller-tty');
+    await run('mkdir', ['-p', '-m', '700', fresh]);
+    const t = new TmuxSession(`env HOME=${fresh} SSH_AUTH_SOCK= ${process.execPath} ${BIN} ssh trust -f ${hostFile}`);
+    try {
+      await t.waitFor(/SSH password of trust1\/trust2\/trust3/);
+      t.send(PASSWORD, 'Enter');
+      const asked = await t.waitFor(/Trust these 3 host keys/);
+      expect(asked).not.toContain(PASSWORD);
+      for (const h of hosts) expect(asked).toContain(h.sshd.fingerprint);
+      t.send('y', 'Enter');
+      const done = await t.waitFor(/EXIT=\d+/, 2400);
+      expect(done).toMatch(/6\/6 ordered pairs/);
+      expect(done).toMatch(/EXIT=0/);
+      expect(done).not.toContain(PASSWORD);
+      expect(await readFile(join(fresh, '.ssh', 'known_hosts'), 'utf8')).toContain((hosts[0] as Host).sshd.hostKeyLine);
+    } finally {
+      t.kill();
+    }
   }, 180_000);
 });
