@@ -5,6 +5,7 @@ import type { Cloud } from '../ports/cloud.js';
 import type { EventSink } from '../ports/events.js';
 import type { Manager } from '../ports/manager.js';
 import type { LinkCluster, LinkDeps, Precheck } from '../workflow/link/context.js';
+import { cloudFacts } from './cloud-facts.js';
 import { securityGroupPrecheck } from '../workflow/precheck/security-groups.js';
 import { clientRefresher } from '../workflow/clients/link-refresher.js';
 import { ticketTester, type TicketSide } from '../adapters/ssh/ticket-tester.js';
@@ -73,6 +74,8 @@ export async function baseDeps(ctx: CliContext, config: LoadedConfig, clusters: 
     confirm,
     newRunId: randomUUID,
   };
+  const fromCloud = cloudFacts(ctx, clusters);
+  if (Object.keys(fromCloud).length > 0) deps.cloudFacts = fromCloud;
   const fallback = kerberosFallback(ctx, clusters);
   if (fallback) deps.kerberosFallback = fallback;
   return deps;

@@ -17,6 +17,7 @@ export const statusResultSchema = z.object({
       state: z.enum(['GOOD', 'BAD', 'UNKNOWN']),
       realm: z.string().describe('default_realm; empty when Kerberos is off'),
       kdcs: z.array(z.string()).describe('KerberosServer instances as ip:port'),
+      kdcSource: z.string().optional().describe('where realm and KDC ports came from (kdc_ports and its level, or the krb5.conf read)'),
       configVersion: z.string().optional(),
       peers: z.array(
         z.object({

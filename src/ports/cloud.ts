@@ -18,6 +18,8 @@ export interface CloudClusterInfo {
   masterNodeIp?: string;
   /** Every node's IP (hosts API, plus `masterNodeIp`). */
   nodeIps: string[];
+  /** Node names and IPs from the hosts API (absent for an offline rules file). */
+  hosts?: { name: string; ip: string }[];
 }
 
 export interface CreatedRule {

@@ -28,6 +28,8 @@ export interface KerberosFacts {
   peers: PeerEntry[];
   /** Opaque; changes on every configuration save. */
   configVersion: string;
+  /** Where the KDC port came from (`kdc_ports 21732 from KrbServer service level (GET …)`). */
+  kdcSource?: string;
 }
 
 export interface CommandProgress {
@@ -54,7 +56,10 @@ export interface Manager {
   readClusterInfo(): Promise<ClusterInfo>;
   readHealth(): Promise<ServiceStatus[]>;
   readHosts(): Promise<HostInfo[]>;
+  /** Realm, KDCs (on `kdc_ports`, never defaulted: KDC_PORT_UNKNOWN, exit 3), peers, config version. */
   readKerberosFacts(): Promise<KerberosFacts>;
+  /** Only the current `peer_realms` and config version (krb5conf discovery: no host list, no realm or port). */
+  readPeerRealms(): Promise<Pick<KerberosFacts, 'peers' | 'configVersion'>>;
   /**
    * Saves the whole `peer_realms` list. Refuses (CheckError, code CONFIG_DRIFT) when the
    * Manager's config version is no longer `expectedVersion`. With `restart` the save asks the

@@ -46,6 +46,10 @@ const overridesSchema = z.strictObject({
   restartMs: z.number().int().min(0).max(3_600_000).optional(),
   /** Restarts end in this state. */
   restartOutcome: z.enum(['COMPLETE', 'FAILED']).optional(),
+  /** Where the KrbServer configuration read puts kdc_ports and peer_realms (and where a save must put peer_realms): service level (default) or the KerberosServer role group. */
+  krbConfigLevel: z.enum(['service', 'role']).optional(),
+  /** The configuration read has no kdc_ports at any level. */
+  kdcPortsMissing: z.literal(true).optional(),
   /** "Someone else" saves peer_realms right after the KrbServer configuration was read `afterReads` times. */
   /** kdc plugin: this cluster's KDC refuses key changes of its own cross-realm principals (krbtgt/<peer>@<this realm>), as a password policy does. */
   refuseKeyChange: z.literal(true).optional(),

@@ -25,6 +25,7 @@ export function recordingManager(inner: Manager, writes: RecordedWrite[]): Manag
     readHealth: () => inner.readHealth(),
     readHosts: () => inner.readHosts(),
     readKerberosFacts: () => inner.readKerberosFacts(),
+    readPeerRealms: () => inner.readPeerRealms(),
     async savePeerRealms(peers, options) {
       writes.push({ type: 'save-peer-realms', cluster: inner.cluster, peers: peers.map((p) => ({ ...p })), expectedVersion: options.expectedVersion, restart: options.restart });
       return options.restart ? { commandId: DRY_COMMAND } : {};

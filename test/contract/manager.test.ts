@@ -155,6 +155,7 @@ describe('reads (documented examples)', () => {
       kdcs: [{ ip: '10.0.0.11', port: 21733 }, { ip: '10.0.0.12', port: 21733 }],
       peers: [{ realm_name: 'OTHER.MRS', ip_port: '10.9.0.1:21732,10.9.0.2:21732' }, { realm_name: 'ODD.MRS', ip_port: 'weird text' }],
       configVersion: '12',
+      kdcSource: 'kdc_ports 21733 from KrbServer service level (GET /web/v1/config/cluster/1/service/KrbServer)',
     });
   });
 

@@ -52,6 +52,10 @@ export class FakeManager implements Manager {
     this.onRead?.(this, this.reads);
     return { realm: this.realm, kdcs: this.kdcs, peers: this.peers.map((p) => ({ ...p })), configVersion: String(this.configVersion) };
   }
+  async readPeerRealms() {
+    const { peers, configVersion } = await this.readKerberosFacts();
+    return { peers, configVersion };
+  }
   async savePeerRealms(peers: PeerEntry[], options: { expectedVersion: string; restart: boolean }) {
     if (String(this.configVersion) !== options.expectedVersion) throw new CheckError('CONFIG_DRIFT', `${this.cluster}: config version moved`);
     this.peers = peers.map((p) => ({ ...p }));

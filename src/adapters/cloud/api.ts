@@ -45,14 +45,16 @@ export class ApiCloud implements Cloud {
 
   async readClusterInfo(): Promise<CloudClusterInfo> {
     const info = await this.http.call({ method: 'GET', base: this.endpoints.mrs, path: `/v1.1/${this.project}/cluster_infos/${this.clusterId}`, template: '/v1.1/{project_id}/cluster_infos/{cluster_id}', schema: clusterInfoReplySchema, auth: this.auth });
-    return clusterInfoOf(info.data.cluster, await this.hostIps(), this.clusterId);
+    const hosts = await this.hosts();
+    return { ...clusterInfoOf(info.data.cluster, hosts.map((h) => h.ip), this.clusterId), hosts };
   }
 
-  private async hostIps(): Promise<string[]> {
-    const ips: string[] = [];
+  /** Documented: `GET /v1.1/{project_id}/clusters/{cluster_id}/hosts`, every page. */
+  private async hosts(): Promise<{ name: string; ip: string }[]> {
+    const ips: { name: string; ip: string }[] = [];
     for (let page = 1; ; page += 1) {
       const reply = await this.http.call({ method: 'GET', base: this.endpoints.mrs, path: `/v1.1/${this.project}/clusters/${this.clusterId}/hosts`, template: '/v1.1/{project_id}/clusters/{cluster_id}/hosts', query: { pageSize: String(PAGE), currentPage: String(page) }, schema: hostsReplySchema, auth: this.auth });
-      ips.push(...reply.data.hosts.map((h) => h.ip));
+      ips.push(...reply.data.hosts.map((h) => ({ name: h.name, ip: h.ip })));
       if (reply.data.hosts.length === 0 || ips.length >= reply.data.total || page > 1000) return ips;
     }
   }

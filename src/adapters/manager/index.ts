@@ -8,8 +8,10 @@ import { majorOf, resolveVersion } from '../../domain/version.js';
 import type { PeerEntry } from '../../domain/peers.js';
 import type { ClusterInfo, CommandProgress, HostInfo, KerberosFacts, Manager, ServiceStatus } from '../../ports/manager.js';
 import { clusterStatusResObjSchema, clustersResObjSchema, envelopeOf, PATHS } from '../../wire/manager/documented.js';
-import { kerberosFacts, readKrbConfig, readServices, readWireHosts, saveBody, saveReplySchema, toHostInfo } from './assumed.js';
+import { ASSUMED_PATHS, KRB } from '../../wire/manager/assumed.js';
+import { kerberosFacts, readKrbConfig, readWireHosts, saveBody, saveReplySchema, toHostInfo } from './assumed.js';
 import { commandIdOf, serviceAction, waitForCommand, type WaitOptions } from './commands.js';
+import { readHealth } from './health.js';
 import { casLogin, casLogout } from './cas.js';
 import { ManagerHttp, type HttpSettings } from './http.js';
 import { createAgent } from './tls.js';
@@ -114,7 +116,7 @@ class HttpManager implements Manager {
   }
 
   readHealth(): Promise<ServiceStatus[]> {
-    return readServices(this.#http);
+    return readHealth(this.#http, this.log.debug);
   }
 
   async readHosts(): Promise<HostInfo[]> {
@@ -123,7 +125,12 @@ class HttpManager implements Manager {
 
   async readKerberosFacts(): Promise<KerberosFacts> {
     const [config, hosts] = await Promise.all([readKrbConfig(this.#http), readWireHosts(this.#http)]);
-    return kerberosFacts(config, hosts);
+    return kerberosFacts(config, hosts, { cluster: this.cluster, endpoint: `GET ${ASSUMED_PATHS.serviceConfig(KRB.service)}` });
+  }
+
+  async readPeerRealms(): Promise<Pick<KerberosFacts, 'peers' | 'configVersion'>> {
+    const { peers, configVersion } = await readKrbConfig(this.#http);
+    return { peers, configVersion };
   }
 
   async savePeerRealms(peers: PeerEntry[], options: { expectedVersion: string; restart: boolean }): Promise<{ commandId?: string; configVersion?: string }> {
@@ -135,7 +142,7 @@ class HttpManager implements Manager {
         details: { cluster: this.cluster, expectedVersion: options.expectedVersion, actualVersion: current.configVersion },
       });
     }
-    const body = saveBody(peers, options.restart, await this.password());
+    const body = saveBody(peers, options.restart, await this.password(), current.peersLevel);
     const send = () => this.#http.call({ method: 'POST', url: this.url(PATHS.save), endpoint: `POST ${PATHS.save}`, schema: saveReplySchema, read: false, json: body });
     let reply: Awaited<ReturnType<typeof send>>;
     try {

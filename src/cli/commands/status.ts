@@ -4,25 +4,32 @@ import type { Manager } from '../../ports/manager.js';
 import type { VerificationStore } from '../../ports/state.js';
 import { journalKey } from '../../domain/journal.js';
 import { verifyResultSchema } from '../../workflow/verify/result.js';
-import { versionOf } from '../../workflow/link/steps/discover.js';
+import { discoverCluster } from '../../workflow/discovery.js';
 import { checkDefaultPassword, defaultPasswordWarning } from '../../workflow/trust/default-password.js';
 import { closeAll, kdcAdmins } from '../kdc-admin-wiring.js';
+import { cloudFacts } from '../cloud-facts.js';
 import type { CliContext } from '../context.js';
 import type { StatusResult } from '../status-result.js';
 import { withSandbox } from '../with-sandbox.js';
 
 type ClusterStatus = StatusResult['clusters'][number];
 
-/** Reads one cluster; logout always runs, also after a failure. */
+/** Reads one cluster as link's discover step does; logout always runs, also after a failure. */
 async function readOne(ctx: CliContext, cluster: ClusterConfig): Promise<ClusterStatus> {
   const manager: Manager = await ctx.adapters.manager(cluster, ctx.out);
   try {
     await manager.login();
-    const info = await manager.readClusterInfo();
-    const version = versionOf(cluster.mrsVersion, info.version);
-    const [facts, services] = await Promise.all([info.kerberos ? manager.readKerberosFacts() : undefined, manager.readHealth()]);
-    // manager.discovery: krb5conf — realm and KDCs as a node's client krb5.conf has them (as link uses them).
-    const node = info.kerberos && cluster.manager.discovery === 'krb5conf' ? await ctx.adapters.kerberosFromNodes(cluster, { acceptNew: ctx.global.acceptNew, out: ctx.out }) : undefined;
+    const krb5conf = cluster.manager.discovery === 'krb5conf';
+    const found = await discoverCluster({
+      name: cluster.name,
+      mode: krb5conf ? 'krb5conf' : 'api',
+      ...(cluster.mrsVersion ? { mrsVersion: cluster.mrsVersion } : {}),
+      manager,
+      ...(krb5conf ? { fromNodes: () => ctx.adapters.kerberosFromNodes(cluster, { acceptNew: ctx.global.acceptNew, out: ctx.out }) } : {}),
+      ...(cluster.cloud ? { cloud: cloudFacts(ctx, [cluster])[cluster.name] } : {}),
+      note: (line) => ctx.out.debug(line),
+    });
+    const { info, version, services } = found;
     return {
       name: cluster.name,
       manager: cluster.manager.url,
@@ -32,10 +39,10 @@ async function readOne(ctx: CliContext, cluster: ClusterConfig): Promise<Cluster
       versionSource: version.source,
       kerberos: info.kerberos,
       state: info.state,
-      realm: node?.realm ?? facts?.realm ?? '',
-      kdcs: (node?.kdcs ?? facts?.kdcs ?? []).map((k) => formatIpPort([k])),
-      ...(facts ? { configVersion: facts.configVersion } : {}),
-      peers: (facts?.peers ?? []).map((p) => ({ ...p })),
+      realm: found.realm,
+      kdcs: found.kdcs.map((k) => formatIpPort([k])),
+      ...(info.kerberos ? { kdcSource: found.kdcSource, configVersion: found.configVersion } : {}),
+      peers: found.peers.map((p) => ({ ...p })),
       services,
       healthy: services.every((s) => s.health === 'GOOD'),
     };

@@ -5,7 +5,7 @@
  * level). The guessed `services/restart` call is gone: saves restart through the documented
  * save. Keep it in step with the adapter's assumed.ts.
  */
-import { saveBodySchema } from '../../wire/manager/documented.js';
+import { saveBodySchema, type SaveBody } from '../../wire/manager/documented.js';
 import { KRB, peerRealmsValueSchema } from '../../wire/manager/assumed.js';
 import { KDC_PORT } from '../layout.js';
 import { ok, refuse, type Route, type SimReply } from './http.js';
@@ -46,15 +46,21 @@ function readConfig(sim: SimCluster, service: string): SimReply {
   if (service !== KRB.service || !sim.kerberos) return refuse(404, '12-4000404', `Service ${service} does not exist`);
   sim.krbConfigReads += 1;
   maybeConcurrentEdit(sim);
+  const krb = [...(sim.overrides.kdcPortsMissing ? [] : [{ name: KRB.ports, value: String(KDC_PORT) }]), { name: KRB.peers, value: JSON.stringify(sim.peers) }];
+  const roleLevel = sim.overrides.krbConfigLevel === 'role';
   return ok({
     config_version: String(sim.configVersion),
-    configurations: [
-      { name: KRB.realm, value: sim.realm },
-      { name: KRB.ports, value: String(KDC_PORT) },
-      { name: KRB.peers, value: JSON.stringify(sim.peers) },
-      { name: 'kdc_timeout', value: '3000' },
-    ],
+    configurations: [{ name: KRB.realm, value: sim.realm }, ...(roleLevel ? [] : krb), { name: 'kdc_timeout', value: '3000' }],
+    ...(roleLevel ? { children: [{ role_name: KRB.role, configurations: krb }] } : {}),
   });
+}
+
+/** The `peer_realms` items of one component, at the level this cluster keeps them (krbConfigLevel). */
+function peerItems(sim: SimCluster, component: SaveBody['configurations_summary']['components'][number]): SaveBody['configurations_summary']['components'][number]['configurations'] | string {
+  if (sim.overrides.krbConfigLevel !== 'role') return component.children.length > 0 ? `${KRB.peers} is a service-level parameter` : component.configurations;
+  if (component.configurations.length > 0) return `${KRB.peers} is a ${KRB.role} role parameter`;
+  const groups = component.children.filter((c) => c.role_name === KRB.role);
+  return groups.length === 1 && component.children.length === 1 ? (groups[0] as (typeof groups)[number]).configurations : `${KRB.peers} is a ${KRB.role} role parameter`;
 }
 
 function save(sim: SimCluster, text: string): SimReply {
@@ -65,8 +71,9 @@ function save(sim: SimCluster, text: string): SimReply {
   let peers: { realm_name: string; ip_port: string }[] | undefined;
   for (const component of components) {
     if (component.component_name !== KRB.service || !sim.kerberos) return refuse(400, '12-4000400', `Service ${component.component_name} does not exist or cannot be configured here`);
-    if (component.children.length > 0) return refuse(400, '12-4000400', `${KRB.peers} is a service-level parameter`);
-    for (const item of component.configurations) {
+    const items = peerItems(sim, component);
+    if (typeof items === 'string') return refuse(400, '12-4000400', items);
+    for (const item of items) {
       if (item.name !== KRB.peers) return refuse(400, '12-4000400', `parameter ${item.name} cannot be changed in the sandbox`);
       const rows = peerRealmsValueSchema.safeParse(item.value.trim() === '' ? [] : json(item.value));
       if (!rows.success) return refuse(400, '12-4000400', `${KRB.peers}: value must be a list of {realm_name, ip_port}`);

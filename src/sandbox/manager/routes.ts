@@ -29,7 +29,8 @@ export const documentedRoutes: Route[] = [
       const name = decodeURIComponent(req.params[0] ?? '');
       const health = sim.healthOf(name);
       if (!health) return refuse(404, '12-4000404', `Service ${name} does not exist`);
-      return ok({ key_property: [{ name: 'health_status', value: health, type: 'string' }, { name: 'service_name', value: name, type: 'string' }] });
+      // The documented shape: key_property[]{name, value, type: STATUS | TEXT}.
+      return ok({ key_property: [{ name: 'health_status', value: health, type: 'STATUS' }, { name: 'service_name', value: name, type: 'TEXT' }] });
     },
   },
   ...(['start', 'stop'] as const).map(

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { configurationSchema, hostSchema } from './documented.js';
+import { hostSchema } from './documented.js';
 
 /**
  * Payloads NO public MRS page documents. The adapter's `src/adapters/manager/assumed.ts` and the
@@ -23,11 +23,30 @@ export const servicesResObjSchema = z.object({
 
 export const hostsResObjSchema = z.object({ hosts: z.array(hostSchema) });
 
+/** A read `{name, value}` item: a value may come as a number or null (kept as text). */
+export const readConfigurationSchema = z.object({
+  name: z.string(),
+  value: z.union([z.string(), z.number(), z.boolean()]).nullish().transform((v) => (v === null || v === undefined ? '' : String(v))),
+});
+const roleGroupSchema = z.object({ role_name: z.string(), configurations: z.array(readConfigurationSchema).nullish() });
+const componentSchema = z.object({ component_name: z.string(), configurations: z.array(readConfigurationSchema).nullish(), children: z.array(roleGroupSchema).nullish() });
+
+/**
+ * The KrbServer configuration read, in any of the shapes a Manager may plausibly use: items at
+ * service level (`configurations`), at role level (`children[]{role_name, configurations}`, as
+ * the console shows `kdc_ports` under KerberosServer), or wrapped like the save body
+ * (`configurations_summary.components[]` or `components[]`). Unknown fields pass.
+ */
 export const serviceConfigResObjSchema = z.object({
   /** Bumped on every save; when a Manager omits it the adapter hashes the configuration. */
   config_version: z.union([z.string(), z.number()]).nullish(),
-  configurations: z.array(configurationSchema),
+  configurations: z.array(readConfigurationSchema).nullish(),
+  children: z.array(roleGroupSchema).nullish(),
+  components: z.array(componentSchema).nullish(),
+  configurations_summary: z.object({ components: z.array(componentSchema).nullish() }).nullish(),
 });
+export type ServiceConfigResObj = z.infer<typeof serviceConfigResObjSchema>;
+
 
 /** `res_obj` of a save reply: the new configuration version (optional). */
 export const saveResObjSchema = z.object({ config_version: z.union([z.string(), z.number()]).nullish() }).nullish();

@@ -114,6 +114,11 @@ export const progressSchema = envelopeSchema.extend({
 });
 export type WireProgress = z.infer<typeof progressSchema>;
 
+/** `GET /web/v1/cluster/1/services/{service}` (documented): `res_obj.key_property[]{name, value, type: STATUS|TEXT}`. */
+export const serviceSummaryResObjSchema = z.object({
+  key_property: z.array(z.object({ name: z.string().nullish(), value: z.unknown().optional(), type: z.string().nullish() })).nullish(),
+});
+
 /** CAS (port 20009) markers documented for the login page and its failure bodies. */
 export const CAS = {
   sessionCookie: 'casSessionId',
@@ -136,4 +141,6 @@ export const PATHS = {
   save: '/web/v1/config/cluster/1/save',
   serviceAction: (service: string, action: 'start' | 'stop') => `/web/v1/maintain/cluster/1/service/${encodeURIComponent(service)}/${action}`,
   progress: (id: string) => `/web/v1/common/command/${encodeURIComponent(id)}/progress`,
+  /** "Querying Summary of a Specified Service" (mrs_02_1097). */
+  service: (service: string) => `/web/v1/cluster/1/services/${encodeURIComponent(service)}`,
 } as const;

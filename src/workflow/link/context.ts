@@ -9,6 +9,7 @@ import type { TicketTester } from '../../ports/ticket.js';
 import type { KdcAdmin } from '../../ports/kdc-admin.js';
 import type { RecordedWrite } from '../dry-run.js';
 import type { RunJournal } from '../run-journal.js';
+import type { CloudFacts } from '../discovery.js';
 
 /** What the workflow needs to know about a cluster from clusters.yaml (no secrets). */
 export interface LinkCluster {
@@ -56,7 +57,9 @@ export interface LinkDeps {
   clusters: Record<string, LinkCluster>;
   managers: Record<string, Manager>;
   /** Realm and KDCs from a node's krb5.conf (`manager.discovery: krb5conf`), by cluster name. */
-  kerberosFallback?: Record<string, () => Promise<Pick<KerberosFacts, 'realm' | 'kdcs'>>>;
+  kerberosFallback?: Record<string, () => Promise<Pick<KerberosFacts, 'realm' | 'kdcs'> & { source?: string }>>;
+  /** The documented cloud API (version, host names) of clusters with a `cloud` block; called only when needed. */
+  cloudFacts?: Record<string, () => Promise<CloudFacts>>;
   journal: JournalStore;
   locks: LockManager;
   clock: Clock;

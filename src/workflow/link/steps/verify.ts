@@ -14,7 +14,7 @@ export const verifyConfig: Step<LinkState> = {
     const name = scope as string;
     const other = s.facts[peerOf(s, name)];
     if (!other) throw new Error('verify before discover');
-    const now = await (s.managers[name] as NonNullable<LinkState['managers'][string]>).readKerberosFacts();
+    const now = await (s.managers[name] as NonNullable<LinkState['managers'][string]>).readPeerRealms();
     const found = findPeer(now.peers, other.realm);
     if (s.request.action === 'link') {
       const expected = peerEntry(other.realm, other.kdcs);

@@ -31,7 +31,7 @@ export const checkDrift: Step<LinkState> = {
   async run(s, scope) {
     const name = scope as string;
     const side = sideOf(s, name);
-    const now = await (s.managers[name] as NonNullable<LinkState['managers'][string]>).readKerberosFacts();
+    const now = await (s.managers[name] as NonNullable<LinkState['managers'][string]>).readPeerRealms();
     if (now.configVersion !== side.configVersion) throw drift(name, `config version ${side.configVersion} → ${now.configVersion}`);
     if (!samePeerList(now.peers, side.peersBefore)) throw drift(name, 'different rows');
     return { message: `config version ${now.configVersion} unchanged` };
