@@ -83,3 +83,16 @@ describe('cross-realm rules', () => {
     expect(unfinishedKeys(undefined)).toEqual({});
   });
 });
+
+describe('wizard: what a configuration cannot prove', () => {
+  it('names each missing part per cluster, and nothing when all is there', async () => {
+    const { proofGaps } = await import('../../src/wizard/proof.js');
+    const full = { verify: {}, clients: [{}], kerberos: { admin: {} } };
+    expect(proofGaps(['a', 'b'], { a: full, b: full })).toEqual([]);
+    const gaps = proofGaps(['a', 'b'], { a: full, b: { clients: [] } });
+    expect(gaps).toHaveLength(3);
+    expect(gaps[0]).toContain('clusters.b.verify is not set: link and verify cannot prove the trust');
+    expect(gaps[1]).toContain('clusters.b.clients is empty');
+    expect(gaps[2]).toContain('clusters.b.kerberos.admin is not set');
+  });
+});

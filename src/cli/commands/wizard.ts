@@ -4,6 +4,7 @@ import { addClusters, readConfigSource, saveConfigText, writeSecretFile, type Co
 import { resolvePath, type LoadedConfig } from '../../config/load.js';
 import { UsageError } from '../../errors/index.js';
 import { runWizard, type WizardOutcome } from '../../wizard/index.js';
+import { proofGaps } from '../../wizard/proof.js';
 import { equivalentCommand } from '../../wizard/command-line.js';
 import type { CliContext } from '../context.js';
 import { withSandbox } from '../with-sandbox.js';
@@ -74,6 +75,9 @@ export async function askLinkInput(ctx: CliContext, given: AskGiven, sandbox = f
   const command = equivalentCommand(outcome, { cwd: ctx.cwd, env: ctx.env, sandbox });
   // Every question is answered: from here on, writes.
   const config = await applyOutcome(ctx, source, outcome);
+  const known = config ?? source.config;
+  const gaps = proofGaps([outcome.input.a, outcome.input.b], Object.fromEntries(Object.values(known?.clusters ?? {}).map((c) => [c.name, c])));
+  for (const gap of gaps) ctx.out.warn(`this configuration cannot prove the trust fully: ${gap}`);
   return { input: { ...outcome.input, ...(config ? { config } : {}) }, outcome, command };
 }
 
