@@ -3,6 +3,7 @@ import { UsageError } from '../../errors/index.js';
 import type { EventSink } from '../../ports/events.js';
 import { markerText } from './host-steps.js';
 import { plannedJobs } from './index.js';
+import { realmPattern } from './scripts.js';
 import { prepareTarball } from './tarballs.js';
 import { DEFAULTS, type ClientRefreshDeps, type ClientRefreshRequest, type PreparedTarball } from './types.js';
 
@@ -80,6 +81,9 @@ export async function buildAnsibleExport(deps: ClientRefreshDeps, request: Clien
         mrs_marker_text: markerText({ job, tarballs }),
         mrs_expect_realms: absent ? [] : peers,
         mrs_absent_realms: absent ? peers : [],
+        // The same grep -E patterns as the apply script of `clients refresh` (scripts.ts).
+        mrs_expect_patterns: (absent ? [] : peers).map(realmPattern),
+        mrs_absent_patterns: (absent ? peers : []).map(realmPattern),
         mrs_host_timeout: Math.ceil((request.hostTimeoutMs ?? DEFAULTS.hostTimeoutMs) / 1000),
         ...(request.force ? { mrs_force: true } : {}),
       },

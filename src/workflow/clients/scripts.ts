@@ -118,7 +118,7 @@ export interface ApplyScriptInput {
 }
 
 /** An ERE matching a realm's `[realms]` block opener or `default_realm = R`. Realms are [A-Z0-9._-]. */
-function realmPattern(realm: string): string {
+export function realmPattern(realm: string): string {
   const r = realm.replace(/[^A-Za-z0-9_-]/g, (c) => `\\${c}`);
   return `^[[:space:]]*(${r}[[:space:]]*=[[:space:]]*[{]|default_realm[[:space:]]*=[[:space:]]*${r}[[:space:]]*$)`;
 }
