@@ -6,10 +6,10 @@ import { statusResultSchema } from '../../src/cli/status-result.js';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
 import { runCli } from '../support/cli.js';
 
-// Issue #12 item 4 through the CLI. Subnet 188 belongs to this file. The sandbox is strict where
+// Issue #12 item 4 through the CLI. Subnet 147 belongs to this file. The sandbox is strict where
 // the adapter must adapt: a cluster keeping peer_realms under the KerberosServer role refuses a
 // service-level save, and a guessed endpoint answering 404 answers 404 to every call.
-const SUBNET = 188;
+const SUBNET = 147;
 let sb: RunningSandbox;
 let dir: string;
 

@@ -7,8 +7,8 @@ import { startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
 import { runCli, type CliRun } from '../support/cli.js';
 
 // Issue #12 item 8 on the full sandbox (Managers, cloud API with AK/SK and an IAM login, SSH
-// hosts). Subnet 187 belongs to this file.
-const SUBNET = 187;
+// hosts). Subnet 146 belongs to this file.
+const SUBNET = 146;
 let sb: RunningSandbox;
 let dir: string;
 let trace: string;
