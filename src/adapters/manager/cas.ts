@@ -1,3 +1,4 @@
+import type { AxiosResponse } from 'axios';
 import type { CookieJar } from 'tough-cookie';
 import { resolveSecret } from '../../config/secrets.js';
 import { CheckError, RemoteError } from '../../errors/index.js';
@@ -5,14 +6,51 @@ import { majorOf } from '../../domain/version.js';
 import { CAS, envelopeSchema, PATHS } from '../../wire/manager/documented.js';
 import type { ManagerHttp } from './http.js';
 
-/** The hidden `lt` login ticket of the CAS form, whichever attribute order the page uses. */
-export function hiddenLt(html: string): string | undefined {
+/**
+ * Every hidden input of the CAS login form (`lt`, `execution`, `_eventId`, …), whichever
+ * attribute order the page uses. The documented demo posts `lt` only; stock CAS 3.5+ (Spring
+ * Webflow) also needs `execution`, so the form is posted back whole — a superset of the demo.
+ */
+export function hiddenInputs(html: string): Record<string, string> {
+  const fields: Record<string, string> = {};
   for (const tag of html.match(/<input\b[^>]*>/gi) ?? []) {
-    if (!/\bname\s*=\s*["']lt["']/i.test(tag)) continue;
-    const value = /\bvalue\s*=\s*["']([^"']*)["']/i.exec(tag);
-    if (value?.[1]) return value[1];
+    const attrs = attributes(tag);
+    if (attrs.type?.toLowerCase() !== 'hidden' || attrs.name === undefined || attrs.name in fields) continue;
+    fields[attrs.name] = attrs.value ?? '';
   }
-  return undefined;
+  return fields;
+}
+
+/** `name`, `type` and `value` of one tag, quoted with " or ' or not at all. */
+function attributes(tag: string): { name?: string; type?: string; value?: string } {
+  const found: Record<string, string> = {};
+  for (const m of tag.matchAll(/\b(name|type|value)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))/gi)) {
+    const key = (m[1] as string).toLowerCase();
+    found[key] ??= m[2] ?? m[3] ?? m[4] ?? '';
+  }
+  return found;
+}
+
+/** The hidden `lt` login ticket of the CAS form. */
+export function hiddenLt(html: string): string | undefined {
+  return hiddenInputs(html).lt || undefined;
+}
+
+/**
+ * The password POST never follows a redirect to another scheme or host: only https on the CAS
+ * or Manager host (the ticket hop to cas_security_check). Anything else stops the login.
+ */
+async function followTicketHop(http: ManagerHttp, reply: AxiosResponse<string>, loginUrl: string): Promise<AxiosResponse<string>> {
+  const location = reply.headers.location as string | undefined;
+  if (reply.status < 300 || reply.status >= 400 || !location) return reply;
+  const target = new URL(location, loginUrl);
+  const allowed = new Set([new URL(loginUrl).hostname, new URL(http.cluster.manager.url).hostname]);
+  if (target.protocol !== 'https:' || !allowed.has(target.hostname)) {
+    throw new RemoteError('CAS_UNEXPECTED', `${http.cluster.name}: after the password, CAS redirected to ${target.protocol}//${target.host}, not the Manager or CAS host over https; not followed`, {
+      hint: `clusters.${http.cluster.name}.manager.url must be the Manager floating IP URL that CAS knows (not an EIP, DNS alias or proxy path)`,
+    });
+  }
+  return http.send('GET', target.toString(), `GET ${PATHS.securityCheck}`, false);
 }
 
 async function hasCookie(jar: CookieJar, url: string, name: string): Promise<boolean> {
@@ -36,24 +74,20 @@ export async function casLogin(http: ManagerHttp, jar: CookieJar, env: NodeJS.Pr
   const manager = c.manager.url;
   const cas = c.manager.cas as string;
   const loginUrl = `${cas}${PATHS.casLogin}`;
-  let page: string;
-  try {
-    page = (await http.send('GET', loginUrl, `GET ${PATHS.casLogin}`, true)).data;
-  } catch (error) {
-    if (error instanceof RemoteError && error.code === 'MANAGER_UNREACHABLE' && (await plainSession(http, jar))) return;
-    throw error;
-  }
-  const lt = hiddenLt(page);
-  if (!lt) {
-    throw new RemoteError('CAS_UNEXPECTED', `${c.name}: ${cas}${PATHS.casLogin} is not the MRS 2.x CAS login page (no hidden "lt" field)`, {
+  const page = await casPage(http, jar, loginUrl);
+  if (page === undefined) return;
+  const hidden = hiddenInputs(page);
+  if (!hidden.lt && !hidden.execution) {
+    throw new RemoteError('CAS_UNEXPECTED', `${c.name}: ${cas}${PATHS.casLogin} is not the MRS 2.x CAS login page (no hidden "lt" or "execution" field)`, {
       hint: `check ${field}.cas (default: the Manager host, port 20009); MRS 3.x Managers are not supported yet`,
     });
   }
   const password = await resolveSecret(c.manager.password, `${field}.password`, env);
   const service = `${manager}${PATHS.securityCheck}`;
-  const form = { username: c.manager.user, password: password.reveal(), lt, _eventId: 'submit', submit: 'Login' };
-  // Never retried: a repeated wrong password may lock the account.
-  const reply = await http.send('POST', `${loginUrl}?service=${encodeURIComponent(service)}`, `POST ${PATHS.casLogin}`, false, form, true);
+  const form = { _eventId: 'submit', ...hidden, username: c.manager.user, password: password.reveal(), submit: 'Login' };
+  // Never retried: a repeated wrong password may lock the account. Redirects are followed by hand.
+  const posted = await http.send('POST', `${loginUrl}?service=${encodeURIComponent(service)}`, `POST ${PATHS.casLogin}`, false, form, true, undefined, 0);
+  const reply = await followTicketHop(http, posted, loginUrl);
   const body = String(reply.data ?? '');
   if (body.includes(CAS.wrongCredentials)) {
     throw new RemoteError('LOGIN_REFUSED', `${c.name}: the Manager refused the login of user "${c.manager.user}" (wrong user name or password)`, {
@@ -71,6 +105,16 @@ export async function casLogin(http: ManagerHttp, jar: CookieJar, env: NodeJS.Pr
   await http.call({ method: 'GET', url: `${manager}${PATHS.loginCheck}`, endpoint: `GET ${PATHS.loginCheck}`, schema: envelopeSchema, read: true });
   if (!(await hasCookie(jar, manager + '/web/', CAS.securitySession))) {
     throw new RemoteError('LOGIN_FAILED', `${c.name}: login_check gave no ${CAS.securitySession} session cookie`, { hint: `check ${field}.url` });
+  }
+}
+
+/** The CAS login page; undefined when CAS is down but a plain (non-security) session worked. */
+async function casPage(http: ManagerHttp, jar: CookieJar, loginUrl: string): Promise<string | undefined> {
+  try {
+    return (await http.send('GET', loginUrl, `GET ${PATHS.casLogin}`, true)).data;
+  } catch (error) {
+    if (error instanceof RemoteError && error.code === 'MANAGER_UNREACHABLE' && (await plainSession(http, jar))) return undefined;
+    throw error;
   }
 }
 

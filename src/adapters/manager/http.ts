@@ -51,8 +51,23 @@ function rootCode(error: unknown): { code?: string; error: unknown } {
   return { code: firstCode, error };
 }
 
+/** A body that parses as JSON is JSON, whatever the Content-Type says (some Managers send text/html). */
+function asJson(body: string): { json: unknown } | undefined {
+  if (!/^\s*[[{]/.test(body)) return undefined;
+  try {
+    return { json: JSON.parse(body) as unknown };
+  } catch {
+    return undefined;
+  }
+}
+
 function looksLikeHtml(body: string, contentType: unknown): boolean {
   return /^\s*</.test(body) || String(contentType ?? '').includes('text/html');
+}
+
+/** The CAS login page, however it is served: its URL, or a form with the hidden `lt` / `execution`. */
+function looksLikeLogin(body: string, status: number): boolean {
+  return status === 401 || status === 403 || /cas\/login/i.test(body) || /<input\b[^>]*\bname\s*=\s*["'](lt|execution)["']/i.test(body);
 }
 
 /** `field res_obj.clusters[0].version: expected string` */
@@ -93,7 +108,7 @@ export class ManagerHttp {
   }
 
   /** Sends with retries for reads; returns the raw response (status not yet judged). */
-  async send(method: 'GET' | 'POST', url: string, endpoint: string, read: boolean, data?: unknown, form?: boolean, timeoutMs?: number): Promise<AxiosResponse<string>> {
+  async send(method: 'GET' | 'POST', url: string, endpoint: string, read: boolean, data?: unknown, form?: boolean, timeoutMs?: number, maxRedirects?: number): Promise<AxiosResponse<string>> {
     const attempts = read ? this.settings.retries + 1 : 1;
     let failure: RemoteError | CheckError | undefined;
     for (let attempt = 1; attempt <= attempts; attempt++) {
@@ -105,6 +120,7 @@ export class ManagerHttp {
           data: form ? new URLSearchParams(data as Record<string, string>).toString() : data,
           headers: form ? { 'Content-Type': 'application/x-www-form-urlencoded' } : undefined,
           ...(timeoutMs === undefined ? {} : { timeout: timeoutMs }),
+          ...(maxRedirects === undefined ? {} : { maxRedirects }),
         });
         if (response.status >= 500) {
           failure = new RemoteError('MANAGER_HTTP_5XX', `${this.cluster.name}: ${endpoint} answered HTTP ${response.status}${attempts > 1 ? ` (after ${attempt} attempt${attempt === 1 ? '' : 's'})` : ''}`, {
@@ -163,16 +179,12 @@ export class ManagerHttp {
   parse<T extends z.ZodType>(response: AxiosResponse<string>, endpoint: string, schema: T, allowFailed = false): z.infer<T> {
     const body = typeof response.data === 'string' ? response.data : String(response.data ?? '');
     const bad = (what: string, code = 'MANAGER_BAD_REPLY') => this.badReply(endpoint, response.status, what, code);
-    if (looksLikeHtml(body, response.headers['content-type'])) {
-      const login = response.status === 401 || response.status === 403 || /cas\/login/i.test(body);
-      throw login ? bad('the Manager sent its login page (session refused or expired)', 'MANAGER_SESSION') : bad(`replied with an HTML page (HTTP ${response.status}), not JSON`);
+    const parsedJson = asJson(body);
+    if (!parsedJson && looksLikeHtml(body, response.headers['content-type'])) {
+      throw looksLikeLogin(body, response.status) ? bad('the Manager sent its login page (session refused or expired)', 'MANAGER_SESSION') : bad(`replied with an HTML page (HTTP ${response.status}), not JSON`);
     }
-    let json: unknown;
-    try {
-      json = JSON.parse(body);
-    } catch {
-      throw bad(`reply is not valid JSON (HTTP ${response.status}, ${body.length} bytes)`);
-    }
+    if (!parsedJson) throw bad(`reply is not valid JSON (HTTP ${response.status}, ${body.length} bytes)`);
+    const json = parsedJson.json;
     this.refusal(json, response.status, endpoint, allowFailed);
     if (response.status >= 400) throw bad(`answered HTTP ${response.status}`);
     const parsed = schema.safeParse(json);
