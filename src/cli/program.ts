@@ -119,6 +119,7 @@ export function buildProgram(hooks: ProgramHooks): Command {
     .option('--seed-peer', 'give every cluster one unrelated peer realm (PARTNER.MRS)')
     .option('--restart-ms <ms>', 'how long a simulated restart takes', '300')
     .option('--faults <file>', 'fault injection file (YAML or JSON; docs/sandbox.md)')
+    .option('--manager <profile>', 'Manager fidelity: assumed (default: documented calls + the guesses mrs-trust makes), documented (guessed endpoints answer 404), documented-reads (documented + answers to the guessed reads; guessed writes 404); docs/sandbox.md')
     .option('--subnet <n>', 'cluster i listens on 127.<n>.<i>.x', '0')
     .option('--no-plugins', 'Managers only: no simulated SSH hosts or cloud API')
     .option('--closed-groups', 'start the cloud API with the cross-cluster security-group rules missing (try `precheck --fix`)')

@@ -15,6 +15,8 @@ export interface SandboxStartOptions {
   plugins?: boolean;
   /** The cloud API starts with the cross-cluster security-group rules missing (`--closed-groups`). */
   closedGroups?: boolean;
+  /** `--manager`: assumed (default), documented or documented-reads (docs/sandbox.md "Manager profiles"). */
+  manager?: 'assumed' | 'documented' | 'documented-reads';
 }
 
 export interface SandboxClusterSummary {

@@ -14,6 +14,28 @@ export const ENDPOINT_NAMES = [
 ] as const;
 export type EndpointName = (typeof ENDPOINT_NAMES)[number];
 
+/**
+ * How faithful to the public documentation a simulated Manager is (docs/sandbox.md, "Manager
+ * profiles"). `assumed`: the documented calls plus every guess the adapter makes. `documented`:
+ * only documented calls; every guessed endpoint answers 404. `documented-reads`: documented, plus
+ * answers to the guessed READS (service list, host list, KrbServer configuration); guessed writes
+ * and downloads answer 404. Both documented profiles also serve the reply shapes at their
+ * strictest: progress without `total_progress` and with a running state the pages do not name,
+ * host instances without `health_status`, a CAS form with `execution` as well as `lt`.
+ */
+export const MANAGER_PROFILES = ['assumed', 'documented', 'documented-reads'] as const;
+export type ManagerProfile = (typeof MANAGER_PROFILES)[number];
+
+/** Guessed endpoints (src/wire/manager/assumed.ts, client-download.ts), and which of them only read. */
+export const GUESSED_ENDPOINTS: ReadonlySet<EndpointName> = new Set(['services', 'hosts', 'service-config', 'restart', 'client-download']);
+const GUESSED_READS: ReadonlySet<EndpointName> = new Set(['services', 'hosts', 'service-config']);
+
+/** Does a Manager with this profile answer this endpoint? */
+export function profileServes(profile: ManagerProfile, endpoint: EndpointName): boolean {
+  if (profile === 'assumed' || !GUESSED_ENDPOINTS.has(endpoint)) return true;
+  return profile === 'documented-reads' && GUESSED_READS.has(endpoint);
+}
+
 const faultSchema = z.strictObject({
   /** Cluster name; omitted = every cluster. */
   cluster: z.string().optional(),
@@ -32,12 +54,18 @@ const faultSchema = z.strictObject({
   hang: z.literal(true).optional(),
   /** html: a login-page-like HTML body; garbled: cut-off JSON; missing-fields: the envelope without res_obj. */
   malformed: z.enum(['html', 'garbled', 'missing-fields']).optional(),
+  /** The cluster's Manager sessions expire just before this request (it gets the CAS login redirect). */
+  expireSession: z.literal(true).optional(),
 });
 export type Fault = z.infer<typeof faultSchema>;
 
 const overridesSchema = z.strictObject({
   version: z.string().optional(),
   kerberos: z.boolean().optional(),
+  /** This cluster's Manager profile (overrides `sandbox up --manager`). */
+  manager: z.enum(MANAGER_PROFILES).optional(),
+  /** Content-Type of JSON replies (e.g. `text/html;charset=UTF-8`, as some Managers send). */
+  jsonContentType: z.string().min(1).optional(),
   type: z.enum(['analysis', 'streaming', 'hybrid']).optional(),
   passwordMustChange: z.boolean().optional(),
   /** Services reported BAD (e.g. [HDFS]). */

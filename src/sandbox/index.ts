@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { managerCert } from './cert.js';
-import { FaultPlan, loadFaultFile, type FaultFile } from './faults.js';
+import { FaultPlan, loadFaultFile, type FaultFile, type ManagerProfile } from './faults.js';
 import { ensureDir, FILES, writeAtomic, writeClustersYaml } from './files.js';
 import { CAS_PORT, MANAGER_PORT, sandboxLayout, type SandboxLayout } from './layout.js';
 import { SimServer } from './manager/server.js';
@@ -37,6 +37,8 @@ export interface SandboxOptions {
   plugins?: boolean;
   /** The cloud API starts with the cross-cluster security-group rules missing. */
   closedGroups?: boolean;
+  /** Every cluster's Manager profile; a faults file's `clusters.<name>.manager` overrides it. */
+  manager?: ManagerProfile;
 }
 
 export interface SandboxClusterInfo {
@@ -118,7 +120,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   };
   try {
     for (const cl of layout.clusters) {
-      const overrides = faults.clusters[cl.name] ?? {};
+      const overrides = { ...(options.manager ? { manager: options.manager } : {}), ...faults.clusters[cl.name] };
       const password = `Sbx-${randomBytes(9).toString('base64url')}@1`;
       let lastPeers = '';
       const sim = new SimCluster(cl, password, restartMs, overrides, () => {

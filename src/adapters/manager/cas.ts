@@ -102,7 +102,7 @@ export async function casLogin(http: ManagerHttp, jar: CookieJar, env: NodeJS.Pr
   if (!(await hasCookie(jar, loginUrl, CAS.ticketCookie))) {
     throw new RemoteError('LOGIN_FAILED', `${c.name}: CAS login gave no ${CAS.ticketCookie} cookie (HTTP ${reply.status})`, { hint: `check ${field}.cas and ${field}.user` });
   }
-  await http.call({ method: 'GET', url: `${manager}${PATHS.loginCheck}`, endpoint: `GET ${PATHS.loginCheck}`, schema: envelopeSchema, read: true });
+  await http.call({ method: 'GET', url: `${manager}${PATHS.loginCheck}`, endpoint: `GET ${PATHS.loginCheck}`, schema: envelopeSchema, read: true, redirects: true });
   if (!(await hasCookie(jar, manager + '/web/', CAS.securitySession))) {
     throw new RemoteError('LOGIN_FAILED', `${c.name}: login_check gave no ${CAS.securitySession} session cookie`, { hint: `check ${field}.url` });
   }
@@ -122,7 +122,7 @@ async function casPage(http: ManagerHttp, jar: CookieJar, loginUrl: string): Pro
 async function plainSession(http: ManagerHttp, jar: CookieJar): Promise<boolean> {
   const manager = http.cluster.manager.url;
   try {
-    await http.call({ method: 'GET', url: `${manager}${PATHS.loginCheck}`, endpoint: `GET ${PATHS.loginCheck}`, schema: envelopeSchema, read: false });
+    await http.call({ method: 'GET', url: `${manager}${PATHS.loginCheck}`, endpoint: `GET ${PATHS.loginCheck}`, schema: envelopeSchema, read: false, redirects: true });
   } catch {
     return false;
   }

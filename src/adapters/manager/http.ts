@@ -31,6 +31,8 @@ export interface Call<T extends z.ZodType> {
   json?: unknown;
   /** For command progress: a `FAILED` state is an answer, not an error. */
   allowFailed?: boolean;
+  /** Follow redirects (only login_check, which may bounce through CAS); other calls treat one as a lost session. */
+  redirects?: boolean;
 }
 
 const TLS_UNTRUSTED = new Set(['DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'ERR_TLS_CERT_ALTNAME_INVALID', 'CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID']);
@@ -172,13 +174,19 @@ export class ManagerHttp {
   }
 
   private async callOnce<T extends z.ZodType>(call: Call<T>): Promise<z.infer<T>> {
-    const response = await this.send(call.method, call.url, call.endpoint, call.read, call.json);
+    // An API call is not followed through a redirect: that goes to CAS and (with a ticket-granting
+    // cookie) back to some page, losing the request; the redirect itself says the session is gone.
+    const response = await this.send(call.method, call.url, call.endpoint, call.read, call.json, false, undefined, call.redirects ? undefined : 0);
     return this.parse(response, call.endpoint, call.schema, call.allowFailed);
   }
 
   parse<T extends z.ZodType>(response: AxiosResponse<string>, endpoint: string, schema: T, allowFailed = false): z.infer<T> {
     const body = typeof response.data === 'string' ? response.data : String(response.data ?? '');
     const bad = (what: string, code = 'MANAGER_BAD_REPLY') => this.badReply(endpoint, response.status, what, code);
+    if (response.status >= 300 && response.status < 400) {
+      const location = String(response.headers.location ?? '');
+      throw /cas\/login/i.test(location) ? bad('the Manager redirected to its login page (session refused or expired)', 'MANAGER_SESSION') : bad(`redirected (HTTP ${response.status}) to ${location || 'nowhere'}`);
+    }
     const parsedJson = asJson(body);
     if (!parsedJson && looksLikeHtml(body, response.headers['content-type'])) {
       throw looksLikeLogin(body, response.status) ? bad('the Manager sent its login page (session refused or expired)', 'MANAGER_SESSION') : bad(`replied with an HTML page (HTTP ${response.status}), not JSON`);

@@ -28,7 +28,9 @@ function hosts(sim: SimCluster) {
       ...(master ? [{ role_name: 'NameNode', service_name: 'HDFS', health_status: sim.healthOf('HDFS') ?? 'GOOD', ha_status: i === 0 ? 'active' : 'standby' }] : []),
       ...(!master ? [{ role_name: 'DataNode', service_name: 'HDFS', health_status: sim.healthOf('HDFS') ?? 'GOOD', ha_status: null }] : []),
     ];
-    return { ip_address: node.ip, business_ip_address: node.ip, host_name: node.name, health_status: 'GOOD', instances };
+    // Documented profiles: instance objects carry only what the documented host object is sure to have.
+    const shown = sim.strict ? instances.map(({ role_name, service_name }) => ({ role_name, service_name })) : instances;
+    return { ip_address: node.ip, business_ip_address: node.ip, host_name: node.name, health_status: 'GOOD', instances: shown };
   });
 }
 

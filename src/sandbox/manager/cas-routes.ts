@@ -11,7 +11,10 @@ import type { SimCluster } from './state.js';
 const managerOrigin = (sim: SimCluster) => `https://${sim.layout.managerIp}:${MANAGER_PORT}`;
 const casOrigin = (sim: SimCluster) => `https://${sim.layout.managerIp}:${CAS_PORT}`;
 
-function loginPage(lt: string, error = ''): string {
+/** Stock CAS 3.5+ (Spring Webflow) also keys the form with `execution`; derived from lt here. */
+const executionOf = (lt: string) => `e1s1-${lt.slice(3)}`;
+
+function loginPage(lt: string, error = '', execution?: string): string {
   return [
     '<!DOCTYPE html><html><head><title>FusionInsight Manager - Login</title></head><body>',
     error ? `<div id="msg" class="errors">${error}</div>` : '',
@@ -19,6 +22,7 @@ function loginPage(lt: string, error = ''): string {
     '<input id="username" name="username" type="text" value=""/>',
     '<input id="password" name="password" type="password" value=""/>',
     `<input type="hidden" name="lt" value="${lt}" />`,
+    execution ? `<input type="hidden" name="execution" value="${execution}" />` : '',
     '<input type="hidden" name="_eventId" value="submit" />',
     '<input name="submit" type="submit" value="Login" />',
     '</form></body></html>',
@@ -29,7 +33,7 @@ function freshLoginPage(sim: SimCluster, error = '', status = 200): SimReply {
   const session = sim.newToken('CAS');
   const lt = sim.newToken('LT');
   sim.casSessions.set(session, lt);
-  return html(loginPage(lt, error), status, { 'set-cookie': cookie(CAS.sessionCookie, session, '/cas') });
+  return html(loginPage(lt, error, sim.strict ? executionOf(lt) : undefined), status, { 'set-cookie': cookie(CAS.sessionCookie, session, '/cas') });
 }
 
 function serviceRedirect(sim: SimCluster, service: string, extra: Record<string, string | string[]> = {}): SimReply {
@@ -47,7 +51,8 @@ function postLogin(sim: SimCluster, req: SimRequest): SimReply {
   const session = req.cookies.get(CAS.sessionCookie);
   const expected = session === undefined ? undefined : sim.casSessions.get(session);
   if (session !== undefined) sim.casSessions.delete(session);
-  if (expected === undefined || form.get('lt') !== expected) return freshLoginPage(sim, 'Your login ticket has expired. Please log in again.');
+  const stale = expected === undefined || form.get('lt') !== expected || (sim.strict && form.get('execution') !== executionOf(expected));
+  if (stale) return freshLoginPage(sim, 'Your login ticket has expired. Please log in again.');
   if (form.get('username') !== sim.user || form.get('password') !== sim.password) {
     sim.counters.refusedLogins += 1;
     sim.onChange();

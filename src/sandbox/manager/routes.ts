@@ -57,12 +57,15 @@ export const documentedRoutes: Route[] = [
       // Exactly the documented shape (mrs_02_1091): step_list items {name, description} with no
       // per-step state, fail_entity_list items {fail_entity, operation_type}, total_step_size.
       const steps = [{ name: `${record?.via === 'stop' ? 'Stop' : record?.via === 'start' ? 'Start' : 'Restart'} ${services}`, description: `${p.percent}%` }];
+      // Documented profiles: the optional total_progress left out, and a running command reported
+      // with a state word the progress page does not list (it names only COMPLETE and FAILED).
+      const state = sim.strict && p.state === 'IN_PROGRESS' ? 'RUNNING' : p.state;
       const body = {
         id: Number(id),
-        state: p.state,
+        state,
         error_code: 0,
         error_description: null,
-        total_progress: p.percent,
+        ...(sim.strict ? {} : { total_progress: p.percent }),
         res_obj: { cluster_id: 1, step_list: steps, fail_entity_list: p.failures, total_step_size: p.percent },
       };
       // The sandbox replies only with what the shared schema accepts (a self-check of the mirror).

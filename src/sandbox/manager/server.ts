@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { CAS } from '../../wire/manager/documented.js';
 import type { ServerCert } from '../cert.js';
 import { HttpsListener } from '../https-listener.js';
-import type { Fault, FaultPlan } from '../faults.js';
+import { profileServes, type Fault, type FaultPlan } from '../faults.js';
 import { CAS_PORT, MANAGER_PORT } from '../layout.js';
 import { assumedRoutes } from './assumed-routes.js';
 import { clientDownloadRoutes } from './client-download-route.js';
@@ -90,12 +90,20 @@ export class SimServer {
       return;
     }
     const { route, params } = found;
+    if (!profileServes(this.sim.profile, route.name)) {
+      // A guessed endpoint on a documented-only Manager: as if it did not exist.
+      send(res, refuse(404, '12-4000404', `no such endpoint: ${method} ${url.pathname}`));
+      return;
+    }
     const faults = this.faults.match(this.sim.name, route.name);
     if (await this.preempt(faults, req, res)) return;
+    if (faults.some((f) => f.expireSession)) this.sim.sessions.clear();
     const request: SimRequest = { method, path: url.pathname, query: url.searchParams, cookies: parseCookies(req.headers.cookie), body, port: this.port, params };
     let reply = route.auth && !hasSession(this.sim, request) ? notLoggedIn(this.sim) : await route.handle(this.sim, request);
     const malformed = faults.find((f) => f.malformed)?.malformed;
     if (malformed) reply = malform(reply, malformed);
+    const contentType = this.sim.overrides.jsonContentType;
+    if (contentType && typeof reply.body === 'object' && !Buffer.isBuffer(reply.body)) reply = { ...reply, headers: { 'content-type': contentType, ...reply.headers } };
     send(res, reply);
   }
 }

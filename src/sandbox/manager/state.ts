@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ClusterLayout } from '../layout.js';
 import { KDC_PORT } from '../layout.js';
-import type { ClusterOverrides } from '../faults.js';
+import type { ClusterOverrides, ManagerProfile } from '../faults.js';
 import type { PeerRow } from './rules.js';
 
 export type SimHealth = 'GOOD' | 'CONCERNING' | 'BAD' | 'UNKNOWN';
@@ -43,6 +43,8 @@ export class SimCluster {
   readonly version: string;
   readonly kerberos: boolean;
   readonly passwordMustChange: boolean;
+  /** docs/sandbox.md "Manager profiles". */
+  readonly profile: ManagerProfile;
   readonly layout: ClusterLayout;
   peers: PeerRow[] = [];
   configVersion = 1;
@@ -73,10 +75,16 @@ export class SimCluster {
     this.version = overrides.version ?? 'MRS 2.1.0';
     this.kerberos = overrides.kerberos ?? true;
     this.passwordMustChange = overrides.passwordMustChange ?? false;
+    this.profile = overrides.manager ?? 'assumed';
     for (const s of SERVICES) {
       if (!this.kerberos && (s === 'KrbServer' || s === 'LdapServer')) continue;
       this.health.set(s, overrides.unhealthy?.includes(s) ? 'BAD' : 'GOOD');
     }
+  }
+
+  /** The documented profiles serve every reply at its strictest documented shape. */
+  get strict(): boolean {
+    return this.profile !== 'assumed';
   }
 
   get kdcs(): string[] {
@@ -149,6 +157,7 @@ export class SimCluster {
       realm: this.realm,
       version: this.version,
       kerberos: this.kerberos,
+      managerProfile: this.profile,
       kdcs: this.kerberos ? this.kdcs : [],
       peers: this.peers.map((p) => ({ ...p })),
       configVersion: String(this.configVersion),

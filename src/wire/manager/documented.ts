@@ -43,11 +43,14 @@ export const clustersResObjSchema = z.object({
 /** `GET /web/v1/cluster/1/status` */
 export const clusterStatusResObjSchema = z.object({ state: z.string() });
 
-/** Host objects as the save request schema documents them. */
+/**
+ * Host objects as the save request schema documents them. Only what the adapter reads is
+ * required (names and addresses); health and HA state are optional, unknown fields pass.
+ */
 export const hostInstanceSchema = z.object({
   role_name: z.string(),
   service_name: z.string(),
-  health_status: z.string(),
+  health_status: z.string().nullish(),
   ha_status: z.string().nullish(),
 });
 
@@ -55,7 +58,7 @@ export const hostSchema = z.object({
   ip_address: z.string(),
   business_ip_address: z.string().nullish(),
   host_name: z.string(),
-  health_status: z.string(),
+  health_status: z.string().nullish(),
   instances: z.array(hostInstanceSchema),
 });
 export type WireHost = z.infer<typeof hostSchema>;
