@@ -111,12 +111,16 @@ export async function readPassword(ctx: CliContext, flags: SshConnectionFlags, w
 }
 
 /** Parses and checks the shared `ssh` flags, reads the host file and the password. */
-export async function sshConnection(ctx: CliContext, flags: SshConnectionFlags): Promise<SshConnection> {
+export async function sshConnection(ctx: CliContext, flags: SshConnectionFlags, options: { minHosts?: number } = {}): Promise<SshConnection> {
   const parallel = wholeNumber('--parallel', flags.parallel ?? '16', 1, 256);
   const hostKeys = flags.hostKeys === undefined ? undefined : absolute(ctx, flags.hostKeys);
   if (hostKeys !== undefined && ctx.global.acceptNew) throw new UsageError('BAD_FLAG', '--host-keys and --accept-new exclude each other', { hint: '--host-keys pins every key from a file; --accept-new records keys never seen before' });
   if (hostKeys !== undefined) await readText(hostKeys, '--host-keys');
   const { path, parsed } = await readHostFile(ctx, flags);
+  const minHosts = options.minHosts ?? 1;
+  if (parsed.hosts.length < minHosts) {
+    throw new UsageError('HOST_FILE_INVALID', `${path}: needs at least ${minHosts} hosts (found ${parsed.hosts.length})`, { hint: 'list every host that must reach the others, one per line' });
+  }
   const users = [...new Set(parsed.hosts.map((h) => h.user))];
   const password = await readPassword(ctx, flags, users.length === 1 ? users[0] ?? '' : users.join('/'));
   return { hostFile: path, hosts: parsed.hosts, duplicates: parsed.duplicates, ...(password ? { password } : {}), ...(hostKeys ? { hostKeys } : {}), acceptNew: ctx.global.acceptNew, parallel };

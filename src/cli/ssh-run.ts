@@ -64,7 +64,7 @@ function summaryLine(result: SshTrustResult): string {
 
 /** `ssh trust` and `ssh revoke`: flags → request, run, print, exit 0 / 4 (no host) / 5 (some). */
 export async function runSshTrustCommand(ctx: CliContext, action: 'trust' | 'revoke', flags: SshTrustFlags): Promise<void> {
-  const connection = await sshConnection(ctx, flags);
+  const connection = await sshConnection(ctx, flags, { minHosts: action === 'trust' ? 2 : 1 });
   if (flags.setHostnames && connection.hosts.some((h) => h.user !== 'root')) {
     throw new UsageError('BAD_FLAG', '--set-hostnames writes /etc/hosts, so every host must be logged into as root', { hint: 'use --user root (or root@ in the host file), or leave out --set-hostnames' });
   }
