@@ -7,7 +7,7 @@ import { didYouMean } from './suggest.js';
  * Every object is strict (unknown keys are errors, with "did you mean" when close).
  */
 
-function strict<T extends z.ZodRawShape>(shape: T) {
+export function strict<T extends z.ZodRawShape>(shape: T) {
   const known = Object.keys(shape);
   return z.strictObject(shape, {
     error: (issue) => {
