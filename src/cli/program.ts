@@ -109,6 +109,18 @@ export function buildProgram(hooks: ProgramHooks): Command {
     .option('--sandbox', 'run against simulated clusters started for this one command (see docs/sandbox.md)')
     .action(action(() => import('./commands/rotate.js')));
 
+  program
+    .command('mesh')
+    .description('many clusters at once from a topology file (full, hub or pairs): each cluster written once and restarted once (docs/mesh.md)')
+    .argument('<action>', 'plan | apply | status | resume | rollback')
+    .argument('<topology>', 'topology file (YAML: version, clusters, trusts)')
+    .option('--prune', 'also remove peer rows the topology does not account for (default: every other peer is kept)')
+    .option('--parallel <n>', 'clusters read, written and restarted at once', '8')
+    .option('--restart-timeout <seconds>', 'bound on each KrbServer restart', '900')
+    .option('--dry-run', 'apply/resume/rollback: show the plan; write nothing')
+    .option('--sandbox', 'run against simulated clusters (named by the topology) started for this one run')
+    .action(action(() => import('./commands/mesh.js')));
+
   const sandbox = program.command('sandbox').description('simulated MRS clusters on loopback for trying and testing mrs-trust (docs/sandbox.md)');
   sandbox
     .command('up')

@@ -1,4 +1,5 @@
 import type { PeerChange } from './peers.js';
+import type { MeshPlan } from './mesh-plan.js';
 import type { Plan } from './plan.js';
 
 /**
@@ -26,7 +27,9 @@ export type JournalUndo =
   | { kind: 'peer-change'; cluster: string; change: PeerChange; configVersionAfter?: string }
   | { kind: 'security-group-rules'; cluster: string; ruleIds: string[] }
   /** rotate: a cross-realm principal whose key was changed (kvno before; the password is never journaled). */
-  | { kind: 'principal-key'; cluster: string; principal: string; kvnoBefore: number };
+  | { kind: 'principal-key'; cluster: string; principal: string; kvnoBefore: number }
+  /** `mesh`: every row one save on this cluster changed (undone in reverse order, read-check-write). */
+  | { kind: 'peer-changes'; cluster: string; changes: PeerChange[]; configVersionAfter?: string };
 
 export interface RestartCommand {
   id: string;
@@ -44,6 +47,10 @@ export interface JournalDoc {
   status: 'running' | 'done' | 'failed' | 'interrupted';
   dryRun: boolean;
   plan?: Plan;
+  /** `mesh apply`: the plan of the whole topology (each cluster's target peer_realms). */
+  meshPlan?: MeshPlan;
+  /** `mesh rollback`: what it undoes (from the apply's journal), kept so an interrupted rollback can be run again. */
+  meshUndo?: Record<string, PeerChange[]>;
   /** Clusters whose `peer_realms` was saved but whose restart has not completed (carried across runs). */
   restartPending: string[];
   /**

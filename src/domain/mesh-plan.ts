@@ -1,5 +1,5 @@
 import type { ClusterFacts } from './facts.js';
-import { distinctPeerCount, findPeer, mergePeer, peerEntry, removePeer, sameEntry, type PeerChange, type PeerEntry } from './peers.js';
+import { distinctPeerCount, findPeer, mergePeer, peerEntry, removePeer, sameEntry, undoChange, type PeerChange, type PeerEntry } from './peers.js';
 import { KRB_SERVICE } from './plan.js';
 import type { Problem } from './preflight.js';
 import { partnersOf, type Pair } from './topology.js';
@@ -112,4 +112,54 @@ export function pairState(a: ClusterFacts, b: ClusterFacts): PairState {
 /** The N×N matrix of `mesh status`: `matrix[from][to]` (the diagonal is omitted). */
 export function trustMatrix(all: readonly ClusterFacts[]): Record<string, Record<string, Direction>> {
   return Object.fromEntries(all.map((from) => [from.name, Object.fromEntries(all.filter((to) => to !== from).map((to) => [to.name, direction(from, to)]))]));
+}
+
+/**
+ * The rollback plan: per cluster, the changes the last apply made, undone in reverse order against
+ * the rows found *now* (read-check-write: rows others added or changed since are kept).
+ */
+export function buildMeshUndoPlan(facts: Record<string, ClusterFacts>, undo: Record<string, PeerChange[]>, pairs: readonly Pair[]): MeshPlan {
+  const names = Object.keys(undo).filter((n) => facts[n]).sort();
+  const sides = names.map((name): MeshSide => {
+    const self = facts[name] as ClusterFacts;
+    let peers = self.peers.map((p) => ({ ...p }));
+    const changes: PeerChange[] = [];
+    for (const change of [...(undo[name] ?? [])].reverse()) {
+      const edit = undoChange(peers, change);
+      peers = edit.peers;
+      if (writes(edit.change)) changes.push(edit.change);
+    }
+    return {
+      cluster: name,
+      realm: self.realm,
+      mrsVersion: self.mrsVersion,
+      configVersion: self.configVersion,
+      peersBefore: self.peers.map((p) => ({ ...p })),
+      peersAfter: peers,
+      changes,
+      restart: changes.length > 0 ? [KRB_SERVICE] : [],
+      peerLimit: self.peerLimit,
+      clientHosts: [],
+    };
+  });
+  return { version: MESH_PLAN_VERSION, action: 'mesh', clusters: names, pairs: [...pairs], prune: false, sides };
+}
+
+/** What `verify` expects after the run, per realm the plan governs: the row, or no row. */
+export function expectedRows(plan: MeshPlan, side: MeshSide, facts: Record<string, ClusterFacts>, rollback: boolean): { realm: string; entry?: PeerEntry }[] {
+  if (rollback) return side.changes.map((c) => (c.kind === 'removed' ? { realm: c.realm } : { realm: c.realm, entry: findPeer(side.peersAfter, c.realm) as PeerEntry }));
+  const partners = partnersOf(plan.pairs).get(side.cluster) ?? [];
+  const rows = partners.map((p) => facts[p] as ClusterFacts).map((f) => ({ realm: f.realm, entry: peerEntry(f.realm, f.kdcs) }));
+  const pruned = side.changes.filter((c) => c.kind === 'removed').map((c) => ({ realm: c.realm }));
+  return [...rows, ...pruned];
+}
+
+/** Problems with one expectation against the rows read now; empty when it holds. */
+export function unmetRows(now: readonly PeerEntry[], expected: { realm: string; entry?: PeerEntry }[]): string[] {
+  return expected.flatMap((e) => {
+    const row = findPeer(now, e.realm);
+    if (!e.entry) return row ? [`still lists ${e.realm}`] : [];
+    if (!row) return [`does not list ${e.realm}`];
+    return sameEntry(row, e.entry) ? [] : [`lists ${e.realm} ${row.ip_port}, expected ${e.entry.ip_port}`];
+  });
 }

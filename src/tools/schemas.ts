@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { clustersFileSchema } from '../config/schema.js';
+import { topologySchema } from '../config/topology.js';
+import { meshResultSchema } from '../workflow/mesh/result.js';
 import { linkResultSchema } from '../workflow/link/result.js';
 import { statusResultSchema } from '../cli/status-result.js';
 import { precheckResultSchema } from '../workflow/precheck/result.js';
@@ -33,6 +35,8 @@ export const published: PublishedSchema[] = [
   { file: 'precheck.schema.json', schema: precheckResultSchema, io: 'output', title: 'mrs-trust precheck --json result' },
   { file: 'ssh-doctor.schema.json', schema: sshDoctorResultSchema, io: 'output', title: 'mrs-trust ssh doctor --json result' },
   { file: 'ssh-trust.schema.json', schema: sshTrustResultSchema, io: 'output', title: 'mrs-trust ssh trust / ssh revoke --json result' },
+  { file: 'topology.schema.json', schema: topologySchema, io: 'input', title: 'mrs-trust mesh topology file' },
+  { file: 'mesh-result.schema.json', schema: meshResultSchema, io: 'output', title: 'mrs-trust mesh --json result' },
 ];
 
 export function render(entry: PublishedSchema): string {

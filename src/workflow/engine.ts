@@ -24,6 +24,12 @@ export interface Step<C> {
   /** A human reason to skip, decided before running; undefined = run. */
   skip?: (ctx: C, scope?: string) => string | undefined;
   run: (ctx: C, scope?: string) => Promise<StepResult | void>;
+  /**
+   * Scoped steps only: a failing scope does not stop the run; the engine reports it here (and
+   * in the step reports) and goes on, so the workflow can leave that scope out of later steps
+   * (`mesh`: one cluster failing leaves the others consistent). Interruptions still stop the run.
+   */
+  onScopeFailed?: (ctx: C, scope: string, error: unknown) => void;
 }
 
 export interface StepReport {
@@ -93,9 +99,14 @@ export async function runSteps<C>(steps: readonly Step<C>[], ctx: C, io: EngineI
       continue;
     }
     const settled = await Promise.allSettled(scopes.map((scope) => runOne(step, ctx, scope, io)));
-    for (const s of settled) if (s.status === 'fulfilled') reports.push(s.value);
-    const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-    if (failed) throw failed.reason;
+    settled.forEach((s, i) => {
+      if (s.status === 'fulfilled') reports.push(s.value);
+      else if (step.onScopeFailed) reports.push({ id: step.id, scope: scopes[i] as string, status: 'failed', error: describeError(s.reason) });
+    });
+    const failed = settled.map((s, i) => ({ s, scope: scopes[i] as string })).filter((x): x is { s: PromiseRejectedResult; scope: string } => x.s.status === 'rejected');
+    const tolerated = step.onScopeFailed && !io.signal.aborted && !failed.some((f) => isMrsTrustError(f.s.reason) && f.s.reason.code === 'INTERRUPTED');
+    if (tolerated) for (const f of failed) step.onScopeFailed?.(ctx, f.scope, f.s.reason);
+    else if (failed[0]) throw failed[0].s.reason;
   }
   return reports;
 }

@@ -2,13 +2,20 @@ import type { ClusterFacts } from '../../../domain/facts.js';
 import { peerLimitFor } from '../../../domain/version.js';
 import { discoverCluster } from '../../discovery.js';
 import type { Step } from '../../engine.js';
-import { sides, type LinkState } from '../context.js';
+import type { Manager } from '../../../ports/manager.js';
+import { sides, type LinkDeps, type LinkState } from '../context.js';
 
-/** Login and read everything the plan needs, both sides in parallel. Read-only. */
-export const discover: Step<LinkState> = {
+/** What discovery reads and fills in; `link` and `mesh` states both have it. */
+export interface DiscoverContext {
+  deps: Pick<LinkDeps, 'clusters' | 'kerberosFallback' | 'cloudFacts'>;
+  managers: Record<string, Manager>;
+  facts: Record<string, ClusterFacts>;
+}
+
+/** Login and read everything a plan needs about one cluster. Read-only. Shared by link and mesh. */
+export const discoverOne: Omit<Step<DiscoverContext>, 'scopes'> = {
   id: 'discover',
   title: 'Read realm, KDCs, peers and health from the Manager',
-  scopes: sides,
   async run(s, scope) {
     const name = scope as string;
     const cluster = s.deps.clusters[name];
@@ -46,3 +53,6 @@ export const discover: Step<LinkState> = {
     return { message: [`${facts.realm}, ${version}, KDCs ${kdcs || 'none'} (${found.kdcSource}), ${facts.peers.length} peer(s)`, ...notes].join('; ') };
   },
 };
+
+/** link: both sides in parallel. */
+export const discover: Step<LinkState> = { ...discoverOne, scopes: sides };
