@@ -67,11 +67,16 @@ export interface JournalDoc {
   steps: JournalStep[];
 }
 
-/** What a new run keeps from the previous document of the same clusters. */
+/**
+ * What a new run keeps from the previous document of the same clusters: security-group rules
+ * added by `precheck --fix`, and the rows `mesh apply` wrote (so `mesh rollback` undoes every
+ * apply since the last finished rollback, also when a later apply changed nothing).
+ */
 export function carriedSteps(previous: JournalDoc | undefined): JournalStep[] {
   if (!previous) return [];
-  const owed = previous.steps.filter((s) => s.undo?.kind === 'security-group-rules');
-  return [...(previous.carried ?? []), ...owed];
+  const rolledBack = previous.action === 'mesh-rollback' && previous.status === 'done';
+  const owed = (s: JournalStep) => s.undo?.kind === 'security-group-rules' || (s.undo?.kind === 'peer-changes' && !rolledBack);
+  return [...(previous.carried ?? []), ...previous.steps].filter(owed);
 }
 
 export function journalKey(clusters: readonly string[]): string {

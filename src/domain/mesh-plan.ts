@@ -119,7 +119,8 @@ export function trustMatrix(all: readonly ClusterFacts[]): Record<string, Record
  * the rows found *now* (read-check-write: rows others added or changed since are kept).
  */
 export function buildMeshUndoPlan(facts: Record<string, ClusterFacts>, undo: Record<string, PeerChange[]>, pairs: readonly Pair[]): MeshPlan {
-  const names = Object.keys(undo).filter((n) => facts[n]).sort();
+  // Every cluster of the run gets a side (most with nothing to undo), so every later step finds one.
+  const names = Object.keys(facts).sort();
   const sides = names.map((name): MeshSide => {
     const self = facts[name] as ClusterFacts;
     let peers = self.peers.map((p) => ({ ...p }));

@@ -87,8 +87,14 @@ export async function run(ctx: CliContext, verb: string, topologyPath: string, f
     const result = await withSandbox(ctx, { enabled: Boolean(flags.sandbox), clusters: names, seedPeer: true }, (configPath) => execute(ctx, v, topologyPath, flags, configPath));
     ctx.out.result(result, () => humanMesh(result));
   } catch (error) {
-    const result = (error as { details?: { result?: MeshResult } }).details?.result;
-    if (result) ctx.out.result(result, () => humanMesh(result));
+    // Exit 5 still prints the per-cluster table (or the one --json document) before the error line.
+    const details = (error as { details?: { result?: MeshResult; resultPrinted?: boolean } }).details;
+    if (details?.result) {
+      const result = details.result;
+      ctx.out.result(result, () => humanMesh(result));
+      delete details.result;
+      details.resultPrinted = true;
+    }
     throw error;
   }
 }

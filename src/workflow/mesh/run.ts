@@ -140,7 +140,10 @@ export async function undoOwed(deps: Pick<MeshDeps, 'journal'>, clusters: string
   if (!doc.action.startsWith('mesh-')) throw new CheckError('NOTHING_TO_ROLL_BACK', `the last run of ${clusters.join(', ')} was \`${doc.action}\`, not a mesh apply`, { hint: 'use `mrs-trust rollback A B` for a pair' });
   // An interrupted or failed rollback is run again with the same undo (read-check-write: idempotent).
   if (doc.action === 'mesh-rollback') return doc.meshUndo ?? {};
+  // Every apply since the last finished rollback, oldest first (carried, then this document's).
   const undo: Record<string, PeerChange[]> = {};
-  for (const step of doc.steps) if (step.undo?.kind === 'peer-changes') undo[step.undo.cluster] = step.undo.changes;
+  for (const step of [...(doc.carried ?? []), ...doc.steps]) {
+    if (step.undo?.kind === 'peer-changes') undo[step.undo.cluster] = [...(undo[step.undo.cluster] ?? []), ...step.undo.changes];
+  }
   return undo;
 }
