@@ -19,7 +19,8 @@ function topology(names: string[], trusts = 'full'): string {
 const clustersOf = (sb: RunningSandbox) => sb.snapshot().clusters;
 const realms = (sb: RunningSandbox, name: string) => clustersOf(sb).find((c) => c.name === name)!.peers.map((p) => p.realm_name);
 
-describe('mesh on a sandbox of 6 clusters', () => {
+// Each test runs several CLI processes against many simulated clusters: generous guards for a loaded 2-core machine.
+describe('mesh on a sandbox of 6 clusters', { timeout: 240_000 }, () => {
   let sb: RunningSandbox;
   let names: string[];
   let file: string;
@@ -101,7 +102,7 @@ describe('mesh on a sandbox of 6 clusters', () => {
   });
 });
 
-describe('mesh limits and partial failure', () => {
+describe('mesh limits and partial failure', { timeout: 240_000 }, () => {
   it('18 clusters in a full mesh on 2.x: exit 3 PEER_LIMIT naming the clusters, nothing written', async () => {
     const sb = await startSandbox({ stateDir: mkdtempSync(join(tmpdir(), 'mrs-mesh-')), subnet: SUBNET + 1, restartMs: 30, plugins: false, count: 18 });
     try {
