@@ -148,16 +148,19 @@ describeWithSshd('ssh doctor on real OpenSSH hosts', () => {
 
   it('account locked on host 2 (usermod -L): account-locked on host 2, read as root', async () => {
     await h2.sshd.lockUser(h2.user);
-    const first = await doctor(['--inspect-as', 'root']);
-    expectOnlyInto2(first.result, 'account-locked');
     const shadow = await readFile(h2.sshd.path('/etc/shadow'), 'utf8');
-    // The shadow entry is evidence, but its hash never leaves the host.
-    const hash = shadow.split('\n').find((l) => l.startsWith(`${h2.user}:`))?.split(':')[1] ?? '';
-    expect(hash.length).toBeGreaterThan(20);
-    expect(first.stdout).not.toContain(hash.replace(/^!/, ''));
-    expect(first.stdout).toContain(`${h2.user}:!H:`);
-    // Written in place (same inode), so the host's bind mount sees it at once.
-    await writeFile(h2.sshd.path('/etc/shadow'), shadow.replace(`${h2.user}:!`, `${h2.user}:`));
+    try {
+      const first = await doctor(['--inspect-as', 'root']);
+      expectOnlyInto2(first.result, 'account-locked');
+      // The shadow entry is evidence, but its hash never leaves the host.
+      const hash = shadow.split('\n').find((l) => l.startsWith(`${h2.user}:`))?.split(':')[1] ?? '';
+      expect(hash.length).toBeGreaterThan(20);
+      expect(first.stdout).not.toContain(hash.replace(/^!/, ''));
+      expect(first.stdout).toContain(`${h2.user}:!<hash>:`);
+    } finally {
+      // Written in place (same inode), so the host's bind mount sees it at once.
+      await writeFile(h2.sshd.path('/etc/shadow'), shadow.replace(`${h2.user}:!`, `${h2.user}:`));
+    }
     expect((await doctor()).result.summary.ok).toBe(6);
   }, 300_000);
 
