@@ -159,8 +159,9 @@ describe('faults', () => {
   it('`after` and `times` pick which requests fail; missing-fields drops res_obj', async () => {
     const ok = await session('flaky', (m) => m.readHealth(), { retries: 0 });
     expect(ok.length).toBeGreaterThan(0);
-    const error = await session('flaky', (m) => m.readHealth(), { retries: 0 }).catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: 'MANAGER_HTTP_5XX' });
+    // A 5xx from the guessed service list falls back to the documented cluster status + KrbServer summary.
+    const fallback = await session('flaky', (m) => m.readHealth(), { retries: 0 });
+    expect(fallback).toEqual([{ name: 'cluster', health: 'GOOD' }, { name: 'KrbServer', health: 'GOOD' }]);
     const recovered = await session('flaky', (m) => m.readHealth(), { retries: 1 });
     expect(recovered.length).toBe(ok.length);
     const hosts = await session('flaky', (m) => m.readHosts()).catch((e: unknown) => e);
