@@ -84,49 +84,20 @@ export function parseRefreshFlags(ctx: CliContext, flags: ClientsRefreshFlags): 
 
 /** `mrs-trust clients refresh A [B]`: see docs/clients.md. */
 export async function run(ctx: CliContext, a: string, b: string | undefined, flags: ClientsRefreshFlags): Promise<void> {
-  const tarballs = parseTarballs(flags.tarball, ctx.cwd);
+  const parsed = parseRefreshFlags(ctx, flags);
   const parallel = wholeNumber('--parallel', flags.parallel, 1, 256);
-  const hostTimeout = wholeNumber('--host-timeout', flags.hostTimeout, 1, 86_400);
-  const scenario = flags.scenario === undefined ? undefined : flags.scenario === '1' ? 1 : flags.scenario === '2' ? 2 : undefined;
-  if (flags.scenario !== undefined && scenario === undefined) throw new UsageError('BAD_FLAG', `--scenario: "${flags.scenario}" is not 1 or 2`, { hint: '1: same-type clusters; 2: different types or hybrid' });
-  const hosts = parseHosts(flags.hosts);
   const names = [a, ...(b === undefined ? [] : [b])];
-  await withSandbox(ctx, { enabled: Boolean(flags.sandbox), clusters: names }, (configPath) =>
-    refreshFrom(ctx, configPath, names, { tarballs, hosts, parallel, scenario, hostTimeout, force: Boolean(flags.force), managerDownload: Boolean(flags.managerDownload) }),
-  );
+  await withSandbox(ctx, { enabled: Boolean(flags.sandbox), clusters: names }, (configPath) => refreshFrom(ctx, configPath, names, { ...parsed, ...(parallel ? { parallel } : {}) }));
 }
 
-interface Parsed {
-  tarballs: Record<string, string>;
-  hosts: string[] | undefined;
-  parallel: number | undefined;
-  scenario: 1 | 2 | undefined;
-  hostTimeout: number | undefined;
-  force: boolean;
-  managerDownload: boolean;
-}
+type Parsed = ReturnType<typeof parseRefreshFlags> & { parallel?: number };
 
-async function refreshFrom(ctx: CliContext, configPath: string, names: string[], p: Parsed): Promise<void> {
-  const { tarballs, hosts, parallel, scenario, hostTimeout } = p;
+async function refreshFrom(ctx: CliContext, configPath: string, names: string[], parsed: Parsed): Promise<void> {
   const config = await loadConfig(configPath);
   const clusters = names.map((name) => clusterByName(config, name));
   const request = clusters.map((c): RefreshCluster => ({ config: c, profile: profileOf(c, ctx) }));
   const deps = await clientRefreshDeps(ctx, config.stateDir);
-  const result = await refreshClients(
-    deps,
-    {
-      clusters: request,
-      tarballs,
-      ...(hosts ? { hosts } : {}),
-      ...(parallel ? { parallel } : {}),
-      ...(scenario ? { scenario } : {}),
-      ...(hostTimeout ? { hostTimeoutMs: hostTimeout * 1000 } : {}),
-      ...(p.force ? { force: true } : {}),
-      ...(p.managerDownload ? { managerDownload: true } : {}),
-      signal: ctx.signal,
-    },
-    { emit: (event) => ctx.out.event(event) },
-  );
+  const result = await refreshClients(deps, { clusters: request, ...parsed, signal: ctx.signal }, { emit: (event) => ctx.out.event(event) });
   ctx.out.result(result, () => renderTable(result));
   assertAllRefreshed(result, { resultPrinted: true });
 }
