@@ -83,6 +83,10 @@ const adapters: AdapterFactories = {
       openLog: (path) => openActionLog(path, systemClock),
     };
   },
+  async network() {
+    const { createNetworkProbe } = await import('./adapters/network/index.js');
+    return createNetworkProbe();
+  },
   async sandbox() {
     const { startSandbox } = await import('./sandbox/index.js');
     return { start: startSandbox };

@@ -1,5 +1,6 @@
 import type { ClusterConfig } from '../config/load.js';
 import type { Manager } from '../ports/manager.js';
+import type { NetworkProbe } from '../ports/network.js';
 import type { SandboxStarter } from '../ports/sandbox.js';
 import type { Cloud } from '../ports/cloud.js';
 import type { RemoteHost } from '../ports/remote-host.js';
@@ -74,6 +75,8 @@ export interface AdapterFactories {
    * clock, and the `--log FILE` writer.
    */
   sshTrust(out: Output): Promise<{ io: SshTrustIo; clock: Clock; openLog(path: string): Promise<ActionLog> }>;
+  /** TCP connects and the Kerberos probe, from this machine (precheck, link's precheck step). */
+  network(): Promise<NetworkProbe>;
   /** The simulated clusters (docs/sandbox.md), for `sandbox up` and `--sandbox`. */
   sandbox(): Promise<SandboxStarter>;
 }

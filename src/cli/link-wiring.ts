@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { ClusterConfig, LoadedConfig } from '../config/load.js';
 import type { Plan } from '../domain/plan.js';
-import type { Cloud } from '../ports/cloud.js';
 import type { EventSink } from '../ports/events.js';
 import type { Manager } from '../ports/manager.js';
-import type { LinkCluster, LinkDeps, Precheck } from '../workflow/link/context.js';
+import type { LinkCluster, LinkDeps } from '../workflow/link/context.js';
 import { cloudFacts } from './cloud-facts.js';
-import { securityGroupPrecheck } from '../workflow/precheck/security-groups.js';
+import { networkPrecheck } from '../workflow/precheck/for-link.js';
 import { clientRefresher } from '../workflow/clients/link-refresher.js';
 import { ticketTester, type TicketSide } from '../adapters/ssh/ticket-tester.js';
 import { resolveSecret } from '../config/secrets.js';
@@ -16,20 +15,15 @@ import { clientRefreshDeps } from './commands/clients-refresh.js';
 import type { CliContext } from './context.js';
 import { kdcAdmins } from './kdc-admin-wiring.js';
 
-function linkCluster(c: ClusterConfig): LinkCluster {
+/** Each TCP connect and KDC probe of link's pre-check (precheck --probe-timeout defaults to the same). */
+const PROBE_TIMEOUT_MS = 3000;
+
+export function linkCluster(c: ClusterConfig): LinkCluster {
   return { name: c.name, type: c.type, ...(c.mrsVersion ? { mrsVersion: c.mrsVersion } : {}), ...(c.peerLimit ? { peerLimit: c.peerLimit } : {}), ...(c.manager.peerRealmsEncoding === 'confirmed' ? { peerEncodingConfirmed: true } : {}), clientHosts: (c.clients ?? []).map((h) => h.host) };
 }
 
-/** The security-group pre-check (docs/security-groups.md), when both clusters have cloud access. */
-async function cloudPrecheck(ctx: CliContext, clusters: ClusterConfig[]): Promise<Precheck | undefined> {
-  if (!clusters.every((c) => c.cloud)) return undefined;
-  const clouds: Record<string, Cloud> = {};
-  for (const c of clusters) clouds[c.name] = await ctx.adapters.cloud(c, ctx.out);
-  return securityGroupPrecheck({ clouds });
-}
-
 /** `manager.discovery: krb5conf`: realm and KDCs from a node's client krb5.conf over SSH. */
-function kerberosFallback(ctx: CliContext, clusters: ClusterConfig[]): LinkDeps['kerberosFallback'] {
+export function kerberosFallback(ctx: CliContext, clusters: ClusterConfig[]): LinkDeps['kerberosFallback'] {
   const fromNodes = clusters.filter((c) => c.manager.discovery === 'krb5conf');
   if (fromNodes.length === 0) return undefined;
   return Object.fromEntries(fromNodes.map((c) => [c.name, () => ctx.adapters.kerberosFromNodes(c, { acceptNew: ctx.global.acceptNew, out: ctx.out })]));
@@ -92,8 +86,12 @@ export async function buildLinkDeps(
   how: { action: 'link' | 'unlink'; events: EventSink; confirm: (plan: Plan) => Promise<boolean>; clients?: { tarballs?: Record<string, string>; managerDownload?: boolean; skip?: boolean } },
 ): Promise<LinkDeps> {
   const deps: LinkDeps = await baseDeps(ctx, config, clusters, how.events, how.confirm);
-  const precheck = how.action === 'link' ? await cloudPrecheck(ctx, clusters) : undefined;
-  if (precheck) deps.precheck = precheck;
+  // The network pre-check (Managers, KDC probe, clocks; security groups with cloud access), as `precheck` runs it.
+  if (how.action === 'link') {
+    const { buildPrecheckDeps } = await import('./precheck-wiring.js');
+    const only = ['managers', 'kdcs', 'clock', ...(clusters.every((c) => c.cloud) ? (['security-groups'] as const) : [])] as const;
+    deps.precheck = networkPrecheck({ ...(await buildPrecheckDeps(ctx, clusters, { only: [...only], timeoutMs: PROBE_TIMEOUT_MS, managers: deps.managers })), events: how.events });
+  }
   // refresh-clients: every configured client host gets the new configuration (scenario 1 or 2).
   if (clusters.some((c) => (c.clients ?? []).length > 0) && !how.clients?.skip) {
     const options = { ...(how.clients?.tarballs ? { tarballs: how.clients.tarballs } : {}), ...(how.clients?.managerDownload ? { managerDownload: true } : {}) };

@@ -48,7 +48,7 @@ export function buildProgram(hooks: ProgramHooks): Command {
     .argument('[a]', 'first cluster (name in clusters.yaml); on a terminal, left out = asked by the wizard')
     .argument('[b]', 'second cluster')
     .option('--dry-run', 'show the plan and the writes it would make; write nothing')
-    .option('--skip-precheck', 'skip the network pre-check (security groups); never the realm, limit or health rules')
+    .option('--skip-precheck', 'skip the network pre-check (KDC probe, Manager reachability, clock skew, security groups); never the realm, limit or health rules')
     .option('--restart-timeout <seconds>', 'bound on each KrbServer restart', '900')
     .option('--peer-encoding-confirmed', 'write the first peer onto an empty peer_realms even though nothing read from the Manager has confirmed its encoding (or set clusters.<name>.manager.peerRealmsEncoding: confirmed)')
     .option('--tarball <name=path>', 'client configuration for cluster NAME, downloaded after the trust is saved (repeatable, or A=PATH,B=PATH; as in clients refresh)', (v: string, prev: string[] = []) => [...prev, v])
@@ -72,13 +72,15 @@ export function buildProgram(hooks: ProgramHooks): Command {
 
   program
     .command('precheck')
-    .description('check the security groups admit each other (inbound ANY from the peer groups); --fix adds the missing rules')
+    .description('can these two clusters trust each other? realms, health, versions and default passwords, Manager and KDC reachability (Kerberos probe over UDP and TCP), clock skew, security groups; --fix adds the missing security-group rules')
     .argument('<a>', 'first cluster (name in clusters.yaml)')
     .argument('<b>', 'second cluster')
-    .option('--only <checks>', 'only these checks (security-groups)')
-    .option('--format <format>', 'report format: table (default), md or json (default with --json)')
+    .option('--only <checks>', 'only these check areas, comma-separated: rules, managers, kdcs, clock, security-groups (default: all)')
+    .option('--format <format>', 'report format: table (default), md, json (default with --json) or html (one self-contained file)')
     .option('--out <file>', 'write the report to FILE instead of stdout')
-    .option('--fix', 'add the missing rules (asks first; --yes without a terminal); journaled for rollback')
+    .option('--strict', 'warn and unknown fail too (exit 3)')
+    .option('--probe-timeout <seconds>', 'time limit of each TCP connect and KDC probe', '3')
+    .option('--fix', 'add the missing security-group rules (asks first; --yes without a terminal); journaled for rollback')
     .option('--rules-file <file>', 'offline: read clusters and rules from an exported JSON file (docs/security-groups.md)')
     .option('--sandbox', 'run against simulated clusters started for this one command (see docs/sandbox.md)')
     .action(action(() => import('./commands/precheck.js')));
@@ -209,7 +211,7 @@ export function buildProgram(hooks: ProgramHooks): Command {
     .argument('[b]', 'second cluster')
     .option('--sandbox', 'run against simulated clusters started in this process (docs/sandbox.md)')
     .option('--dry-run', 'show the plan; write nothing to the clusters')
-    .option('--skip-precheck', 'skip the network pre-check (security groups); never the realm, limit or health rules')
+    .option('--skip-precheck', 'skip the network pre-check (KDC probe, Manager reachability, clock skew, security groups); never the realm, limit or health rules')
     .action(action(() => import('./commands/wizard.js')));
 
   return program;

@@ -3,6 +3,7 @@
  * both KDCs): their names, the password MRS gives them, key parity, and what kadmin prints.
  * Pure: no I/O, no clock.
  */
+import { ADMIN_DEFAULT, CROSSREALM_DEFAULT, defaultPasswordOf, versionTuple } from './cross-realm-password.js';
 
 /** The two principal names of a trust between realms `a` and `b` (each exists in both KDCs). */
 export function crossRealmPrincipals(a: string, b: string): [string, string] {
@@ -10,16 +11,15 @@ export function crossRealmPrincipals(a: string, b: string): [string, string] {
 }
 
 /**
- * The password MRS gives the cross-realm principals when it creates them: `Crossrealm@123` from
- * MRS 1.9.2, `Admin@123` before (MRS mutual-trust guide, docs/assumptions.md). An unreadable
- * version is taken as a current one.
+ * The one password to try as MRS's default for the cross-realm principals (kinit tries it once
+ * per KDC): the version's default (domain/cross-realm-password.ts, which knows the 1.8.2–1.9.2
+ * range the public pages disagree on); in that range `Admin@123`, an unreadable version
+ * `Crossrealm@123`.
  */
 export function defaultCrossRealmPassword(version: string): string {
-  const m = /(\d+)\.(\d+)(?:\.(\d+))?/.exec(version);
-  if (!m) return 'Crossrealm@123';
-  const [major, minor, patch] = [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)];
-  const older = major < 1 || (major === 1 && (minor < 9 || (minor === 9 && patch < 2)));
-  return older ? 'Admin@123' : 'Crossrealm@123';
+  const d = defaultPasswordOf(version);
+  if (d.certain) return d.password;
+  return versionTuple(version) ? ADMIN_DEFAULT : CROSSREALM_DEFAULT;
 }
 
 /** kadmin printed something other than what was asked for (the adapter turns it into a RemoteError). */

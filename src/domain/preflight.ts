@@ -1,8 +1,7 @@
-import { checkRealm } from './realm.js';
-import { distinctPeerCount, mergePeer, peerEntry } from './peers.js';
-import { profileFor } from './version.js';
 import type { ClusterFacts } from './facts.js';
 import type { SidePlan } from './plan.js';
+import { ruleChecks } from './precheck/rules.js';
+import { profileFor } from './version.js';
 
 /** One reason not to write. `code` is stable (tests and `--json` use it). */
 export interface Problem {
@@ -11,53 +10,20 @@ export interface Problem {
   message: string;
 }
 
-function sideProblems(self: ClusterFacts, peer: ClusterFacts): Problem[] {
-  const problems: Problem[] = [];
-  const at = { cluster: self.name };
-  const profile = profileFor(self.mrsVersion);
-  if (profile && !profile.supported) {
-    problems.push({ code: 'MRS_VERSION_UNSUPPORTED', ...at, message: `${self.name}: MRS ${self.mrsVersion} (${profile.name}) is not supported yet; trust on 3.x is set under System > Permission > Domain and Mutual Trust` });
-  }
-  if (!self.kerberos) problems.push({ code: 'KERBEROS_OFF', ...at, message: `${self.name}: Kerberos authentication is not enabled (not a security cluster)` });
-  const realm = checkRealm(self.realm);
-  if (!realm.ok) problems.push({ code: 'REALM_INVALID', ...at, message: `${self.name}: ${realm.reason}` });
-  if (self.kdcs.length === 0) problems.push({ code: 'NO_KDC', ...at, message: `${self.name}: no KerberosServer instance found` });
-  const unhealthy = self.services.filter((s) => s.health !== 'GOOD');
-  if (unhealthy.length > 0) {
-    const list = unhealthy.map((s) => `${s.name} (${s.health})`).join(', ');
-    problems.push({ code: 'SERVICE_UNHEALTHY', ...at, message: `${self.name}: services not healthy: ${list}` });
-  }
-  if (peer.realm && peer.kdcs.length > 0) {
-    const after = mergePeer(self.peers, peerEntry(peer.realm, peer.kdcs)).peers;
-    const count = distinctPeerCount(after);
-    if (count > self.peerLimit) {
-      problems.push({ code: 'PEER_LIMIT', ...at, message: `${self.name}: ${count} peer realms after adding ${peer.realm}; the limit is ${self.peerLimit}` });
-    }
-  }
-  return problems;
-}
-
-function overlap(a: ClusterFacts, b: ClusterFacts): Problem[] {
-  const problems: Problem[] = [];
-  const namesB = new Set(b.hosts.map((h) => h.name.toLowerCase()));
-  const ipsB = new Set([...b.hosts.map((h) => h.ip), ...b.kdcs.map((k) => k.ip)]);
-  const sharedNames = [...new Set(a.hosts.map((h) => h.name.toLowerCase()).filter((n) => namesB.has(n)))];
-  const sharedIps = [...new Set([...a.hosts.map((h) => h.ip), ...a.kdcs.map((k) => k.ip)].filter((ip) => ipsB.has(ip)))];
-  if (sharedNames.length > 0) problems.push({ code: 'SHARED_HOSTNAMES', message: `${a.name} and ${b.name} share host names: ${sharedNames.join(', ')}` });
-  if (sharedIps.length > 0) problems.push({ code: 'SHARED_IPS', message: `${a.name} and ${b.name} share IP addresses: ${sharedIps.join(', ')}` });
-  return problems;
-}
+/**
+ * Rule checks `link` reports but does not stop on: the cross-realm password can only be changed
+ * after link created the principals (its fix says how); verify-ticket then names a mismatch.
+ */
+export const NOT_BLOCKING = new Set(['cross-realm-password']);
 
 /**
  * The rules that stop `link` before any write. These never depend on the network pre-check, so
  * `--skip-precheck` cannot skip them.
  */
 export function linkPreflight(a: ClusterFacts, b: ClusterFacts): Problem[] {
-  const problems = [...sideProblems(a, b), ...sideProblems(b, a), ...overlap(a, b)];
-  if (a.realm && a.realm === b.realm) {
-    problems.push({ code: 'SAME_REALM', message: `${a.name} and ${b.name} both use realm ${a.realm}; cross-realm trust needs different realms` });
-  }
-  return problems;
+  return ruleChecks(a, b)
+    .filter((c) => c.status === 'fail' && c.code && !NOT_BLOCKING.has(c.id))
+    .map((c) => ({ code: c.code as string, ...(c.cluster ? { cluster: c.cluster } : {}), message: c.found[0] ?? c.title }));
 }
 
 /** `unlink` needs less: it only removes rows, so health, limits and overlap don't matter. */

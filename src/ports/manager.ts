@@ -1,6 +1,7 @@
 import type { Health } from '../domain/facts.js';
 import type { KdcAddress } from '../domain/ip-port.js';
 import type { PeerEntry } from '../domain/peers.js';
+import type { ClockSample } from '../domain/precheck/outcomes.js';
 
 /** What `readClusterInfo()` learns from `GET /web/v1/clusters`. */
 export interface ClusterInfo {
@@ -79,5 +80,11 @@ export interface Manager {
    * Polls the documented command progress until COMPLETE or FAILED (adaptive: short at first,
    * backing off to a few seconds; `pollMs` fixes the interval). Throws COMMAND_TIMEOUT.
    */
+  /**
+   * One request whose reply's HTTP `Date` header tells the Manager's clock (the pre-check's
+   * clock-skew check), with this machine's time when it left and came back. Never throws: a
+   * failure is in `error`. Optional: a Manager without it makes the clock check "unknown".
+   */
+  readServerTime?(): Promise<Omit<ClockSample, 'cluster'>>;
   waitForCommand(id: string, options: { timeoutMs: number; pollMs?: number; onProgress?: (p: CommandProgress) => void; signal?: AbortSignal }): Promise<CommandProgress>;
 }

@@ -70,6 +70,10 @@ const overridesSchema = z.strictObject({
   passwordMustChange: z.boolean().optional(),
   /** Services reported BAD (e.g. [HDFS]). */
   unhealthy: z.array(z.string()).optional(),
+  /** The Manager's clock (its HTTP `Date` header) runs this many seconds ahead (negative: behind). */
+  clockSkewSeconds: z.number().int().min(-86_400).max(86_400).optional(),
+  /** The cluster's KDC ports: `closed` (nothing listens), `silent` (takes requests, never answers). */
+  kdc: z.enum(['closed', 'silent']).optional(),
   /** Restarts on this cluster take this long (overrides --restart-ms). */
   restartMs: z.number().int().min(0).max(3_600_000).optional(),
   /** Restarts end in this state. */

@@ -9,7 +9,8 @@ import { join, resolve } from 'node:path';
 import { managerCert } from './cert.js';
 import { FaultPlan, loadFaultFile, type FaultFile, type ManagerProfile } from './faults.js';
 import { ensureDir, FILES, writeAtomic, writeClustersYaml } from './files.js';
-import { CAS_PORT, MANAGER_PORT, sandboxLayout, type SandboxLayout } from './layout.js';
+import { startSimKdc, type SimKdc } from './kdc/sim-kdc.js';
+import { CAS_PORT, KDC_PORT, MANAGER_PORT, sandboxLayout, type SandboxLayout } from './layout.js';
 import { SimServer } from './manager/server.js';
 import { SimCluster } from './manager/state.js';
 import { PLUGIN_MODULES, loadPlugin, type ClusterFragment, type PluginOptions, type SandboxHub, type StartedPlugin } from './plugins.js';
@@ -84,6 +85,24 @@ async function startPlugins(layout: SandboxLayout, stateDir: string, hub: Sandbo
   }
 }
 
+const kdcFaultsOf = (faults: FaultFile) => Object.fromEntries(Object.entries(faults.clusters).flatMap(([n, o]) => (o.kdc ? [[n, o.kdc]] : [])));
+
+/** The simulated KDC on both KDC addresses of each cluster, honouring its `kdc` and `clockSkewSeconds` faults. */
+async function startSimKdcs(all: SimCluster[], plugins: Map<string, StartedPlugin>): Promise<SimKdc[]> {
+  const realKdcs = new Set(Object.keys(plugins.get('kdc')?.clusters ?? {}));
+  const started: SimKdc[] = [];
+  for (const sim of all.filter((s) => s.kerberos && !realKdcs.has(s.name))) {
+    for (const ip of sim.layout.kdcIps) {
+      const kdc = await startSimKdc(ip, KDC_PORT, sim.overrides.kdc ?? 'answer', (sim.overrides.clockSkewSeconds ?? 0) * 1000).catch(async (error: NodeJS.ErrnoException) => {
+        await Promise.allSettled(started.map((k) => k.stop()));
+        throw new SandboxError(error.code === 'EADDRINUSE' ? 'SANDBOX_ADDRESS_IN_USE' : 'SANDBOX_LISTEN', `cannot listen on ${ip}:${KDC_PORT} (simulated KDC: ${error.code ?? error.message})`);
+      });
+      started.push(kdc);
+    }
+  }
+  return started;
+}
+
 export async function startSandbox(options: SandboxOptions): Promise<RunningSandbox> {
   const names = resolveNames(options.clusters, options.count);
   const subnet = options.subnet ?? 0;
@@ -97,6 +116,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   ensureDir(join(stateDir, FILES.certs));
   const plan = new FaultPlan(faults.faults);
   const servers: SimServer[] = [];
+  const simKdcs: SimKdc[] = [];
   const plugins = new Map<string, StartedPlugin>();
   const listeners: ((cluster: string, peers: { realm_name: string; ip_port: string }[]) => void)[] = [];
   const base = { stateDir, configPath: join(stateDir, FILES.config), subnet, restartMs, running: true };
@@ -114,7 +134,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     });
   };
   const stop = async () => {
-    await Promise.allSettled([...servers.map((s) => s.close()), ...[...plugins.values()].map((p) => p.stop())]);
+    await Promise.allSettled([...servers.map((s) => s.close()), ...[...plugins.values()].map((p) => p.stop()), ...simKdcs.map((k) => k.stop())]);
     base.running = false;
     persist();
   };
@@ -156,7 +176,10 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
       closedGroups: options.closedGroups,
       ...(cloudFaults ? { cloudFaults } : {}),
       kdc: Object.fromEntries(Object.entries(faults.clusters).map(([n, o]) => [n, { version: o.version, refuseKeyChange: o.refuseKeyChange }])),
+      kdcFaults: kdcFaultsOf(faults),
     });
+    // Clusters without a real KDC (no krb5kdc, --no-plugins, or a faulted port) get the simulated one.
+    simKdcs.push(...(await startSimKdcs(sims, plugins)));
     const fragments = (name: string): ClusterFragment => Object.assign({}, ...[...plugins.values()].map((p) => p.clusters[name] ?? {})) as ClusterFragment;
     writeClustersYaml(stateDir, sims.map((sim, i) => ({ name: sim.name, type: types.get(sim.name) as 'analysis', managerUrl: infos[i]?.managerUrl ?? '', casUrl: infos[i]?.casUrl ?? '', user: sim.user, passwordFile: `${FILES.secrets}/${sim.name}.password`, fingerprint: infos[i]?.fingerprint ?? '', fragment: fragments(sim.name) })));
     persist();

@@ -43,6 +43,8 @@ export interface StartedPlugin {
 export interface PluginOptions {
   /** cloud: the security groups start without the cross-cluster rules (`sandbox up --closed-groups`). */
   closedGroups?: boolean;
+  /** kdc: clusters whose KDC ports are faulted (`clusters.<name>.kdc` in the faults file): no real KDC there. */
+  kdcFaults?: Record<string, 'closed' | 'silent'>;
   /** cloud: the `cloud:` section of the faults file, when there is one. */
   cloudFaults?: Record<string, unknown>;
   /** kdc: per cluster, the MRS version (default password of the cross-realm principals) and faults. */

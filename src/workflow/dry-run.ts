@@ -26,6 +26,7 @@ export function recordingManager(inner: Manager, writes: RecordedWrite[]): Manag
     readHosts: () => inner.readHosts(),
     readKerberosFacts: () => inner.readKerberosFacts(),
     readPeerRealms: () => inner.readPeerRealms(),
+    ...(inner.readServerTime ? { readServerTime: () => (inner.readServerTime as NonNullable<Manager['readServerTime']>)() } : {}),
     async savePeerRealms(peers, options) {
       writes.push({ type: 'save-peer-realms', cluster: inner.cluster, peers: peers.map((p) => ({ ...p })), expectedVersion: options.expectedVersion, restart: options.restart });
       return options.restart ? { commandId: DRY_COMMAND } : {};

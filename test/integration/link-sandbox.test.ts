@@ -194,7 +194,11 @@ describe('link with manager.discovery: krb5conf', () => {
       const master = readdirSync(hostsDir).find((h) => h.startsWith('master1.alpha')) as string;
       const conf = join(hostsDir, master, 'opt/client/KrbClient/kerberos/var/krb5kdc/krb5.conf');
       writeFileSync(conf, readFileSync(conf, 'utf8').replaceAll(':21732', ':21799'));
-      const run = await runCli(['link', 'alpha', 'beta', '--config', sb.configPath, '--dry-run', '--json']);
+      // Nothing listens on 21799: the network pre-check probes the KDCs discovery found, and stops.
+      const probed = await runCli(['link', 'alpha', 'beta', '--config', sb.configPath, '--dry-run']);
+      expect(probed.code).toBe(3);
+      expect(probed.stderr).toMatch(/alpha kdc-reachable: 127\.18\.1\.11:21799 UDP: closed \(ICMP port unreachable: nothing listens\)/);
+      const run = await runCli(['link', 'alpha', 'beta', '--config', sb.configPath, '--dry-run', '--json', '--skip-precheck']);
       expect(run.code, run.stderr).toBe(0);
       const result = linkResultSchema.parse(JSON.parse(run.stdout));
       expect(result.sides[1]?.after?.ip_port).toMatch(/^127\.18\.1\.11:21799,127\.18\.1\.12:21799$/);
@@ -212,7 +216,7 @@ describe('link with client hosts and cloud (sandbox plugins on)', () => {
       expect(run.code, run.stderr).toBe(0);
       const result = linkResultSchema.parse(JSON.parse(run.stdout));
       expect(result.clients?.summary).toBe('4 client hosts refreshed, 0 already current');
-      expect(result.precheck?.summary).toMatch(/all 4 groups admit the peer/);
+      expect(result.precheck?.summary).toMatch(/network checks pass .*; security groups: 4 of 4 groups admit the peer/);
       const { readdirSync } = await import('node:fs');
       const hostsDir = join(sb.stateDir, 'ssh', 'hosts');
       const clients = readdirSync(hostsDir).filter((h) => h.startsWith('client'));

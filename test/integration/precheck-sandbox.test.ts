@@ -103,7 +103,8 @@ describe('precheck on a sandbox started with --closed-groups', () => {
 
   it('bad flags are usage errors naming the flag', async () => {
     expect((await cli('precheck', 'alpha', 'beta', '--only', 'clocks')).stderr).toMatch(/--only: unknown check "clocks"/);
-    expect((await cli('precheck', 'alpha', 'beta', '--format', 'html')).code).toBe(2);
+    expect((await cli('precheck', 'alpha', 'beta', '--format', 'pdf')).stderr).toMatch(/--format: "pdf" is not one of table, md, json, html/);
+    expect((await cli('precheck', 'alpha', 'beta', '--probe-timeout', '0')).stderr).toMatch(/--probe-timeout: "0"/);
     expect((await cli('precheck', 'alpha', 'gamma')).stderr).toMatch(/no cluster "gamma"/);
   });
 });

@@ -52,7 +52,7 @@ describe('precheck --fix on a terminal', () => {
   it('declining adds nothing (exit 130, as link does)', async () => {
     const before = JSON.stringify(plugin.sim.snapshot());
     const { ctx, prompter } = context(false);
-    const error = (await run(ctx, 'alpha', 'beta', { fix: true }).catch((e: unknown) => e)) as MrsTrustError;
+    const error = (await run(ctx, 'alpha', 'beta', { fix: true, only: 'security-groups' }).catch((e: unknown) => e)) as MrsTrustError;
     expect(error.code).toBe('INTERRUPTED');
     expect(error.message).toMatch(/no rules added/);
     expect(prompter.asked).toHaveLength(1);
@@ -61,7 +61,7 @@ describe('precheck --fix on a terminal', () => {
 
   it('confirming adds the rules and the report passes', async () => {
     const { ctx, stdout } = context(true);
-    await run(ctx, 'alpha', 'beta', { fix: true });
+    await run(ctx, 'alpha', 'beta', { fix: true, only: 'security-groups' });
     expect(stdout()).toMatch(/Pre-check alpha ↔ beta: PASS/);
     expect(stdout()).toMatch(/--fix: 8 rule\(s\) added/);
   });

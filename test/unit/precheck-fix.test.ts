@@ -3,7 +3,9 @@ import type { SecurityGroupRule } from '../../src/domain/security-groups.js';
 import { RemoteError, type MrsTrustError } from '../../src/errors/index.js';
 import type { Cloud, CloudClusterInfo } from '../../src/ports/cloud.js';
 import { fixSecurityGroups, rulesToAdd } from '../../src/workflow/precheck/fix.js';
-import { checkSecurityGroups, securityGroupPrecheck } from '../../src/workflow/precheck/security-groups.js';
+import { checkSecurityGroups } from '../../src/workflow/precheck/security-groups.js';
+import { networkPrecheck } from '../../src/workflow/precheck/for-link.js';
+import { fakeNetwork } from '../support/fake-network.js';
 import type { ClusterFacts } from '../../src/domain/facts.js';
 import { MemoryJournal, noLocks } from '../support/link-deps.js';
 
@@ -118,10 +120,16 @@ describe('precheck --fix workflow', () => {
   it('the link hook uses the KDC ports from the facts and turns failures into preflight problems', async () => {
     const { deps } = setup();
     const facts = (name: string, port: number) => ({ name, kdcs: [{ ip: '10.0.0.1', port }] }) as unknown as ClusterFacts;
-    const result = await securityGroupPrecheck(deps).run(facts('alpha', 88), facts('beta', 21732));
-    expect(result.summary).toBe('security groups: 3 of 3 groups do not admit the peer');
+    const warnings: string[] = [];
+    const events = { emit: (e: { type: string; message?: string }) => e.type === 'warning' && warnings.push(e.message ?? '') };
+    const endpoints = { alpha: [{ what: 'Manager', host: '10.0.0.10', port: 28443 }], beta: [{ what: 'Manager', host: '10.0.1.10', port: 28443 }] };
+    const link = networkPrecheck({ clusters: {}, managers: {}, endpoints, clouds: deps.clouds, network: fakeNetwork(), events, signal: new AbortController().signal, timeoutMs: 100 });
+    const result = await link.run(facts('alpha', 88), facts('beta', 21732));
+    expect(result.summary).toBe('4 of 6 network checks pass (Managers, KDC probe over UDP and TCP, clocks); security groups: 0 of 3 groups admit the peer');
     expect(result.problems[0]).toEqual({ code: 'SECURITY_GROUP_FAIL', cluster: 'alpha', message: 'alpha sg-a1: no rule admits beta; add sg-a1: + ingress IPv4 ANY from sg-b1' });
-    expect((result.details as { findings: { missing: string[] }[] }).findings[0]?.missing[0]).toMatch(/UDP 88 \(KDC\)/);
+    expect((result.details as { securityGroups: { findings: { missing: string[] }[] } }).securityGroups.findings[0]?.missing[0]).toMatch(/UDP 88 \(KDC\)/);
+    // Managers without a clock reader: the clock check is unknown, a warning, never a pass.
+    expect(warnings).toEqual([expect.stringMatching(/^precheck unknown: clock-skew: alpha: no usable Date header/)]);
   });
 });
 

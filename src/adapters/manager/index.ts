@@ -13,6 +13,8 @@ import { kerberosFacts, readKrbConfig, readWireHosts, saveBody, saveReplySchema,
 import { commandIdOf, serviceAction, waitForCommand, type WaitOptions } from './commands.js';
 import { readHealth } from './health.js';
 import { casLogin, casLogout } from './cas.js';
+import { readServerTime } from './clock.js';
+import type { ClockSample } from '../../domain/precheck/outcomes.js';
 import { ManagerHttp, type HttpSettings } from './http.js';
 import { createAgent } from './tls.js';
 
@@ -183,6 +185,10 @@ class HttpManager implements Manager {
     }
     if (code === 'MANAGER_SESSION' && now.configVersion === expectedVersion) return 'resend';
     throw error;
+  }
+
+  readServerTime(): Promise<Omit<ClockSample, 'cluster'>> {
+    return readServerTime(this.#http, this.url('/web/'));
   }
 
   async stopService(name: string): Promise<string | undefined> {

@@ -76,7 +76,9 @@ export async function startKdcs(layout: SandboxLayout, stateDir: string, hub: Sa
     return { password: defaultCrossRealmPassword(o?.version ?? '2.1.0'), refuseKeyChange: o?.refuseKeyChange === true };
   };
   try {
-    await Promise.all(layout.clusters.map((c) => limit(async () => {
+    // A faulted KDC port (closed or silent) gets no real KDC; the sandbox core handles it.
+    const served = layout.clusters.filter((c) => !pluginOptions.kdcFaults?.[c.name] && hub.managers.some((m) => m.name === c.name && m.kdcs.length > 0));
+    await Promise.all(served.map((c) => limit(async () => {
       const kdc = new RealmKdc(c.realm, join(stateDir, KDC_FILES.dir(c.name)), c.kdcIps.map((ip) => `${ip}:${KDC_PORT}`), `${c.kdcIps[0]}:${KADMIN_PORT}`);
       kdcs.set(c.name, kdc);
       await kdc.create();

@@ -81,6 +81,9 @@ export class SimServer {
   }
 
   private async handle(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse): Promise<void> {
+    // A skewed Manager clock (faults: clockSkewSeconds) shows in every reply's Date header.
+    const skew = this.sim.overrides.clockSkewSeconds;
+    if (skew) res.setHeader('date', new Date(Date.now() + skew * 1000).toUTCString());
     const url = new URL(req.url ?? '/', 'https://sandbox');
     const method = (req.method ?? 'GET').toUpperCase();
     const found = findRoute(method, url.pathname, this.port);

@@ -1,9 +1,7 @@
-import type { ClusterFacts } from '../../domain/facts.js';
 import type { Problem } from '../../domain/preflight.js';
 import { assessGroup, DEFAULT_KDC_PORT, describeFix, overallStatus, requiredPorts, type GroupRules, type SgFinding, type SideView } from '../../domain/security-groups.js';
 import { isMrsTrustError } from '../../errors/index.js';
 import type { Cloud } from '../../ports/cloud.js';
-import type { Precheck } from '../link/context.js';
 
 /** Errors that make one group "unknown" instead of stopping the check. */
 const UNREADABLE = new Set(['CLOUD_NOT_FOUND', 'RULES_FILE_NO_GROUP']);
@@ -65,20 +63,4 @@ export function problemsOf(findings: readonly SgFinding[]): Problem[] {
       cluster: f.cluster,
       message: `${f.cluster} ${f.securityGroupId}: ${f.summary}${f.fix.length > 0 ? `; add ${f.fix.map(describeFix).join(', ')}` : ''}`,
     }));
-}
-
-/**
- * The `precheck` step of `link` (LinkDeps.precheck): build it when both clusters have `cloud`
- * configured. KDC ports come from the discovered facts.
- */
-export function securityGroupPrecheck(deps: SgDeps): Precheck {
-  return {
-    async run(a: ClusterFacts, b: ClusterFacts) {
-      const ports = { [a.name]: [...new Set(a.kdcs.map((k) => k.port))], [b.name]: [...new Set(b.kdcs.map((k) => k.port))] };
-      const check = await checkSecurityGroups(deps, a.name, b.name, ports);
-      const failing = check.findings.filter((f) => f.status !== 'pass').length;
-      const summary = failing === 0 ? `security groups: all ${check.findings.length} groups admit the peer` : `security groups: ${failing} of ${check.findings.length} groups do not admit the peer`;
-      return { problems: problemsOf(check.findings), summary, details: check };
-    },
-  };
 }

@@ -1,4 +1,5 @@
-import { linkPreflight, unlinkPreflight } from '../../../domain/preflight.js';
+import { linkPreflight, NOT_BLOCKING, unlinkPreflight } from '../../../domain/preflight.js';
+import { ruleChecks } from '../../../domain/precheck/rules.js';
 import { CheckError } from '../../../errors/index.js';
 import type { Step } from '../../engine.js';
 import type { LinkState } from '../context.js';
@@ -23,19 +24,25 @@ export const preflight: Step<LinkState> = {
         details: { problems },
       });
     }
+    if (s.request.action === 'link') {
+      // Reported, not blocking: e.g. different default cross-realm passwords are fixed after the write.
+      for (const c of ruleChecks(a, b).filter((x) => NOT_BLOCKING.has(x.id) && x.status !== 'pass')) {
+        s.deps.events.emit({ type: 'warning', message: `${c.id} ${c.status}: ${c.found.slice(0, -1).join('; ')}; after link: ${c.fix.slice(1, 3).join(' ')}` });
+      }
+    }
     // Client configurations: refuse now rather than after both restarts (issue #12 item 9).
     const clients = s.deps.clients?.preflight && !s.request.skipClients ? await s.deps.clients.preflight([a, b].map((f) => ({ cluster: f.name, realm: f.realm, ...(f.mrsVersion ? { mrsVersion: f.mrsVersion } : {}) })), s.request.action, s.deps.signal) : undefined;
     return { message: clients ? `all rules pass; ${clients}` : 'all rules pass' };
   },
 };
 
-/** The network pre-check (security groups …), when the clusters have cloud access configured. */
+/** The network pre-check (Managers, KDC probe, clocks; security groups with cloud access): `precheck`'s network checks. */
 export const precheck: Step<LinkState> = {
   id: 'precheck',
-  title: 'Pre-check security groups between the clusters',
+  title: 'Pre-check the network: Managers, KDCs (Kerberos probe), clocks, security groups',
   skip(s) {
     if (s.request.action !== 'link') return 'not needed to remove trust';
-    if (!s.deps.precheck) return 'no cloud access configured (clusters.<name>.cloud)';
+    if (!s.deps.precheck) return 'no network pre-check wired';
     if (s.request.skipPrecheck) return 'skipped by --skip-precheck';
     return undefined;
   },
@@ -45,7 +52,9 @@ export const precheck: Step<LinkState> = {
     s.precheck = { summary: result.summary, details: result.details };
     if (result.problems.length > 0) {
       throw new CheckError('PRECHECK_FAILED', `pre-check failed: ${result.problems.map((p) => p.message).join('; ')}`, {
-        hint: `run \`mrs-trust precheck ${a.name} ${b.name} --fix\`, or pass --skip-precheck to link anyway`,
+        hint: result.problems.some((p) => p.code.startsWith('SECURITY_GROUP'))
+          ? `run \`mrs-trust precheck ${a.name} ${b.name} --fix\`, or pass --skip-precheck to link anyway`
+          : `run \`mrs-trust precheck ${a.name} ${b.name}\` for the report with each fix, or pass --skip-precheck to link anyway`,
         details: { problems: result.problems },
       });
     }
