@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { ClusterConfig, LoadedConfig } from '../config/load.js';
-import type { Plan } from '../domain/plan.js';
+import type { Plan, PlanAction } from '../domain/plan.js';
+import type { Cloud } from '../ports/cloud.js';
 import type { EventSink } from '../ports/events.js';
 import type { Manager } from '../ports/manager.js';
 import type { LinkCluster, LinkDeps } from '../workflow/link/context.js';
 import { cloudFacts } from './cloud-facts.js';
 import { networkPrecheck } from '../workflow/precheck/for-link.js';
+import { removeRules } from '../workflow/precheck/rollback.js';
 import { clientRefresher } from '../workflow/clients/link-refresher.js';
 import { ticketTester, type TicketSide } from '../adapters/ssh/ticket-tester.js';
 import { resolveSecret } from '../config/secrets.js';
@@ -20,6 +22,15 @@ const PROBE_TIMEOUT_MS = 3000;
 
 export function linkCluster(c: ClusterConfig): LinkCluster {
   return { name: c.name, type: c.type, ...(c.mrsVersion ? { mrsVersion: c.mrsVersion } : {}), ...(c.peerLimit ? { peerLimit: c.peerLimit } : {}), ...(c.manager.peerRealmsEncoding === 'confirmed' ? { peerEncodingConfirmed: true } : {}), clientHosts: (c.clients ?? []).map((h) => h.host) };
+}
+
+/** rollback: deletes journaled security-group rules through the cloud API of each cluster that has `cloud`. */
+async function ruleRemover(ctx: CliContext, clusters: ClusterConfig[]): Promise<LinkDeps['removeRules']> {
+  const withCloud = clusters.filter((c) => c.cloud);
+  if (withCloud.length === 0) return undefined;
+  const clouds: Record<string, Cloud> = {};
+  for (const c of withCloud) clouds[c.name] = await ctx.adapters.cloud(c, ctx.out);
+  return (rules) => removeRules(clouds, rules);
 }
 
 /** `manager.discovery: krb5conf`: realm and KDCs from a node's client krb5.conf over SSH. */
@@ -83,7 +94,7 @@ export async function buildLinkDeps(
   ctx: CliContext,
   config: LoadedConfig,
   clusters: ClusterConfig[],
-  how: { action: 'link' | 'unlink'; events: EventSink; confirm: (plan: Plan) => Promise<boolean>; clients?: { tarballs?: Record<string, string>; managerDownload?: boolean; skip?: boolean } },
+  how: { action: PlanAction; events: EventSink; confirm: (plan: Plan) => Promise<boolean>; clients?: { tarballs?: Record<string, string>; managerDownload?: boolean; skip?: boolean } },
 ): Promise<LinkDeps> {
   const deps: LinkDeps = await baseDeps(ctx, config, clusters, how.events, how.confirm);
   // The network pre-check (Managers, KDC probe, clocks; security groups with cloud access), as `precheck` runs it.
@@ -101,5 +112,7 @@ export async function buildLinkDeps(
     deps.ticket = ticket(ctx, clusters);
     deps.kdcAdmin = kdcAdmins(ctx, clusters);
   }
+  const remover = how.action === 'rollback' ? await ruleRemover(ctx, clusters) : undefined;
+  if (remover) deps.removeRules = remover;
   return deps;
 }

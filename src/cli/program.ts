@@ -71,6 +71,40 @@ export function buildProgram(hooks: ProgramHooks): Command {
     .action(action(() => import('./commands/unlink.js')));
 
   program
+    .command('rollback')
+    .description('undo what the last journaled link/unlink of the pair changed (its peer rows, read-check-write: rows changed by others since are kept) and the security-group rules precheck --fix added; restarts and verifies')
+    .argument('<a>', 'first cluster')
+    .argument('<b>', 'second cluster')
+    .option('--dry-run', 'show what would be undone; write nothing')
+    .option('--restart-timeout <seconds>', 'bound on each KrbServer restart', '900')
+    .action(action(() => import('./commands/rollback.js')));
+
+  program
+    .command('plan')
+    .description('compute the link (or --unlink) plan as a dry run and print it; --out FILE saves it for `apply`')
+    .argument('<a>', 'first cluster')
+    .argument('<b>', 'second cluster')
+    .option('--out <file>', 'write the plan file (JSON, schemas/plan.schema.json) for `mrs-trust apply FILE`')
+    .option('--unlink', 'plan an unlink instead of a link')
+    .option('--skip-precheck', 'skip the network pre-check (security groups); never the realm, limit or health rules')
+    .action(action(() => import('./commands/plan.js')));
+
+  program
+    .command('apply')
+    .description('carry out exactly a saved plan; refuses (exit 3) when either cluster changed since it was made')
+    .argument('<file>', 'plan file written by `mrs-trust plan A B --out FILE`')
+    .option('--restart-timeout <seconds>', 'bound on each KrbServer restart', '900')
+    .action(action(() => import('./commands/apply.js')));
+
+  program
+    .command('resume')
+    .description("continue the pair's interrupted link/unlink/rollback from its first unfinished step, after re-reading both sides")
+    .argument('<a>', 'first cluster')
+    .argument('<b>', 'second cluster')
+    .option('--restart-timeout <seconds>', 'bound on each KrbServer restart', '900')
+    .action(action(() => import('./commands/resume.js')));
+
+  program
     .command('precheck')
     .description('can these two clusters trust each other? realms, health, versions and default passwords, Manager and KDC reachability (Kerberos probe over UDP and TCP), clock skew, security groups; --fix adds the missing security-group rules')
     .argument('<a>', 'first cluster (name in clusters.yaml)')

@@ -48,6 +48,14 @@ export const statusResultSchema = z.object({
           })
           .optional()
           .describe('the last `mrs-trust verify` (or rotate) of this pair, from the state directory'),
+        restartPending: z
+          .array(z.string())
+          .optional()
+          .describe('clusters whose peer_realms a journaled run saved without finishing the KrbServer restart (`resume` or `link` finishes it)'),
+        lastRun: z
+          .object({ action: z.string(), status: z.string(), updatedAt: z.string() })
+          .optional()
+          .describe("the pair's last journaled run (link, unlink, rollback …)"),
       }),
     )
     .describe('one entry per pair of the clusters asked about'),

@@ -71,7 +71,14 @@ export const tlsSchema = strict({
   .describe('How to trust the Manager certificate: a CA file, a pinned SHA-256 fingerprint, or (warned) no check.');
 
 const HOST = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
-const host = z.string().refine((h) => isIp(h) || HOST.test(h), 'must be an IP address or a host name');
+// NOTE: a name whose last label is all digits is no DNS name (RFC 3696 §2: a top-level label is
+// never all-numeric); `999.1.1.1` is an out-of-range dotted quad, not a host name.
+const NUMERIC_TLD = /(^|\.)\d+\.?$/;
+const host = z.string().superRefine((h, ctx) => {
+  if (isIp(h) || (HOST.test(h) && !NUMERIC_TLD.test(h))) return;
+  const quad = /^\d+(\.\d+){3}$/.test(h) ? ` (${h} is no IPv4 address: each of the four numbers is 0 to 255)` : '';
+  ctx.addIssue({ code: 'custom', message: `must be an IP address or a host name${quad}` });
+});
 const port = z.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be from 1 to 65535').max(65535, 'must be from 1 to 65535');
 const absolutePath = z.string().startsWith('/', 'must be an absolute path');
 const SSH_FINGERPRINT = /^SHA256:[A-Za-z0-9+/]{43}$/;
@@ -183,7 +190,9 @@ export const clusterSchema = strict({
 
 export const clustersFileSchema = strict({
   version: z.literal(1, { error: 'must be 1 (the only format version)' }),
-  clusters: z.record(z.string().regex(CLUSTER_NAME, 'cluster names use letters, digits, "-" and "_" (at most 63)'), clusterSchema),
+  clusters: z
+    .record(z.string().regex(CLUSTER_NAME, 'cluster names use letters, digits, "-" and "_" (at most 63)'), clusterSchema)
+    .refine((c) => Object.keys(c).length > 0, 'must define at least one cluster'),
 }).describe('mrs-trust clusters.yaml');
 
 export type ClustersFile = z.infer<typeof clustersFileSchema>;

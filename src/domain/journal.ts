@@ -1,4 +1,4 @@
-import type { PeerChange } from './peers.js';
+import { netChange, type PeerChange } from './peers.js';
 import type { MeshPlan } from './mesh-plan.js';
 import type { Plan } from './plan.js';
 
@@ -36,6 +36,8 @@ export interface RestartCommand {
   via: 'save' | 'stop' | 'start';
 }
 
+export type PeerChangeUndo = Extract<JournalUndo, { kind: 'peer-change' }>;
+
 export interface JournalDoc {
   version: typeof JOURNAL_VERSION;
   runId: string;
@@ -60,23 +62,83 @@ export interface JournalDoc {
    */
   restartCommands?: Record<string, RestartCommand>;
   /**
-   * Steps of earlier runs whose undo is still owed across runs: security-group rules added by
-   * `precheck --fix` (or a link) stay journaled when a later run starts a new document.
+   * Undo still owed from earlier runs: security-group rules added by `precheck --fix`, and the
+   * net `peer_realms` change of the last operation that wrote (one entry per cluster and realm).
+   * `rollback` undoes these; a finished rollback clears them.
    */
   carried?: JournalStep[];
+  /**
+   * The carried peer changes belong to an operation that has not finished yet (a run died or
+   * failed after writing): the next run's writes are part of the same operation and compose with
+   * them. When false, the next run that writes starts a new operation and replaces them.
+   */
+  owedOpen?: boolean;
+  /** Set by `resume`: how many times this document was continued. */
+  resumed?: number;
   steps: JournalStep[];
+}
+
+/** Actions whose peer writes are an operation `rollback` can undo (a rollback's own writes are not). */
+const UNDOABLE = new Set(['link', 'unlink']);
+
+const peerUndos = (steps: readonly JournalStep[]): PeerChangeUndo[] =>
+  steps.flatMap((s) => (s.undo?.kind === 'peer-change' ? [s.undo] : []));
+
+/** Composes peer changes per (cluster, realm) into one net change each; changes that cancel out vanish. */
+export function composeUndos(undos: readonly PeerChangeUndo[]): PeerChangeUndo[] {
+  const groups = new Map<string, PeerChangeUndo[]>();
+  for (const u of undos) {
+    const key = `${u.cluster}\u0000${u.change.realm}`;
+    groups.set(key, [...(groups.get(key) ?? []), u]);
+  }
+  const out: PeerChangeUndo[] = [];
+  for (const list of groups.values()) {
+    const change = netChange(list.map((u) => u.change));
+    const first = list[0] as PeerChangeUndo;
+    if (change) out.push({ kind: 'peer-change', cluster: first.cluster, change });
+  }
+  return out;
+}
+
+/**
+ * The `peer_realms` changes a rollback of this journal must undo, net per cluster and realm: the
+ * last operation's writes (composed with what an unfinished earlier run of it wrote).
+ */
+export function owedPeerChanges(doc: JournalDoc): PeerChangeUndo[] {
+  const carried = peerUndos(doc.carried ?? []);
+  if (doc.action === 'rollback') return doc.status === 'done' ? [] : carried;
+  const own = UNDOABLE.has(doc.action) ? peerUndos(doc.steps) : [];
+  if (own.length === 0) return carried;
+  return composeUndos(doc.owedOpen ? [...carried, ...own] : own);
+}
+
+/** Security-group rule steps still owed (a finished rollback removed them all). */
+function owedRuleSteps(doc: JournalDoc): JournalStep[] {
+  if (doc.action === 'rollback' && doc.status === 'done') return [];
+  return [...(doc.carried ?? []), ...doc.steps].filter((s) => s.undo?.kind === 'security-group-rules');
 }
 
 /**
  * What a new run keeps from the previous document of the same clusters: security-group rules
- * added by `precheck --fix`, and the rows `mesh apply` wrote (so `mesh rollback` undoes every
- * apply since the last finished rollback, also when a later apply changed nothing).
+ * added by `precheck --fix`, the net peer change a `rollback` still owes, and the rows `mesh apply`
+ * wrote (so `mesh rollback` undoes every apply since the last finished mesh rollback, also when a
+ * later apply changed nothing).
  */
 export function carriedSteps(previous: JournalDoc | undefined): JournalStep[] {
   if (!previous) return [];
-  const rolledBack = previous.action === 'mesh-rollback' && previous.status === 'done';
-  const owed = (s: JournalStep) => s.undo?.kind === 'security-group-rules' || (s.undo?.kind === 'peer-changes' && !rolledBack);
-  return [...(previous.carried ?? []), ...previous.steps].filter(owed);
+  const peer = owedPeerChanges(previous).map((undo): JournalStep => ({ id: 'write-peer-realms', scope: undo.cluster, status: 'done', startedAt: previous.startedAt, undo }));
+  const meshRolledBack = previous.action === 'mesh-rollback' && previous.status === 'done';
+  const mesh = meshRolledBack ? [] : [...(previous.carried ?? []), ...previous.steps].filter((s) => s.undo?.kind === 'peer-changes');
+  return [...owedRuleSteps(previous), ...peer, ...mesh];
+}
+
+/** Whether the peer changes carried into a new run still belong to an unfinished operation. */
+export function carriedOpen(previous: JournalDoc | undefined): boolean {
+  if (!previous) return false;
+  if (!UNDOABLE.has(previous.action)) return previous.action === 'rollback' ? false : Boolean(previous.owedOpen);
+  const wrote = peerUndos(previous.steps).length > 0;
+  if (previous.status === 'done') return false;
+  return wrote || Boolean(previous.owedOpen);
 }
 
 export function journalKey(clusters: readonly string[]): string {

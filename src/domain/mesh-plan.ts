@@ -1,5 +1,5 @@
 import type { ClusterFacts } from './facts.js';
-import { distinctPeerCount, findPeer, mergePeer, peerEntry, removePeer, sameEntry, undoChange, type PeerChange, type PeerEntry } from './peers.js';
+import { distinctPeerCount, findPeer, mergePeer, peerEntry, removePeer, sameEntry, undoAgainst, type PeerChange, type PeerEntry } from './peers.js';
 import { KRB_SERVICE } from './plan.js';
 import type { Problem } from './preflight.js';
 import { partnersOf, type Pair } from './topology.js';
@@ -126,7 +126,7 @@ export function buildMeshUndoPlan(facts: Record<string, ClusterFacts>, undo: Rec
     let peers = self.peers.map((p) => ({ ...p }));
     const changes: PeerChange[] = [];
     for (const change of [...(undo[name] ?? [])].reverse()) {
-      const edit = undoChange(peers, change);
+      const edit = undoAgainst(peers, change);
       peers = edit.peers;
       if (writes(edit.change)) changes.push(edit.change);
     }

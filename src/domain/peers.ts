@@ -59,23 +59,6 @@ export function removePeer(peers: readonly PeerEntry[], realm: string): PeerEdit
   return { peers: peers.filter((_, i) => i !== index).map((p) => ({ ...p })), change: { kind: 'removed', realm, before } };
 }
 
-/**
- * Undo of one recorded change against the value found *now*: touches only the row the change
- * wrote, so peers added by others since are kept (never a blind restore of the old list).
- */
-export function undoChange(current: readonly PeerEntry[], change: PeerChange): PeerEdit {
-  switch (change.kind) {
-    case 'added':
-      return removePeer(current, change.realm);
-    case 'updated':
-    case 'removed':
-      return mergePeer(current, change.before);
-    default:
-      // Nothing was written (unchanged or absent), so there is nothing to undo.
-      return { peers: current.map((p) => ({ ...p })), change };
-  }
-}
-
 export function distinctPeerCount(peers: readonly PeerEntry[]): number {
   return new Set(peers.map((p) => p.realm_name)).size;
 }
@@ -86,4 +69,71 @@ export function samePeerList(a: readonly PeerEntry[], b: readonly PeerEntry[]): 
 
 export function findPeer(peers: readonly PeerEntry[], realm: string): PeerEntry | undefined {
   return peers.find((p) => p.realm_name === realm);
+}
+
+/** The row a change found before it wrote (undefined = the realm was not listed). */
+export function rowBefore(change: PeerChange): PeerEntry | undefined {
+  switch (change.kind) {
+    case 'updated':
+    case 'removed':
+      return change.before;
+    case 'unchanged':
+      return change.entry;
+    default:
+      return undefined;
+  }
+}
+
+/** The row a change left behind (undefined = the realm is not listed). */
+export function rowAfter(change: PeerChange): PeerEntry | undefined {
+  switch (change.kind) {
+    case 'added':
+    case 'updated':
+      return change.after;
+    case 'unchanged':
+      return change.entry;
+    default:
+      return undefined;
+  }
+}
+
+const sameRow = (a: PeerEntry | undefined, b: PeerEntry | undefined): boolean => (a === undefined || b === undefined ? a === b : sameEntry(a, b));
+
+/** The change from one row state to another, for one realm; undefined when they are the same. */
+export function changeBetween(realm: string, before: PeerEntry | undefined, after: PeerEntry | undefined): PeerChange | undefined {
+  if (sameRow(before, after)) return undefined;
+  if (!before) return { kind: 'added', realm, after: after as PeerEntry };
+  if (!after) return { kind: 'removed', realm, before };
+  return { kind: 'updated', realm, before, after };
+}
+
+/**
+ * The net effect of several changes of one realm's row, in order (one operation written over
+ * several runs): from the row before the first write to the row after the last. Changes that
+ * wrote nothing are ignored; undefined when the writes cancel out.
+ */
+export function netChange(changes: readonly PeerChange[]): PeerChange | undefined {
+  const writes = changes.filter((c) => c.kind === 'added' || c.kind === 'updated' || c.kind === 'removed');
+  const first = writes[0];
+  const last = writes[writes.length - 1];
+  if (!first || !last) return undefined;
+  return changeBetween(first.realm, rowBefore(first), rowAfter(last));
+}
+
+/** How an undo meets the row found now. */
+export type UndoOutcome = 'undo' | 'already' | 'kept';
+
+/**
+ * Read-check-write undo of one net change against the value found now: when the row is still
+ * what the change wrote, put back the row from before (other rows untouched); when it is already
+ * the row from before, nothing to do; when someone else changed it since, keep their row.
+ */
+export function undoAgainst(current: readonly PeerEntry[], change: PeerChange): PeerEdit & { outcome: UndoOutcome } {
+  const now = findPeer(current, change.realm);
+  const keep = (outcome: UndoOutcome) => ({ ...(now ? { peers: current.map((p) => ({ ...p })), change: { kind: 'unchanged' as const, realm: change.realm, entry: now } } : { peers: current.map((p) => ({ ...p })), change: { kind: 'absent' as const, realm: change.realm } }), outcome });
+  const target = rowBefore(change);
+  if (sameRow(now, target)) return keep('already');
+  if (!sameRow(now, rowAfter(change))) return keep('kept');
+  const edit = target ? mergePeer(current, target) : removePeer(current, change.realm);
+  return { ...edit, outcome: 'undo' };
 }

@@ -1,4 +1,4 @@
-import { mergePeer, peerEntry, removePeer, type PeerChange, type PeerEntry } from './peers.js';
+import { findPeer, mergePeer, peerEntry, removePeer, undoAgainst, type PeerChange, type PeerEntry, type UndoOutcome } from './peers.js';
 import type { ClusterFacts } from './facts.js';
 
 /** Bumped when the shape changes, so `apply <file>` can refuse a plan it cannot read. */
@@ -28,11 +28,19 @@ export interface SidePlan {
   securityGroupRules: SecurityGroupRulePlan[];
   /** Client hosts to refresh (host names or addresses from clusters.yaml). */
   clientHosts: string[];
+  /** The restart is owed by an earlier run that saved but did not finish restarting. */
+  restartPendingBefore?: boolean;
+  /** Rollback only: ids of the security-group rules `precheck --fix` added, to remove. */
+  securityGroupRulesToRemove?: string[];
+  /** Rollback only: the journaled change being undone and how it met the row found now. */
+  rollback?: { undoing: PeerChange; outcome: UndoOutcome };
 }
+
+export type PlanAction = 'link' | 'unlink' | 'rollback';
 
 export interface Plan {
   version: typeof PLAN_VERSION;
-  action: 'link' | 'unlink';
+  action: PlanAction;
   clusters: [string, string];
   sides: [SidePlan, SidePlan];
 }
@@ -40,10 +48,15 @@ export interface Plan {
 export interface PlanExtras {
   clientHosts?: Record<string, string[]>;
   securityGroupRules?: SecurityGroupRulePlan[];
+  /** Clusters an earlier run saved but did not finish restarting: their restart is part of this plan. */
+  restartPending?: string[];
+  /** Rollback: rule ids to remove, per cluster. */
+  removeRules?: Record<string, string[]>;
 }
 
 function side(self: ClusterFacts, change: { peers: PeerEntry[]; change: PeerChange }, extras: PlanExtras): SidePlan {
   const writes = change.change.kind !== 'unchanged' && change.change.kind !== 'absent';
+  const pending = extras.restartPending?.includes(self.name) ?? false;
   return {
     cluster: self.name,
     realm: self.realm,
@@ -52,9 +65,11 @@ function side(self: ClusterFacts, change: { peers: PeerEntry[]; change: PeerChan
     peersBefore: self.peers.map((p) => ({ ...p })),
     peersAfter: change.peers,
     change: change.change,
-    restart: writes ? [KRB_SERVICE] : [],
+    restart: writes || pending ? [KRB_SERVICE] : [],
     securityGroupRules: (extras.securityGroupRules ?? []).filter((r) => r.cluster === self.name),
     clientHosts: extras.clientHosts?.[self.name] ?? [],
+    ...(pending && !writes ? { restartPendingBefore: true } : {}),
+    ...(extras.removeRules?.[self.name]?.length ? { securityGroupRulesToRemove: [...(extras.removeRules[self.name] as string[])] } : {}),
   };
 }
 
@@ -72,8 +87,29 @@ export function buildUnlinkPlan(a: ClusterFacts, b: ClusterFacts, extras: PlanEx
   return { version: PLAN_VERSION, action: 'unlink', clusters: [a.name, b.name], sides: [sideA, sideB] };
 }
 
+/**
+ * The rollback plan: per side, the journaled net change undone against the rows found now
+ * (read-check-write: a row someone else changed since is kept). `owed` maps a cluster to the
+ * change to undo; a side with none owed changes nothing.
+ */
+export function buildRollbackPlan(a: ClusterFacts, b: ClusterFacts, owed: Record<string, PeerChange | undefined>, extras: PlanExtras = {}): Plan {
+  const one = (self: ClusterFacts, peer: ClusterFacts): SidePlan => {
+    const undoing = owed[self.name];
+    if (!undoing) return side(self, untouched(self.peers, peer.realm), extras);
+    const edit = undoAgainst(self.peers, undoing);
+    return { ...side(self, edit, extras), rollback: { undoing, outcome: edit.outcome } };
+  };
+  return { version: PLAN_VERSION, action: 'rollback', clusters: [a.name, b.name], sides: [one(a, b), one(b, a)] };
+}
+
+/** Nothing to do for `realm`: every row stays as it is. */
+function untouched(peers: readonly PeerEntry[], realm: string): { peers: PeerEntry[]; change: PeerChange } {
+  const entry = findPeer(peers, realm);
+  return { peers: peers.map((p) => ({ ...p })), change: entry ? { kind: 'unchanged', realm, entry } : { kind: 'absent', realm } };
+}
+
 export function planChangesAnything(plan: Plan): boolean {
-  return plan.sides.some((s) => s.restart.length > 0 || s.securityGroupRules.length > 0);
+  return plan.sides.some((s) => s.restart.length > 0 || s.securityGroupRules.length > 0 || (s.securityGroupRulesToRemove?.length ?? 0) > 0);
 }
 
 function describeChange(change: PeerChange): string {
@@ -91,6 +127,12 @@ function describeChange(change: PeerChange): string {
   }
 }
 
+function describeUndo(r: NonNullable<SidePlan['rollback']>): string {
+  if (r.outcome === 'already') return `${r.undoing.realm} is already as before the journaled run`;
+  if (r.outcome === 'kept') return `${r.undoing.realm} was changed by someone else since the journaled run: kept as it is`;
+  return `undo the journaled ${r.undoing.kind} of ${r.undoing.realm}`;
+}
+
 /** The human diff of a plan: per side, every row before/after, then restarts, rules and hosts. */
 export function renderPlan(plan: Plan): string[] {
   const lines: string[] = [`Plan: ${plan.action} ${plan.clusters[0]} ↔ ${plan.clusters[1]}`];
@@ -99,8 +141,11 @@ export function renderPlan(plan: Plan): string[] {
     lines.push(`  peer_realms: ${describeChange(s.change)}`);
     const others = s.peersAfter.filter((p) => p.realm_name !== s.change.realm);
     for (const p of others) lines.push(`               = keep    ${p.realm_name}  ${p.ip_port}`);
-    lines.push(`  restart:     ${s.restart.length > 0 ? s.restart.join(', ') : 'nothing'}`);
+    if (s.rollback) lines.push(`  rollback:    ${describeUndo(s.rollback)}`);
+    const pending = s.restartPendingBefore ? ' (left pending by an earlier run)' : '';
+    lines.push(`  restart:     ${s.restart.length > 0 ? `${s.restart.join(', ')}${pending}` : 'nothing'}`);
     for (const r of s.securityGroupRules) lines.push(`  security group ${r.securityGroupId}: + ingress ANY from ${r.remoteGroupId}`);
+    for (const id of s.securityGroupRulesToRemove ?? []) lines.push(`  security-group rule ${id}: - remove (added by precheck --fix)`);
     if (s.clientHosts.length > 0) lines.push(`  refresh clients: ${s.clientHosts.join(', ')}`);
   }
   return lines;

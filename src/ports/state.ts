@@ -17,7 +17,7 @@ export interface LockOwner {
  * one cluster at the same time. A held lock is a CheckError (exit 3) naming it and its owner pid.
  */
 export interface LockManager {
-  acquire(clusters: readonly string[], owner: { command: string }): Promise<{ release(): Promise<void> }>;
+  acquire(clusters: readonly string[], owner: { command: string }, options?: { onCompromised?: (error: Error) => void }): Promise<{ release(): Promise<void> }>;
 }
 
 /**

@@ -3,6 +3,7 @@ import { clustersFileSchema } from '../config/schema.js';
 import { topologySchema } from '../config/topology.js';
 import { meshResultSchema } from '../workflow/mesh/result.js';
 import { linkResultSchema } from '../workflow/link/result.js';
+import { planFileSchema, planResultSchema } from '../workflow/link/plan-file.js';
 import { statusResultSchema } from '../cli/status-result.js';
 import { precheckResultSchema } from '../workflow/precheck/result.js';
 import { clientRefreshResultSchema } from '../workflow/clients/result-schema.js';
@@ -26,7 +27,9 @@ export interface PublishedSchema {
 
 export const published: PublishedSchema[] = [
   { file: 'clusters.schema.json', schema: clustersFileSchema, io: 'input', title: 'mrs-trust clusters.yaml' },
-  { file: 'link-result.schema.json', schema: linkResultSchema, io: 'output', title: 'mrs-trust link/unlink --json result' },
+  { file: 'link-result.schema.json', schema: linkResultSchema, io: 'output', title: 'mrs-trust link/unlink/rollback/apply/resume --json result' },
+  { file: 'plan.schema.json', schema: planFileSchema, io: 'output', title: 'mrs-trust plan file (plan --out, read by apply)' },
+  { file: 'plan-result.schema.json', schema: planResultSchema, io: 'output', title: 'mrs-trust plan --json result' },
   { file: 'clients-refresh.schema.json', schema: clientRefreshResultSchema, io: 'output', title: 'mrs-trust clients refresh --json result' },
   { file: 'clients-export.schema.json', schema: clientExportResultSchema, io: 'output', title: 'mrs-trust clients export --json result' },
   { file: 'status.schema.json', schema: statusResultSchema, io: 'output', title: 'mrs-trust status --json result' },

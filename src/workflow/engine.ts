@@ -23,6 +23,17 @@ export interface Step<C> {
   scopes?: (ctx: C) => string[];
   /** A human reason to skip, decided before running; undefined = run. */
   skip?: (ctx: C, scope?: string) => string | undefined;
+  /**
+   * `resume`: a step whose whole effect is recorded as done in the run being resumed (checks,
+   * the client refresh) is not run again. Steps without it always run: they re-read and skip
+   * what is already in place themselves.
+   */
+  skipIfDoneBefore?: boolean;
+  /**
+   * A step that writes or restarts says what it would do: in a dry run it runs against the
+   * recording ports (so the recorded writes are the plan) and reports `skipped` with this text.
+   */
+  would?: (ctx: C, scope?: string) => string;
   run: (ctx: C, scope?: string) => Promise<StepResult | void>;
   /**
    * Scoped steps only: a failing scope does not stop the run; the engine reports it here (and
@@ -45,6 +56,12 @@ export interface EngineIo {
   /** Absent for read-mostly workflows that keep no journal (ssh doctor). */
   journal?: Pick<RunJournal, 'recordStep'>;
   signal: AbortSignal;
+  /** A dry run: steps with `would` report `skipped` ("would …"), never `done`. */
+  dryRun?: boolean;
+  /** `resume`: the steps (id and scope) the resumed run finished. */
+  doneBefore?: (id: string, scope?: string) => boolean;
+  /** Called between steps; throws to stop the run (e.g. a lock found compromised). */
+  guard?: () => void;
 }
 
 function describeError(error: unknown): { code: string; message: string } {
@@ -57,9 +74,34 @@ function record(io: EngineIo, step: Parameters<RunJournal['recordStep']>[0]): Pr
   return io.journal ? io.journal.recordStep(step) : Promise.resolve();
 }
 
+function skipReason<C>(step: Step<C>, ctx: C, scope: string | undefined, io: EngineIo): string | undefined {
+  if (step.skipIfDoneBefore && io.doneBefore?.(step.id, scope)) return 'done in the run being resumed';
+  return step.skip?.(ctx, scope);
+}
+
+/** What a step that ran reports: in a dry run, a step that would write reports `skipped` ("would …"). */
+function outcomeOf<C>(step: Step<C>, ctx: C, scope: string | undefined, io: EngineIo, ran: StepResult) {
+  const result = io.dryRun && step.would && ran.skipped === undefined ? { skipped: step.would(ctx, scope) } : ran;
+  const status: 'done' | 'skipped' = result.skipped === undefined ? 'done' : 'skipped';
+  const message = result.skipped ?? result.message;
+  return { status, ...(message === undefined ? {} : { message }), ...(result.undo ? { undo: result.undo } : {}) };
+}
+
+async function failed<C>(step: Step<C>, at: { scope?: string }, io: EngineIo, caught: unknown): Promise<unknown> {
+  // An abort surfaces from deep inside an adapter as a plain AbortError: name it for what it is.
+  const error = io.signal.aborted && !isMrsTrustError(caught) ? new InterruptedError(`interrupted during ${step.id}`, { cause: caught, hint: 'run the same command again: it continues from what is in place' }) : caught;
+  const described = describeError(error);
+  io.events.emit({ type: 'step-failed', step: step.id, ...at, error: described });
+  // The step's own error is the one to report: a journal that cannot record it is only a warning.
+  await record(io, { id: step.id, ...at, status: 'failed', error: described }).catch((journalError: unknown) => {
+    io.events.emit({ type: 'warning', message: `the journal could not record that ${step.id} failed: ${describeError(journalError).message}` });
+  });
+  return error;
+}
+
 async function runOne<C>(step: Step<C>, ctx: C, scope: string | undefined, io: EngineIo): Promise<StepReport> {
   const at = scope === undefined ? {} : { scope };
-  const reason = step.skip?.(ctx, scope);
+  const reason = skipReason(step, ctx, scope, io);
   if (reason !== undefined) {
     io.events.emit({ type: 'step-done', step: step.id, ...at, outcome: 'skipped', message: reason });
     await record(io, { id: step.id, ...at, status: 'skipped', message: reason });
@@ -67,21 +109,16 @@ async function runOne<C>(step: Step<C>, ctx: C, scope: string | undefined, io: E
   }
   io.events.emit({ type: 'step-start', step: step.id, title: step.title, ...at });
   await record(io, { id: step.id, ...at, status: 'started' });
+  let outcome: ReturnType<typeof outcomeOf>;
   try {
-    const result = (await step.run(ctx, scope)) ?? {};
-    const status = result.skipped === undefined ? 'done' : 'skipped';
-    const message = result.skipped ?? result.message;
-    io.events.emit({ type: 'step-done', step: step.id, ...at, outcome: status, ...(message === undefined ? {} : { message }) });
-    await record(io, { id: step.id, ...at, status, ...(message === undefined ? {} : { message }), ...(result.undo ? { undo: result.undo } : {}) });
-    return { id: step.id, ...at, status, ...(message === undefined ? {} : { message }) };
+    outcome = outcomeOf(step, ctx, scope, io, (await step.run(ctx, scope)) ?? {});
   } catch (caught) {
-    // An abort surfaces from deep inside an adapter as a plain AbortError: name it for what it is.
-    const error = io.signal.aborted && !isMrsTrustError(caught) ? new InterruptedError(`interrupted during ${step.id}`, { cause: caught, hint: 'run the same command again: it continues from what is in place' }) : caught;
-    const described = describeError(error);
-    io.events.emit({ type: 'step-failed', step: step.id, ...at, error: described });
-    await record(io, { id: step.id, ...at, status: 'failed', error: described });
-    throw error;
+    throw await failed(step, at, io, caught);
   }
+  const { status, message } = outcome;
+  io.events.emit({ type: 'step-done', step: step.id, ...at, outcome: status, ...(message === undefined ? {} : { message }) });
+  await record(io, { id: step.id, ...at, ...outcome });
+  return { id: step.id, ...at, status, ...(message === undefined ? {} : { message }) };
 }
 
 /**
@@ -93,6 +130,7 @@ export async function runSteps<C>(steps: readonly Step<C>[], ctx: C, io: EngineI
   const reports: StepReport[] = [];
   for (const step of steps) {
     if (io.signal.aborted) throw new InterruptedError('interrupted between steps; nothing more was written', { hint: 'run the same command again: it continues from what is in place' });
+    io.guard?.();
     const scopes = step.scopes?.(ctx);
     if (scopes === undefined) {
       reports.push(await runOne(step, ctx, undefined, io));

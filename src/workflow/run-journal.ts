@@ -1,4 +1,4 @@
-import { carriedSteps, JOURNAL_VERSION, journalKey, type JournalDoc, type JournalStep } from '../domain/journal.js';
+import { carriedOpen, carriedSteps, JOURNAL_VERSION, journalKey, type JournalDoc, type JournalStep } from '../domain/journal.js';
 import type { Clock } from '../ports/clock.js';
 import type { JournalStore } from '../ports/state.js';
 
@@ -38,12 +38,24 @@ export class RunJournal {
       restartPending: previous?.restartPending ?? [],
       ...(previous?.restartCommands ? { restartCommands: { ...previous.restartCommands } } : {}),
       carried: carriedSteps(previous),
+      owedOpen: carriedOpen(previous),
       steps: [],
     };
     const journal = new RunJournal(store, clock, doc);
     // A dry run never writes the journal: it must leave no trace a later real run could act on.
     if (!init.dryRun) await journal.flush();
     return previous ? { journal, previous } : { journal };
+  }
+
+  /**
+   * `resume`: continues an earlier run's document (same run id, its steps and undo data kept);
+   * steps run again update their entries in place.
+   */
+  static async continue(store: JournalStore, clock: Clock, previous: JournalDoc): Promise<RunJournal> {
+    const doc: JournalDoc = { ...structuredClone(previous), pid: process.pid, status: 'running', resumed: (previous.resumed ?? 0) + 1, updatedAt: clock.now().toISOString() };
+    const journal = new RunJournal(store, clock, doc);
+    await journal.flush();
+    return journal;
   }
 
   get snapshot(): Readonly<JournalDoc> {
@@ -66,10 +78,15 @@ export class RunJournal {
     });
   }
 
+  /**
+   * Queues a whole-document write. A failed write rejects only its own caller: the queue goes on,
+   * so one failed write never turns every later record into the same error.
+   */
   private flush(): Promise<void> {
     if (this.doc.dryRun) return Promise.resolve();
     const copy = structuredClone(this.doc);
-    this.queue = this.queue.then(() => this.store.write(this.key, copy));
-    return this.queue;
+    const write = this.queue.catch(() => undefined).then(() => this.store.write(this.key, copy));
+    this.queue = write;
+    return write;
   }
 }

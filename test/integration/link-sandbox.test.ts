@@ -160,6 +160,8 @@ describe('an interrupted link', () => {
       child.kill('SIGINT');
       const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
       expect(code).toBe(130);
+      // The message says how to go on or go back.
+      expect(stderr).toMatch(/hint: the journal is written: `mrs-trust resume alpha beta` continues, `mrs-trust rollback alpha beta` undoes what was written/);
       // Every stderr line is a JSON event with --progress json.
       for (const line of stderr.split('\n').filter((l) => l.startsWith('{'))) expect(() => JSON.parse(line)).not.toThrow();
       const doc = JSON.parse(readFileSync(journal, 'utf8'));

@@ -6,8 +6,8 @@ import { startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
 import { meshResultSchema } from '../../src/workflow/mesh/result.js';
 import { runCli } from '../support/cli.js';
 
-// Subnets 137 and 138 (127.137.x.x, 127.138.x.x) belong to this file.
-const SUBNET = 137;
+// Subnets 111 and 112 (127.111.x.x, 127.112.x.x) belong to this file.
+const SUBNET = 111;
 const PARTNER = 'PARTNER.MRS';
 
 function topology(names: string[], trusts = 'full'): string {

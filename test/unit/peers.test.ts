@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { distinctPeerCount, mergePeer, removePeer, samePeerList, undoChange, type PeerEntry } from '../../src/domain/peers.js';
+import { distinctPeerCount, mergePeer, removePeer, samePeerList, netChange, undoAgainst, type PeerEntry } from '../../src/domain/peers.js';
 
 const A: PeerEntry = { realm_name: 'A.MRS', ip_port: '10.0.0.1:21732,10.0.0.2:21732' };
 const X: PeerEntry = { realm_name: 'X.MRS', ip_port: '10.9.0.1:21732' };
@@ -35,14 +35,30 @@ describe('peer_realms merge', () => {
   it('undo touches only what the change wrote, keeping peers added since', () => {
     const added = mergePeer([X], A);
     const later = [...added.peers, GARBLED];
-    expect(undoChange(later, added.change).peers).toEqual([X, GARBLED]);
+    expect(undoAgainst(later, added.change)).toMatchObject({ peers: [X, GARBLED], outcome: 'undo' });
     const moved = { realm_name: 'A.MRS', ip_port: '10.0.0.3:21732' };
     const updated = mergePeer([A, X], moved);
-    expect(undoChange([...updated.peers, GARBLED], updated.change).peers).toEqual([A, X, GARBLED]);
-    const kept = mergePeer([A], A);
-    expect(undoChange([A, X], kept.change)).toEqual({ peers: [A, X], change: kept.change });
+    expect(undoAgainst([...updated.peers, GARBLED], updated.change).peers).toEqual([A, X, GARBLED]);
     const removed = removePeer([A, X], 'A.MRS');
-    expect(undoChange(removed.peers, removed.change).peers).toEqual([X, A]);
+    expect(undoAgainst(removed.peers, removed.change).peers).toEqual([X, A]);
+  });
+  it('undo keeps a row someone else changed since, and knows a row already as before', () => {
+    const added = mergePeer([X], A);
+    const theirs = { realm_name: 'A.MRS', ip_port: '10.0.0.77:88' };
+    expect(undoAgainst([X, theirs], added.change)).toMatchObject({ peers: [X, theirs], outcome: 'kept', change: { kind: 'unchanged' } });
+    expect(undoAgainst([X], added.change)).toMatchObject({ peers: [X], outcome: 'already', change: { kind: 'absent' } });
+    const removed = removePeer([A, X], 'A.MRS');
+    expect(undoAgainst([A, X], removed.change).outcome).toBe('already');
+  });
+  it('composes the changes of one operation into a net change', () => {
+    const moved = { realm_name: 'A.MRS', ip_port: '10.0.0.3:21732' };
+    const added = mergePeer([X], A).change;
+    const updated = mergePeer([A], moved).change;
+    const removed = removePeer([moved], 'A.MRS').change;
+    expect(netChange([added, updated])).toEqual({ kind: 'added', realm: 'A.MRS', after: moved });
+    expect(netChange([added, updated, removed])).toBeUndefined();
+    expect(netChange([updated, removed])).toEqual({ kind: 'removed', realm: 'A.MRS', before: A });
+    expect(netChange([{ kind: 'unchanged', realm: 'A.MRS', entry: A }])).toBeUndefined();
   });
   it('counts distinct realms', () => {
     expect(distinctPeerCount([A, X, A])).toBe(2);

@@ -4,6 +4,7 @@ import writeFileAtomic from 'write-file-atomic';
 import { JOURNAL_VERSION, type JournalDoc } from '../../domain/journal.js';
 import { CheckError } from '../../errors/index.js';
 import type { JournalStore } from '../../ports/state.js';
+import { localIoError } from './io-errors.js';
 
 /** Journals as JSON files in `<stateDir>/journal/`, written with write-file-atomic (rename), 0600. */
 export function fileJournalStore(stateDir: string): JournalStore {
@@ -16,7 +17,7 @@ export function fileJournalStore(stateDir: string): JournalStore {
         text = await readFile(file(key), 'utf8');
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-        throw error;
+        throw localIoError('read the journal', file(key), error);
       }
       let doc: JournalDoc;
       try {
@@ -24,12 +25,19 @@ export function fileJournalStore(stateDir: string): JournalStore {
       } catch (error) {
         throw new CheckError('JOURNAL_CORRUPT', `${file(key)} is not valid JSON`, { hint: 'move the file aside to start fresh (a journal is always written whole, so this file was edited by hand)', cause: error });
       }
+      if (typeof doc !== 'object' || doc === null || !Array.isArray(doc.steps) || !Array.isArray(doc.restartPending)) {
+        throw new CheckError('JOURNAL_CORRUPT', `${file(key)} is not a journal (steps or restartPending missing)`, { hint: 'move the file aside to start fresh (a journal is always written whole, so this file was edited by hand)' });
+      }
       if (doc.version !== JOURNAL_VERSION) throw new CheckError('JOURNAL_VERSION', `${file(key)} has journal version ${String(doc.version)}; this mrs-trust reads ${JOURNAL_VERSION}`);
       return doc;
     },
     async write(key, doc) {
-      await mkdir(dir, { recursive: true, mode: 0o700 });
-      await writeFileAtomic(file(key), `${JSON.stringify(doc, null, 2)}\n`, { mode: 0o600 });
+      try {
+        await mkdir(dir, { recursive: true, mode: 0o700 });
+        await writeFileAtomic(file(key), `${JSON.stringify(doc, null, 2)}\n`, { mode: 0o600 });
+      } catch (error) {
+        throw localIoError('write the journal', file(key), error);
+      }
     },
   };
 }

@@ -1,9 +1,12 @@
 import { clusterByName, loadConfig, type LoadedConfig } from '../../config/load.js';
-import { renderPlan, type Plan } from '../../domain/plan.js';
+import type { JournalDoc } from '../../domain/journal.js';
+import { renderPlan, type Plan, type PlanAction } from '../../domain/plan.js';
 import { UsageError } from '../../errors/index.js';
+import type { LinkRequest } from '../../workflow/link/context.js';
 import type { LinkResult } from '../../workflow/link/result.js';
 import { runLink } from '../../workflow/link/run.js';
 import { linkSteps } from '../../workflow/link/steps.js';
+import { rollbackSteps } from '../../workflow/rollback/steps.js';
 import { createTaskList } from '../progress/task-list.js';
 import { withSandbox } from '../with-sandbox.js';
 import { buildLinkDeps } from '../link-wiring.js';
@@ -22,7 +25,13 @@ export interface LinkInput {
   dryRun?: boolean;
   skipPrecheck?: boolean;
   restartTimeoutSeconds?: number;
-  action?: 'link' | 'unlink';
+  action?: PlanAction;
+  /** `apply`: the saved plan to carry out. `resume`: the interrupted run's plan. */
+  plan?: Plan;
+  /** `resume`: the journal of the run to continue. */
+  resume?: JournalDoc;
+  /** Fields added to the printed result (`apply`: the plan file). */
+  extra?: { planFile?: string };
   peerEncodingConfirmed?: boolean;
   /** The refresh-clients step: `--tarball`, `--manager-download`, `--skip-clients`. */
   clients?: LinkClientOptions;
@@ -95,13 +104,16 @@ function describeSide(s: SideResult, dryRun: boolean): string {
   }[s.change];
   const writes = s.change === 'added' || s.change === 'updated' || s.change === 'removed';
   const restart = s.restarted ? '; KrbServer restarted' : dryRun && writes ? '; KrbServer would restart' : '';
-  return `  ${s.cluster} (${s.realm}): ${what}${restart}`;
+  const kept = s.rollback === 'kept' ? ' (changed by someone else since the journaled run: kept)' : s.rollback === 'already' ? ' (already as before)' : '';
+  return `  ${s.cluster} (${s.realm}): ${what}${kept}${restart}`;
 }
+
+const DONE_TITLE = { link: 'Linked', unlink: 'Unlinked', rollback: 'Rolled back' } as const;
 
 function title(result: LinkResult): string {
   if (result.dryRun) return 'Dry run (nothing written)';
-  if (!result.changed) return 'Nothing changed';
-  return `${result.action === 'link' ? 'Linked' : 'Unlinked'} ${result.clusters.join(' ↔ ')}`;
+  if (!result.changed && !result.securityGroupRulesRemoved?.length && !result.sides.some((s) => s.restarted)) return 'Nothing changed';
+  return `${DONE_TITLE[result.action]} ${result.clusters.join(' ↔ ')}`;
 }
 
 /** The optional parts: what ran (pre-check, clients), what was skipped and why, where the journal is. */
@@ -113,6 +125,7 @@ function extras(result: LinkResult): string[] {
   if (ticket) lines.push(`  verify-ticket: ${ticket.message ?? 'done'}`);
   const skipped = result.steps.filter((s) => s.status === 'skipped' && ['precheck', 'refresh-clients', 'verify-ticket'].includes(s.id));
   for (const s of skipped) lines.push(`  ${s.id}: skipped (${s.message ?? ''})`);
+  for (const r of result.securityGroupRulesRemoved ?? []) lines.push(`  security-group rule ${r.ruleId} (${r.cluster}): ${result.dryRun ? 'would be removed' : 'removed'}`);
   if (result.journal) lines.push(`  journal: ${result.journal}`);
   return lines;
 }
@@ -127,6 +140,22 @@ function checkTarballNames(input: LinkInput): void {
   }
 }
 
+/** The workflow request from the command's input (flags, wizard, a plan file, a journal to resume). */
+function linkRequest(input: LinkInput, action: PlanAction): LinkRequest {
+  return {
+    action,
+    a: input.a,
+    b: input.b,
+    dryRun: Boolean(input.dryRun),
+    restartTimeoutMs: (input.restartTimeoutSeconds ?? DEFAULT_RESTART_TIMEOUT_S) * 1000,
+    skipPrecheck: Boolean(input.skipPrecheck),
+    ...(input.peerEncodingConfirmed ? { peerEncodingConfirmed: true } : {}),
+    skipClients: input.clients?.skip === true,
+    ...(input.plan ? { plan: input.plan } : {}),
+    ...(input.resume ? { resume: input.resume } : {}),
+  };
+}
+
 /** Runs link or unlink: used by the `link`/`unlink` commands and by the wizard. */
 export async function executeLink(ctx: CliContext, input: LinkInput): Promise<LinkResult> {
   const action = input.action ?? 'link';
@@ -135,7 +164,8 @@ export async function executeLink(ctx: CliContext, input: LinkInput): Promise<Li
   const clusters = [clusterByName(config, input.a), clusterByName(config, input.b)];
   if (input.a === input.b) throw new UsageError('SAME_CLUSTER', `cannot ${action} ${input.a} with itself`, { hint: 'name two different clusters' });
   // On a terminal, a live task list; otherwise plain lines or JSON lines (ctx.out decides).
-  const live = ctx.out.progress === 'auto' ? createTaskList(linkSteps.map((st) => ({ id: st.id, title: st.title, ...(st.scopes ? { scopes: [input.a, input.b] } : {}), quiet: st.id === 'confirm' })), process.stderr) : undefined;
+  const steps = action === 'rollback' ? rollbackSteps : linkSteps;
+  const live = ctx.out.progress === 'auto' ? createTaskList(steps.map((st) => ({ id: st.id, title: st.title, ...(st.scopes ? { scopes: [input.a, input.b] } : {}), quiet: st.id === 'confirm' })), process.stderr) : undefined;
   checkTarballNames(input);
   const deps = await buildLinkDeps(ctx, config, clusters, {
     action,
@@ -147,21 +177,13 @@ export async function executeLink(ctx: CliContext, input: LinkInput): Promise<Li
       return input.confirmed ? true : confirmOnTerminal(ctx, plan);
     },
   });
-  const { result, plan } = await runLink(deps, {
-    action,
-    a: input.a,
-    b: input.b,
-    dryRun: Boolean(input.dryRun),
-    restartTimeoutMs: (input.restartTimeoutSeconds ?? DEFAULT_RESTART_TIMEOUT_S) * 1000,
-    skipPrecheck: Boolean(input.skipPrecheck),
-    ...(input.peerEncodingConfirmed ? { peerEncodingConfirmed: true } : {}),
-    skipClients: input.clients?.skip === true,
-  }).finally(async () => {
+  const { result, plan } = await runLink(deps, linkRequest(input, action)).finally(async () => {
     live?.finish();
     await closeAll(deps.kdcAdmin);
   });
   if (input.dryRun && plan) for (const line of renderPlan(plan)) ctx.out.info(line);
-  const withJournal: LinkResult = input.dryRun ? result : { ...result, journal: `${config.stateDir}/journal/${[input.a, input.b].sort().join('+')}.json` };
+  const journalPath = `${config.stateDir}/journal/${[input.a, input.b].sort().join('+')}.json`;
+  const withJournal: LinkResult = { ...result, ...(input.dryRun ? {} : { journal: journalPath }), ...input.extra };
   ctx.out.result(withJournal, () => humanSummary(withJournal));
   return withJournal;
 }

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { clusterByName, loadConfig, type LoadedConfig } from '../../config/load.js';
 import { describeFix } from '../../domain/security-groups.js';
@@ -59,7 +58,8 @@ async function confirmFix(ctx: CliContext, count: number): Promise<boolean> {
 async function emit(ctx: CliContext, result: PrecheckResult, format: Format, out: string | undefined): Promise<void> {
   const text = format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : (await import('../../report/precheck.js')).renderPrecheck(result, format);
   if (out) {
-    await writeFile(resolve(ctx.cwd, out), text);
+    const { writeOutputFile } = await import('../../adapters/state/output-file.js');
+    await writeOutputFile('--out', resolve(ctx.cwd, out), text, 0o644);
     ctx.out.result(result, () => `${result.ok ? 'PASS' : 'FAIL'}: report written to ${out}`);
     return;
   }

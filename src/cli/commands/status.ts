@@ -1,7 +1,7 @@
 import { clusterByName, loadConfig, type ClusterConfig } from '../../config/load.js';
 import { formatIpPort, parseIpPort } from '../../domain/ip-port.js';
 import type { Manager } from '../../ports/manager.js';
-import type { VerificationStore } from '../../ports/state.js';
+import type { JournalStore, VerificationStore } from '../../ports/state.js';
 import { journalKey } from '../../domain/journal.js';
 import { verifyResultSchema } from '../../workflow/verify/result.js';
 import { discoverCluster } from '../../workflow/discovery.js';
@@ -101,12 +101,31 @@ function human(result: StatusResult): string[] {
   for (const t of result.trust) {
     const words = { linked: 'linked both ways', stale: 'both ways, but an ip_port lists other KDCs', 'one-sided': `one-sided (${t.aNamesB ? `${t.a} names ${t.b}` : `${t.b} names ${t.a}`})`, none: 'not linked' } as const;
     lines.push(`trust ${t.a} ↔ ${t.b}: ${words[t.state]}`);
-    const v = t.lastVerify;
-    if (v) lines.push(`  last verify ${v.checkedAt}: ${v.ok ? 'passed' : `FAILED (${v.failed.join('; ')})`}`);
-    else lines.push(`  last verify: never (run \`mrs-trust verify ${t.a} ${t.b}\`)`);
+    lines.push(...pairNotes(t));
   }
   for (const w of result.warnings ?? []) lines.push(`warning${w.cluster ? ` ${w.cluster}` : ''}: ${w.message}`);
   return lines;
+}
+
+/** Under a pair's trust line: its last verification, its last journaled run, a pending restart. */
+function pairNotes(t: StatusResult['trust'][number]): string[] {
+  const lines: string[] = [];
+  const v = t.lastVerify;
+  if (v) lines.push(`  last verify ${v.checkedAt}: ${v.ok ? 'passed' : `FAILED (${v.failed.join('; ')})`}`);
+  else lines.push(`  last verify: never (run \`mrs-trust verify ${t.a} ${t.b}\`)`);
+  if (t.lastRun) lines.push(`  last run: ${t.lastRun.action} ${t.lastRun.status} (${t.lastRun.updatedAt})`);
+  if (t.restartPending?.length) lines.push(`  restart pending on ${t.restartPending.join(', ')}: run \`mrs-trust resume ${t.a} ${t.b}\` (asks first) to finish it`);
+  return lines;
+}
+
+/** The pair's journal: its last run and any restart it left pending. An unreadable journal is left out here (link names it). */
+async function withJournal(status: StatusResult, store: JournalStore): Promise<StatusResult> {
+  const trust = await Promise.all(status.trust.map(async (t) => {
+    const doc = await store.read(journalKey([t.a, t.b])).catch(() => undefined);
+    if (!doc) return t;
+    return { ...t, lastRun: { action: doc.action, status: doc.status, updatedAt: doc.updatedAt }, ...(doc.restartPending.length > 0 ? { restartPending: [...doc.restartPending] } : {}) };
+  }));
+  return { ...status, trust };
 }
 
 /** The pair's last verification (`verify`, rotate), as `.mrs-trust/verify/<a+b>.json` keeps it. */
@@ -159,8 +178,8 @@ export async function run(ctx: CliContext, names: string[], flags: StatusFlags =
     const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
     if (failed) throw failed.reason;
     const status = crossReference(settled.map((s) => (s as PromiseFulfilledResult<ClusterStatus>).value));
-    const { verifications } = await ctx.adapters.state(config.stateDir);
-    return withDefaultPasswordWarnings(ctx, clusters, await withLastVerify(status, verifications));
+    const { verifications, journal } = await ctx.adapters.state(config.stateDir);
+    return withDefaultPasswordWarnings(ctx, clusters, await withJournal(await withLastVerify(status, verifications), journal));
   });
   ctx.out.result(result, () => human(result));
 }

@@ -21,6 +21,10 @@ export function asStepProgress(sink: EventSink, step = 'refresh-clients'): Event
   };
 }
 
+/** After this plan, does each side list the other (link; a rollback that restores a trust)? */
+const namesPeer = (plan: Plan): boolean =>
+  plan.action === 'rollback' ? plan.sides.every((side) => side.peersAfter.some((p) => p.realm_name === side.change.realm)) : plan.action === 'link';
+
 /**
  * The `refresh-clients` step of link/unlink: refreshes the client hosts of both sides of the
  * plan, with the realms and MRS versions discovery found. After link the client krb5.conf must
@@ -46,7 +50,7 @@ export function clientRefresher(
     },
     async refresh(plan: Plan, signal: AbortSignal) {
       const clusters = clustersOf(plan.sides);
-      const result = await refreshClients(deps, { ...options, clusters, peerRealm: plan.action === 'link' ? 'named' : 'absent', strictTarballs: true, signal }, asStepProgress(sink));
+      const result = await refreshClients(deps, { ...options, clusters, peerRealm: namesPeer(plan) ? 'named' : 'absent', strictTarballs: true, signal }, asStepProgress(sink));
       try {
         assertAllRefreshed(result);
       } catch (error) {

@@ -1,5 +1,6 @@
 import type { ClusterFacts, ClusterType } from '../../domain/facts.js';
-import type { Plan } from '../../domain/plan.js';
+import type { JournalDoc } from '../../domain/journal.js';
+import type { Plan, PlanAction } from '../../domain/plan.js';
 import type { Problem } from '../../domain/preflight.js';
 import type { Clock } from '../../ports/clock.js';
 import type { EventSink } from '../../ports/events.js';
@@ -24,7 +25,7 @@ export interface LinkCluster {
 }
 
 export interface LinkRequest {
-  action: 'link' | 'unlink';
+  action: PlanAction;
   a: string;
   b: string;
   dryRun: boolean;
@@ -35,7 +36,14 @@ export interface LinkRequest {
   peerEncodingConfirmed?: boolean;
   /** `--skip-clients`: no refresh-clients (and so no verify-ticket); `clients refresh` later. */
   skipClients?: boolean;
+  /** `apply` (a saved plan) and `resume` (the interrupted run's plan): carry out this plan instead of computing one. */
+  plan?: Plan;
+  /** `resume`: the journal of the run to continue (its document is continued, its finished checks not redone). */
+  resume?: JournalDoc;
 }
+
+/** Removes security-group rules by id (rollback of `precheck --fix`); returns what it removed. */
+export type RuleRemover = (ruleIds: Record<string, string[]>) => Promise<{ cluster: string; ruleId: string }[]>;
 
 /** The network pre-check (security groups, …) plugged in when configured. */
 export interface Precheck {
@@ -72,6 +80,8 @@ export interface LinkDeps {
   ticket?: TicketTester;
   /** Admin access to each cluster's KDC (`kerberos.admin`): krbtgt parity, default password, rotate. */
   kdcAdmin?: Record<string, KdcAdmin>;
+  /** Cloud access for rollback's removal of journaled security-group rules. */
+  removeRules?: RuleRemover;
   newRunId(): string;
 }
 
@@ -92,6 +102,8 @@ export interface LinkState {
   precheck?: { summary: string; details?: unknown; skipped?: string };
   clients?: { summary: string; details?: unknown };
   verified?: boolean;
+  /** rollback: the security-group rules removed (or, in a dry run, that would be). */
+  removedRules?: { cluster: string; ruleId: string }[];
   tickets?: Record<string, { service: string; kvno: number; host: string }>;
   /** parity: principals missing on a side are no failure (link creates them). */
   parityAllowMissing?: boolean;

@@ -2,10 +2,10 @@ import { z } from 'zod';
 
 const peerEntry = z.object({ realm_name: z.string(), ip_port: z.string() });
 
-/** The `--json` document of `link` and `unlink` (schemas/link-result.schema.json). */
+/** The `--json` document of `link`, `unlink`, `rollback`, `apply` and `resume` (schemas/link-result.schema.json). */
 export const linkResultSchema = z.object({
   ok: z.boolean(),
-  action: z.enum(['link', 'unlink']),
+  action: z.enum(['link', 'unlink', 'rollback']),
   clusters: z.tuple([z.string(), z.string()]),
   dryRun: z.boolean(),
   changed: z.boolean().describe('true when any peer_realms was written (or would be, in a dry run)'),
@@ -20,6 +20,10 @@ export const linkResultSchema = z.object({
       peersAfter: z.array(peerEntry),
       restarted: z.boolean(),
       configVersion: z.object({ before: z.string(), after: z.string().optional() }),
+      rollback: z
+        .enum(['undo', 'already', 'kept'])
+        .optional()
+        .describe('rollback: undo = the journaled change is undone; already = the row was already as before; kept = someone else changed the row since, so it was kept'),
     }),
   ),
   steps: z.array(
@@ -41,6 +45,12 @@ export const linkResultSchema = z.object({
     .optional()
     .describe('verify-ticket: per cluster, the peer service ticket its user obtained, and where'),
   journal: z.string().optional().describe('path of the run journal'),
+  securityGroupRulesRemoved: z
+    .array(z.object({ cluster: z.string(), ruleId: z.string() }))
+    .optional()
+    .describe('rollback: the security-group rules precheck --fix had added, removed (in a dry run: that would be)'),
+  resumedRun: z.string().optional().describe('resume: the run id of the journal that was continued'),
+  planFile: z.string().optional().describe('apply: the plan file that was carried out'),
 });
 
 export type LinkResult = z.infer<typeof linkResultSchema>;

@@ -1,9 +1,11 @@
 import type { PeerChange } from '../../domain/peers.js';
 import type { Plan } from '../../domain/plan.js';
-import { UsageError, isMrsTrustError } from '../../errors/index.js';
+import { InterruptedError, UsageError, isMrsTrustError } from '../../errors/index.js';
 import type { Manager } from '../../ports/manager.js';
 import { recordingManager, type RecordedWrite } from '../dry-run.js';
-import { runSteps, type StepReport } from '../engine.js';
+import { abortableManager } from '../abortable.js';
+import { runSteps, type EngineIo, type StepReport } from '../engine.js';
+import { rollbackSteps } from '../rollback/steps.js';
 import { RunJournal } from '../run-journal.js';
 import type { LinkDeps, LinkRequest, LinkState } from './context.js';
 import type { LinkResult } from './result.js';
@@ -36,6 +38,7 @@ function buildResult(s: LinkState, steps: StepReport[]): LinkResult {
     // A dry run's recorded restart is not a restart.
     restarted: !s.request.dryRun && s.restarted.has(side.cluster),
     configVersion: { before: side.configVersion, ...(s.configVersionAfter[side.cluster] ? { after: s.configVersionAfter[side.cluster] } : {}) },
+    ...(side.rollback ? { rollback: side.rollback.outcome } : {}),
   }));
   return {
     ok: true,
@@ -49,6 +52,8 @@ function buildResult(s: LinkState, steps: StepReport[]): LinkResult {
     ...(s.precheck ? { precheck: s.precheck } : {}),
     ...(s.clients ? { clients: s.clients } : {}),
     ...(s.tickets ? { tickets: s.tickets } : {}),
+    ...(s.removedRules ? { securityGroupRulesRemoved: s.removedRules } : {}),
+    ...(s.request.resume ? { resumedRun: s.request.resume.runId } : {}),
   };
 }
 
@@ -59,20 +64,53 @@ function validate(deps: LinkDeps, request: LinkRequest): void {
   }
 }
 
+const stepsFor = (request: LinkRequest) => (request.action === 'rollback' ? rollbackSteps : linkSteps);
+
+/** The hint of an interrupted run that may have written: how to go on or go back. */
+function interruptedHint(error: unknown, request: LinkRequest, wrote: boolean): unknown {
+  if (!wrote || !isMrsTrustError(error) || error.code !== 'INTERRUPTED') return error;
+  const pair = `${request.a} ${request.b}`;
+  return new InterruptedError(error.message, { cause: error, hint: `the journal is written: \`mrs-trust resume ${pair}\` continues, \`mrs-trust rollback ${pair}\` undoes what was written` });
+}
+
+function startJournal(deps: LinkDeps, request: LinkRequest, names: string[]): Promise<RunJournal> {
+  if (request.resume) return RunJournal.continue(deps.journal, deps.clock, request.resume);
+  return RunJournal.start(deps.journal, deps.clock, { action: request.action, clusters: names, dryRun: request.dryRun, runId: deps.newRunId() }).then((r) => r.journal);
+}
+
+function engineIo(deps: LinkDeps, request: LinkRequest, journal: RunJournal, lost: { error?: Error }): EngineIo {
+  const finished = new Set((request.resume?.steps ?? []).filter((st) => st.status === 'done').map((st) => `${st.id}|${st.scope ?? ''}`));
+  return {
+    events: deps.events,
+    journal,
+    signal: deps.signal,
+    dryRun: request.dryRun,
+    doneBefore: (id, scope) => finished.has(`${id}|${scope ?? ''}`),
+    guard: () => {
+      if (lost.error) throw lost.error;
+    },
+  };
+}
+
 /**
- * Runs `link` or `unlink` for one pair: lock both clusters (sorted), journal every step, run the
- * steps, and always log out and unlock. A dry run takes no locks and writes no journal.
+ * Runs `link`, `unlink` or `rollback` for one pair (also for `apply` and `resume`, with a given
+ * plan): lock both clusters (sorted), journal every step, run the steps, and always log out and
+ * unlock. A dry run takes no locks and writes no journal.
  */
 export async function runLink(deps: LinkDeps, request: LinkRequest): Promise<{ result: LinkResult; plan?: Plan }> {
   validate(deps, request);
   const names = [request.a, request.b];
-  const lock = request.dryRun ? undefined : await deps.locks.acquire(names, { command: `${request.action} ${names.join(' ')}` });
+  const lost: { error?: Error } = {};
+  const lock = request.dryRun ? undefined : await deps.locks.acquire(names, { command: `${request.action} ${names.join(' ')}` }, { onCompromised: (error) => (lost.error = error) });
   const writes: RecordedWrite[] = [];
   const managers: Record<string, Manager> = Object.fromEntries(
-    names.map((n) => [n, request.dryRun ? recordingManager(deps.managers[n] as Manager, writes) : (deps.managers[n] as Manager)]),
+    names.map((n) => {
+      const inner = abortableManager(deps.managers[n] as Manager, deps.signal);
+      return [n, request.dryRun ? recordingManager(inner, writes) : inner];
+    }),
   );
   try {
-    const { journal } = await RunJournal.start(deps.journal, deps.clock, { action: request.action, clusters: names, dryRun: request.dryRun, runId: deps.newRunId() });
+    const journal = await startJournal(deps, request, names);
     const state: LinkState = {
       request,
       deps,
@@ -87,17 +125,21 @@ export async function runLink(deps: LinkDeps, request: LinkRequest): Promise<{ r
       parityAllowMissing: true,
     };
     try {
-      const steps = await runSteps(linkSteps, state, { events: deps.events, journal, signal: deps.signal });
+      const steps = await runSteps(stepsFor(request), state, engineIo(deps, request, journal, lost));
       await journal.update((doc) => {
         doc.status = 'done';
       });
       return { result: buildResult(state, steps), ...(state.plan ? { plan: state.plan } : {}) };
     } catch (error) {
       const interrupted = isMrsTrustError(error) && error.code === 'INTERRUPTED';
-      await journal.update((doc) => {
-        doc.status = interrupted ? 'interrupted' : 'failed';
-      });
-      throw error;
+      // The run's own error is the one to report, even when the journal cannot take this last write.
+      await journal
+        .update((doc) => {
+          doc.status = interrupted ? 'interrupted' : 'failed';
+        })
+        .catch(() => undefined);
+      const wrote = journal.snapshot.steps.some((st) => st.undo?.kind === 'peer-change') || journal.snapshot.restartPending.length > 0;
+      throw interruptedHint(error, request, wrote && !request.dryRun);
     }
   } finally {
     await Promise.allSettled(names.map((n) => (deps.managers[n] as Manager).logout()));

@@ -5,10 +5,12 @@ import type { LinkState } from '../context.js';
 export const refreshClients: Step<LinkState> = {
   id: 'refresh-clients',
   title: 'Refresh client configuration on client hosts',
+  skipIfDoneBefore: true,
   skip(s) {
-    if (s.request.dryRun) return 'dry run';
+    const hosts = s.plan?.sides.reduce((n, side) => n + side.clientHosts.length, 0) ?? 0;
     if (s.request.skipClients) return `skipped by --skip-clients: run \`mrs-trust clients refresh ${s.request.a} ${s.request.b}\` after "Download Client → Server" on each cluster`;
-    if (!s.plan?.sides.some((side) => side.clientHosts.length > 0)) return 'no client hosts configured (clusters.<name>.clients)';
+    if (hosts === 0) return 'no client hosts configured (clusters.<name>.clients)';
+    if (s.request.dryRun) return `would refresh ${hosts} client host${hosts === 1 ? '' : 's'} (those not yet current)`;
     if (!s.deps.clients) return 'client refresh is not available in this build';
     return undefined;
   },

@@ -1,9 +1,10 @@
-import { buildLinkPlan, buildUnlinkPlan, planChangesAnything } from '../../../domain/plan.js';
+import { planChangesAnything } from '../../../domain/plan.js';
 import { encodingProblems } from '../../../domain/preflight.js';
 import type { SidePlan } from '../../../domain/plan.js';
 import { CheckError, InterruptedError } from '../../../errors/index.js';
 import type { Step } from '../../engine.js';
 import type { LinkState } from '../context.js';
+import { planOf } from '../plan-source.js';
 
 /** PEER_ENCODING_UNCONFIRMED (exit 3) before the confirmation; a dry run only warns. */
 function refuseBlindFirstWrite(s: LinkState, sides: readonly SidePlan[]): void {
@@ -25,12 +26,7 @@ export const plan: Step<LinkState> = {
   id: 'plan',
   title: 'Compute the plan for both clusters',
   async run(s) {
-    const a = s.facts[s.request.a];
-    const b = s.facts[s.request.b];
-    if (!a || !b) throw new Error('plan before discover');
-    const clientHosts = Object.fromEntries(Object.values(s.deps.clusters).map((c) => [c.name, c.clientHosts]));
-    const build = s.request.action === 'link' ? buildLinkPlan : buildUnlinkPlan;
-    const computed = build(a, b, { clientHosts });
+    const computed = planOf(s);
     s.plan = computed;
     for (const side of computed.sides) if (side.restart.length > 0) s.restartPending.add(side.cluster);
     await s.journal.update((doc) => {
@@ -38,7 +34,7 @@ export const plan: Step<LinkState> = {
     });
     if (!planChangesAnything(computed)) return { message: 'nothing to change: both sides are already as planned' };
     refuseBlindFirstWrite(s, computed.sides);
-    const counts = computed.sides.map((side) => `${side.cluster}: ${side.change.kind} ${side.change.realm}`);
+    const counts = computed.sides.map((side) => `${side.cluster}: ${side.change.kind} ${side.change.realm}${side.restartPendingBefore ? ' (restart pending)' : ''}`);
     return { message: counts.join(', ') };
   },
 };

@@ -15,11 +15,14 @@ function factsOf(s: LinkState) {
 export const preflight: Step<LinkState> = {
   id: 'preflight',
   title: 'Check realms, Kerberos mode, health, overlap and the peer limit',
+  skipIfDoneBefore: true,
   async run(s) {
     const [a, b] = factsOf(s);
     const problems = s.request.action === 'link' ? linkPreflight(a, b) : unlinkPreflight(a, b);
     if (problems.length > 0) {
-      throw new CheckError('PREFLIGHT_FAILED', `preflight refused ${s.request.action} ${a.name} ${b.name}: ${problems.map((p) => p.message).join('; ')}`, {
+      // The peer limit alone has its own code: the one refusal a script can act on (peerLimit, or remove a peer).
+      const code = problems.every((p) => p.code === 'PEER_LIMIT') ? 'PEER_LIMIT' : 'PREFLIGHT_FAILED';
+      throw new CheckError(code, `preflight refused ${s.request.action} ${a.name} ${b.name}: ${problems.map((p) => p.message).join('; ')}`, {
         hint: 'fix the listed problems on the clusters, then run again; nothing was written',
         details: { problems },
       });
@@ -31,7 +34,7 @@ export const preflight: Step<LinkState> = {
       }
     }
     // Client configurations: refuse now rather than after both restarts (issue #12 item 9).
-    const clients = s.deps.clients?.preflight && !s.request.skipClients ? await s.deps.clients.preflight([a, b].map((f) => ({ cluster: f.name, realm: f.realm, ...(f.mrsVersion ? { mrsVersion: f.mrsVersion } : {}) })), s.request.action, s.deps.signal) : undefined;
+    const clients = s.deps.clients?.preflight && !s.request.skipClients ? await s.deps.clients.preflight([a, b].map((f) => ({ cluster: f.name, realm: f.realm, ...(f.mrsVersion ? { mrsVersion: f.mrsVersion } : {}) })), s.request.action === 'unlink' ? 'unlink' : 'link', s.deps.signal) : undefined;
     return { message: clients ? `all rules pass; ${clients}` : 'all rules pass' };
   },
 };
@@ -40,6 +43,7 @@ export const preflight: Step<LinkState> = {
 export const precheck: Step<LinkState> = {
   id: 'precheck',
   title: 'Pre-check the network: Managers, KDCs (Kerberos probe), clocks, security groups',
+  skipIfDoneBefore: true,
   skip(s) {
     if (s.request.action !== 'link') return 'not needed to remove trust';
     if (!s.deps.precheck) return 'no network pre-check wired';

@@ -1,3 +1,4 @@
+import { KRB_SERVICE } from '../../../domain/plan.js';
 import type { Step } from '../../engine.js';
 import { finishRestart } from '../../restart-krb.js';
 import { sides, type LinkState } from '../context.js';
@@ -12,6 +13,7 @@ export const restart: Step<LinkState> = {
   id: 'restart',
   title: 'Restart KrbServer so the new peer_realms take effect',
   scopes: sides,
+  would: () => `would restart ${KRB_SERVICE}`,
   skip: (s, scope) => (s.restartPending.has(scope as string) ? undefined : 'nothing changed on this side'),
   async run(s, scope) {
     const name = scope as string;

@@ -1,10 +1,25 @@
-import { findPeer, sameEntry, peerEntry } from '../../../domain/peers.js';
+import { findPeer, peerEntry, sameEntry, type PeerEntry } from '../../../domain/peers.js';
 import { classifyTicketError } from '../../../domain/ticket-errors.js';
 import { CheckError } from '../../../errors/index.js';
 import type { Step } from '../../engine.js';
 import { peerOf, sides, type LinkState, type TicketTester } from '../context.js';
 
-/** Re-reads each side and checks it names the other with the right KDCs (or no longer names it). */
+/**
+ * The row of the other realm this side should have: what the plan left there, or — for `verify`,
+ * which has no plan — the other side's realm with its current KDCs.
+ */
+function expectation(s: LinkState, name: string): { realm: string; expected: PeerEntry | undefined } {
+  const side = s.plan?.sides.find((x) => x.cluster === name);
+  if (side) return { realm: side.change.realm, expected: findPeer(side.peersAfter, side.change.realm) };
+  const other = s.facts[peerOf(s, name)];
+  if (!other) throw new Error('verify before discover');
+  return { realm: other.realm, expected: peerEntry(other.realm, other.kdcs) };
+}
+
+/**
+ * Re-reads each side and checks its row of the other realm is what the plan left there: the
+ * other side's realm with the right KDCs (link), no row (unlink), the row from before (rollback).
+ */
 export const verifyConfig: Step<LinkState> = {
   id: 'verify',
   title: 'Re-read both clusters and check the trust is configured',
@@ -12,28 +27,27 @@ export const verifyConfig: Step<LinkState> = {
   skip: (s) => (s.request.dryRun ? 'dry run: nothing was written' : undefined),
   async run(s, scope) {
     const name = scope as string;
-    const other = s.facts[peerOf(s, name)];
-    if (!other) throw new Error('verify before discover');
+    const { realm, expected } = expectation(s, name);
     const now = await (s.managers[name] as NonNullable<LinkState['managers'][string]>).readPeerRealms();
-    const found = findPeer(now.peers, other.realm);
-    if (s.request.action === 'link') {
-      const expected = peerEntry(other.realm, other.kdcs);
+    const found = findPeer(now.peers, realm);
+    const hint = `run \`mrs-trust status ${s.request.a} ${s.request.b}\` to see both sides`;
+    if (expected) {
       if (!found || !sameEntry(found, expected)) {
         throw new CheckError('VERIFY_FAILED', `${name}: peer_realms should list ${expected.realm_name} ${expected.ip_port} but ${found ? `lists ${found.ip_port}` : 'does not list it'}`, {
-          hint: `run \`mrs-trust status ${s.request.a} ${s.request.b}\` to see both sides`,
+          hint,
           details: { cause: found ? 'kdcs-differ' : 'no-trust', cluster: name },
         });
       }
       return { message: `lists ${expected.realm_name} ${expected.ip_port}` };
     }
-    if (found) throw new CheckError('VERIFY_FAILED', `${name}: peer_realms still lists ${other.realm}`, { hint: `run \`mrs-trust status ${s.request.a} ${s.request.b}\`` });
-    return { message: `no longer lists ${other.realm}` };
+    if (found) throw new CheckError('VERIFY_FAILED', `${name}: peer_realms still lists ${realm}`, { hint });
+    return { message: `no longer lists ${realm}` };
   },
 };
 
 export function ticketSkip(s: LinkState): string | undefined {
   if (s.request.dryRun) return 'dry run: nothing was written';
-  if (s.request.action === 'unlink') return 'unlink: there is no trust left to prove';
+  if (s.request.action !== 'link') return `${s.request.action}: there is no new trust to prove`;
   if (s.request.skipClients) return 'the client hosts were not refreshed (--skip-clients)';
   const tester = s.deps.ticket;
   if (!tester) return 'not configured: clusters.<name>.verify and clients are needed on both clusters';
@@ -66,6 +80,7 @@ export async function ticketOneWay(s: LinkState, from: string): Promise<string> 
 export const verifyTicket: Step<LinkState> = {
   id: 'verify-ticket',
   title: 'Obtain a real cross-realm ticket both ways',
+  skipIfDoneBefore: true,
   skip: ticketSkip,
   async run(s) {
     const results = await Promise.allSettled(sides(s).map((from) => ticketOneWay(s, from)));

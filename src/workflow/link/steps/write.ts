@@ -48,6 +48,10 @@ export const writePeerRealms: Step<LinkState> = {
   id: 'write-peer-realms',
   title: 'Write peer_realms',
   scopes: sides,
+  would: (s, scope) => {
+    const change = sideOf(s, scope as string).change;
+    return `would ${change.kind === 'removed' ? 'remove' : change.kind === 'added' ? 'add' : 'update'} ${change.realm}`;
+  },
   skip: (s, scope) => {
     const side = sideOf(s, scope as string);
     if (writes(side)) return undefined;
