@@ -32,6 +32,22 @@ export interface MeshPlan {
   sides: MeshSide[];
 }
 
+/** One cluster's side of a mesh plan: its rows now, its target rows and the changes between them. */
+function sideOf(self: ClusterFacts, peersAfter: PeerEntry[], changes: PeerChange[], clientHosts: string[]): MeshSide {
+  return {
+    cluster: self.name,
+    realm: self.realm,
+    mrsVersion: self.mrsVersion,
+    configVersion: self.configVersion,
+    peersBefore: self.peers.map((p) => ({ ...p })),
+    peersAfter,
+    changes,
+    restart: changes.length > 0 ? [KRB_SERVICE] : [],
+    peerLimit: self.peerLimit,
+    clientHosts,
+  };
+}
+
 const writes = (c: PeerChange) => c.kind === 'added' || c.kind === 'updated' || c.kind === 'removed';
 
 /**
@@ -62,18 +78,7 @@ export function buildMeshPlan(facts: Record<string, ClusterFacts>, pairs: readon
         changes.push(edit.change);
       }
     }
-    return {
-      cluster: name,
-      realm: self.realm,
-      mrsVersion: self.mrsVersion,
-      configVersion: self.configVersion,
-      peersBefore: self.peers.map((p) => ({ ...p })),
-      peersAfter: peers,
-      changes,
-      restart: changes.length > 0 ? [KRB_SERVICE] : [],
-      peerLimit: self.peerLimit,
-      clientHosts: options.clientHosts?.[name] ?? [],
-    };
+    return sideOf(self, peers, changes, options.clientHosts?.[name] ?? []);
   });
   return { version: MESH_PLAN_VERSION, action: 'mesh', clusters: names, pairs: [...pairs], prune: Boolean(options.prune), sides };
 }
@@ -130,18 +135,7 @@ export function buildMeshUndoPlan(facts: Record<string, ClusterFacts>, undo: Rec
       peers = edit.peers;
       if (writes(edit.change)) changes.push(edit.change);
     }
-    return {
-      cluster: name,
-      realm: self.realm,
-      mrsVersion: self.mrsVersion,
-      configVersion: self.configVersion,
-      peersBefore: self.peers.map((p) => ({ ...p })),
-      peersAfter: peers,
-      changes,
-      restart: changes.length > 0 ? [KRB_SERVICE] : [],
-      peerLimit: self.peerLimit,
-      clientHosts: [],
-    };
+    return sideOf(self, peers, changes, []);
   });
   return { version: MESH_PLAN_VERSION, action: 'mesh', clusters: names, pairs: [...pairs], prune: false, sides };
 }
