@@ -53,7 +53,7 @@ export interface MeshState {
 }
 
 /** The clusters still in the run (not failed), in sorted order. */
-export const live = (s: MeshState): string[] => s.request.clusters.filter((c) => !s.failed.has(c));
+export const live = (s: Pick<MeshState, 'failed'> & { request: Pick<MeshRequest, 'clusters'> }): string[] => s.request.clusters.filter((c) => !s.failed.has(c));
 
 export function sideOf(s: MeshState, name: string) {
   const side = s.plan?.sides.find((x) => x.cluster === name);

@@ -10,7 +10,7 @@ import { RunJournal } from '../run-journal.js';
 import type { MeshDeps, MeshRequest, MeshState } from './context.js';
 import type { MeshResult } from './result.js';
 import { meshSteps } from './steps.js';
-import { discover } from './steps/prepare.js';
+import { discover, type DiscoverAll } from './steps/prepare.js';
 
 const written = (c: PeerChange): c is Extract<PeerChange, { kind: 'added' | 'updated' | 'removed' }> => c.kind === 'added' || c.kind === 'updated' || c.kind === 'removed';
 
@@ -111,7 +111,7 @@ export async function runMesh(deps: MeshDeps, request: MeshRequest): Promise<Mes
 export async function meshStatus(deps: MeshDeps, request: Pick<MeshRequest, 'clusters' | 'pairs' | 'parallel'>): Promise<MeshResult> {
   validate(deps, { ...request, action: 'apply', prune: false, dryRun: true, restartTimeoutMs: 0 });
   const limit = pLimit(Math.max(1, request.parallel));
-  const state = { deps, managers: deps.managers, facts: {}, request, failed: new Map(), limit: <T>(fn: () => Promise<T>) => limit(fn) } as unknown as MeshState;
+  const state: DiscoverAll = { deps, managers: deps.managers, facts: {}, request, failed: new Map(), limit: (fn) => limit(fn) };
   try {
     const steps = await runSteps([discover], state, { events: deps.events, signal: deps.signal });
     const facts = request.clusters.map((c) => state.facts[c]!);

@@ -2,11 +2,14 @@ import { buildMeshPlan, buildMeshUndoPlan, meshChangesAnything, meshLimitProblem
 import { linkPreflight, unlinkPreflight, type Problem } from '../../../domain/preflight.js';
 import { CheckError, InterruptedError } from '../../../errors/index.js';
 import type { Step } from '../../engine.js';
-import { discoverOne } from '../../link/steps/discover.js';
-import { live, type MeshState } from '../context.js';
+import { discoverOne, type DiscoverContext } from '../../link/steps/discover.js';
+import { live, type MeshRequest, type MeshState } from '../context.js';
+
+/** What reading every cluster needs: `mesh status` runs it without a journal or a plan. */
+export type DiscoverAll = DiscoverContext & Pick<MeshState, 'limit' | 'failed'> & { request: Pick<MeshRequest, 'clusters'> };
 
 /** Every cluster of the topology, read in parallel (bounded by --parallel). The link step's logic. */
-export const discover: Step<MeshState> = {
+export const discover: Step<DiscoverAll> = {
   ...discoverOne,
   scopes: live,
   run: (s, scope) => s.limit(() => discoverOne.run(s, scope)),
