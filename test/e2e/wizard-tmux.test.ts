@@ -13,11 +13,7 @@ const tmux = requireBinary('tmux', 'tmux');
 const SUBNET = 93;
 const SIZE = { width: 120, height: 40 };
 
-// SKIPPED in this landing (known regression, see the session's closing note): after this
-// session's merges the wizard on a real terminal loses the stderr lines written after the live
-// task list (the plan and "Next time, without questions"), and adding a new cluster stops at the
-// first-write guard (PEER_ENCODING_UNCONFIRMED). Re-enable once both are fixed.
-describe.skip('wizard in a real terminal (tmux)', () => {
+describe.skipIf(!tmux.available)('wizard in a real terminal (tmux)', () => {
   let sb: RunningSandbox;
   let session: TmuxSession | undefined;
   let original = '';
@@ -87,6 +83,11 @@ describe.skip('wizard in a real terminal (tmux)', () => {
     t.send('Enter');
     await t.waitFor(/What now\?/);
     t.send('Enter');
+    // gamma's peer_realms is empty (no blind first write): the wizard asks, "no" is the default.
+    const guard = await t.waitFor(/peer_realms of gamma is empty.*\n?.*Write the first peer/);
+    expect(guard).not.toMatch(/Type alpha-gamma/);
+    expect(sb.snapshot().clusters.map((c) => c.saves)).toEqual([0, 0]);
+    t.send('y', 'Enter');
     const plan = await t.waitFor(/Type alpha-gamma to continue/);
     expect(plan).toMatch(/Plan: link alpha ↔ gamma/);
     expect(plan).toMatch(/\+ add {5}BETA\.MRS {2}127\.93\.2\.11:21732,127\.93\.2\.12:21732/);
@@ -95,7 +96,7 @@ describe.skip('wizard in a real terminal (tmux)', () => {
     t.send('alpha-gamma', 'Enter');
     const done = await t.waitFor(/EXIT=\d+/);
     expect(done).toMatch(/Linked alpha ↔ gamma/);
-    expect(done).toMatch(/Next time, without questions:\s+mrs-trust --config \S+clusters\.yaml link alpha gamma --yes/);
+    expect(done).toMatch(/Next time, without questions:\s+mrs-trust --config \S+clusters\.yaml link alpha gamma --yes --peer-encoding-confirmed/);
     expect(done).toMatch(/EXIT=0/);
     expect(peers()).toEqual([['BETA.MRS'], ['ALPHA.MRS']]);
     const saved = readFileSync(sb.configPath, 'utf8');
@@ -107,8 +108,8 @@ describe.skip('wizard in a real terminal (tmux)', () => {
     const t = (session = new TmuxSession(`${process.execPath} ${BIN} wizard alpha beta --sandbox --dry-run`, SIZE));
     const screen = await t.waitFor(/EXIT=\d+/);
     expect(screen).not.toMatch(/^\? /m);
-    // The plan itself (renderPlan) or, after the run, the dry-run summary of the same rows.
-    expect(screen).toMatch(/Plan: link alpha ↔ beta|would be added BETA\.MRS/);
+    // The plan itself (renderPlan, on stderr after the live task list) and the dry-run summary.
+    expect(screen).toMatch(/Plan: link alpha ↔ beta/);
     expect(screen).toMatch(/Dry run \(nothing written\)/);
     expect(screen).toMatch(/Next time, without questions:\s+mrs-trust link alpha beta --sandbox --dry-run/);
     expect(screen).toMatch(/EXIT=0/);

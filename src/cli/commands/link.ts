@@ -178,7 +178,7 @@ export async function executeLink(ctx: CliContext, input: LinkInput): Promise<Li
     },
   });
   const { result, plan } = await runLink(deps, linkRequest(input, action)).finally(async () => {
-    live?.finish();
+    await live?.finish();
     await closeAll(deps.kdcAdmin);
   });
   if (input.dryRun && plan) for (const line of renderPlan(plan)) ctx.out.info(line);

@@ -107,23 +107,51 @@ async function applyOutcome(ctx: CliContext, source: ConfigSource, outcome: Wiza
   return undefined;
 }
 
+/** A refusal of `link` that a question can settle: on yes, the input to run `link` with again. */
+interface Offer {
+  handles(error: unknown, input: LinkInput): boolean;
+  ask(ctx: CliContext, input: LinkInput, error: unknown): Promise<LinkInput | undefined>;
+}
+
+const codeOf = (error: unknown) => (error as { code?: unknown }).code;
+
 /**
  * The pre-check found security groups that block Kerberos between the clusters: offer to add
  * the missing rules now (`precheck --fix`: it lists them and asks again before adding), then
  * link again. Only for a real run (a dry run writes nothing, cloud rules included).
  */
-async function offerSecurityGroupFix(ctx: CliContext, input: LinkInput, error: unknown): Promise<boolean> {
-  if ((error as { code?: unknown }).code !== 'PRECHECK_FAILED' || input.dryRun) return false;
-  const prompter = await ctx.adapters.prompter();
-  const fix = await prompter.confirm({
-    message: `The security groups of ${input.a} and ${input.b} block traffic between them. Add the missing rules now? (you see them before anything is added)`,
-    default: true,
-  });
-  if (!fix) return false;
-  const precheck = await import('./precheck.js');
-  await precheck.run({ ...ctx, global: { ...ctx.global, config: input.configPath } }, input.a, input.b, { fix: true });
-  return true;
-}
+const offerSecurityGroupFix: Offer = {
+  handles: (error, input) => codeOf(error) === 'PRECHECK_FAILED' && !input.dryRun,
+  async ask(ctx, input) {
+    const prompter = await ctx.adapters.prompter();
+    const fix = await prompter.confirm({
+      message: `The security groups of ${input.a} and ${input.b} block traffic between them. Add the missing rules now? (you see them before anything is added)`,
+      default: true,
+    });
+    if (!fix) return undefined;
+    const precheck = await import('./precheck.js');
+    await precheck.run({ ...ctx, global: { ...ctx.global, config: input.configPath } }, input.a, input.b, { fix: true });
+    return input;
+  },
+};
+
+/**
+ * No blind first write (PEER_ENCODING_UNCONFIRMED): a cluster's peer_realms is empty, so nothing
+ * read from its Manager confirms the encoding. The person at the terminal may confirm it, as
+ * `--peer-encoding-confirmed` does; the default answer is no, and "Next time" then carries the flag.
+ */
+const offerFirstPeerWrite: Offer = {
+  handles: (error) => codeOf(error) === 'PEER_ENCODING_UNCONFIRMED',
+  async ask(ctx, input, error) {
+    const problems = ((error as { details?: { problems?: { cluster?: string }[] } }).details?.problems ?? []).map((p) => p.cluster).filter(Boolean);
+    const prompter = await ctx.adapters.prompter();
+    const yes = await prompter.confirm({
+      message: `peer_realms of ${problems.join(' and ')} is empty, so nothing read from the Manager confirms how it stores peers. Write the first peer as "REALM" + "ip:port,ip:port" (the console format)? Say no to add one peer in the Manager UI first`,
+      default: false,
+    });
+    return yes ? { ...input, peerEncodingConfirmed: true } : undefined;
+  },
+};
 
 /**
  * Asks, then runs link with the answers, then shows the command for next time (also when the
@@ -132,13 +160,23 @@ async function offerSecurityGroupFix(ctx: CliContext, input: LinkInput, error: u
  */
 export async function linkWithWizard(ctx: CliContext, given: AskGiven, extra: Partial<LinkInput> = {}, sandbox = false): Promise<void> {
   const asked = await askLinkInput(ctx, given, sandbox);
-  const input = { ...asked.input, ...extra };
+  let input: LinkInput = { ...asked.input, ...extra };
   try {
-    try {
-      await executeLink(ctx, input);
-    } catch (error) {
-      if (!(await offerSecurityGroupFix(ctx, input, error))) throw error;
-      await executeLink(ctx, input);
+    // A refusal the person can settle here (a question, then the same link again), at most once each.
+    const offers = [offerSecurityGroupFix, offerFirstPeerWrite];
+    for (;;) {
+      try {
+        await executeLink(ctx, input);
+        break;
+      } catch (error) {
+        const offer = offers.find((o) => o.handles(error, input));
+        if (!offer) throw error;
+        offers.splice(offers.indexOf(offer), 1);
+        const next = await offer.ask(ctx, input, error);
+        if (!next) throw error;
+        input = next;
+        if (next.peerEncodingConfirmed) asked.command[asked.command.length - 1] += ' --peer-encoding-confirmed';
+      }
     }
   } finally {
     ctx.out.info('');

@@ -35,6 +35,11 @@ export function createTaskList(outline: readonly StepOutline[], stderr: NodeJS.W
   const steps = new Map(outline.map((s) => [s.id, s]));
   let chain: Promise<void> = Promise.resolve();
   const key = (id: string, scope?: string) => `${id}\u0000${scope ?? ''}`;
+  // ONE logger for every step's Listr, made before any of them renders. listr2 hijacks the
+  // stream's write() while a list renders and restores the write() it saw when its ProcessOutput
+  // was constructed; a ProcessOutput made while an earlier list was rendering would "restore" the
+  // hijacked buffer, and every later stderr line (the plan, the summary) would vanish.
+  const logger = new ListrLogger({ processOutput: new ProcessOutput(stderr, stderr) });
 
   const bind = (id: string, scope?: string) => async (_ctx: unknown, task: ListrTaskWrapper<unknown, never, never>) => {
     const r = rows.get(key(id, scope)) as Row;
@@ -58,7 +63,7 @@ export function createTaskList(outline: readonly StepOutline[], stderr: NodeJS.W
             : bind(step.id),
         },
       ],
-      { exitOnError: false, registerSignalListeners: false, rendererOptions: { logger: new ListrLogger({ processOutput: new ProcessOutput(stderr, stderr) }), collapseSubtasks: false, collapseSkips: true } },
+      { exitOnError: false, registerSignalListeners: false, rendererOptions: { logger, collapseSubtasks: false, collapseSkips: true } },
     );
     chain = chain.then(() => list.run().then(() => undefined, () => undefined));
   }
