@@ -10,6 +10,7 @@ import { precheckResult, runPrecheck } from '../../workflow/precheck/run.js';
 import { checkGroups } from '../../workflow/precheck/steps/security-groups.js';
 import type { PrecheckState } from '../../workflow/precheck/context.js';
 import type { CliContext } from '../context.js';
+import { closeAll, kdcAdmins } from '../kdc-admin-wiring.js';
 import { buildPrecheckDeps } from '../precheck-wiring.js';
 import { withSandbox } from '../with-sandbox.js';
 
@@ -87,7 +88,13 @@ async function precheck(ctx: CliContext, configPath: string, a: string, b: strin
   const config = await loadConfig(configPath);
   const clusters = [clusterByName(config, a), clusterByName(config, b)];
   const deps = await buildPrecheckDeps(ctx, clusters, { only: parsed.only, ...(flags.rulesFile ? { rulesFile: flags.rulesFile } : {}), timeoutMs: parsed.timeoutMs });
-  const state = await runPrecheck(deps, { a, b, only: parsed.only });
+  const admins = parsed.only.includes('rules') ? kdcAdmins(ctx, clusters) : {};
+  let state: PrecheckState;
+  try {
+    state = await runPrecheck({ ...deps, kdcAdmin: admins }, { a, b, only: parsed.only });
+  } finally {
+    await closeAll(admins);
+  }
   const fixRecord = flags.fix ? await fix(ctx, config, state, deps) : undefined;
   const source = deps.clouds ? ((deps.clouds[a] as NonNullable<typeof deps.clouds>[string]).source) : 'none';
   const managerUrls = Object.fromEntries(clusters.map((c) => [c.name, c.manager.url]));

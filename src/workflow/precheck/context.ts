@@ -2,6 +2,7 @@ import type { Check } from '../../domain/precheck/check.js';
 import type { ClusterFacts } from '../../domain/facts.js';
 import type { Cloud } from '../../ports/cloud.js';
 import type { EventSink } from '../../ports/events.js';
+import type { KdcAdmin } from '../../ports/kdc-admin.js';
 import type { Manager } from '../../ports/manager.js';
 import type { NetworkProbe } from '../../ports/network.js';
 import type { LinkDeps } from '../link/context.js';
@@ -31,6 +32,8 @@ export interface PrecheckDeps {
   cloudMissing?: string;
   /** Needed by the network checks only (absent with `--only security-groups`). */
   network?: NetworkProbe;
+  /** kadmin/kinit access per cluster (`kerberos.admin`): the default-password check; absent = unknown. */
+  kdcAdmin?: Record<string, KdcAdmin>;
   events: EventSink;
   signal: AbortSignal;
   /** Per probe (TCP connect, KDC exchange). */

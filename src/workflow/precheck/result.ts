@@ -18,7 +18,7 @@ export const sgFindingSchema = z.object({
 const addedRule = fixRule.extend({ ruleId: z.string().optional(), created: z.boolean().describe('false: it was already there (VPC.9902)') });
 
 const checkSchema = z.object({
-  name: z.string().describe('stable check id: security-groups, manager-reachable, manager-login, kerberos-mode, mrs-version, realm, kdcs-found, health, peer-limit, realms-distinct, shared-hostnames, shared-ips, cross-realm-password, kdc-reachable, clock-skew'),
+  name: z.string().describe('stable check id: security-groups, manager-reachable, manager-login, kerberos-mode, mrs-version, realm, kdcs-found, health, peer-limit, realms-distinct, shared-hostnames, shared-ips, cross-realm-password, default-password, kdc-reachable, clock-skew'),
   status: z.enum(['pass', 'warn', 'fail', 'unknown']).describe('unknown: could not be told (never a pass)'),
   group: z.enum(['rules', 'network', 'security-groups']).optional().describe('rules: from the Managers\' facts; network: measured from where the tool runs'),
   cluster: z.string().optional().describe('the cluster it is about; absent for checks of the pair'),
