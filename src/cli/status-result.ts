@@ -42,6 +42,7 @@ export const statusResultSchema = z.object({
         lastVerify: z
           .object({
             checkedAt: z.string(),
+            by: z.enum(['verify', 'rotate']).optional().describe('rotate: the closing checks of a rotation; absent: verify'),
             ok: z.boolean(),
             failed: z.array(z.string()).describe('"<check> <cluster>: <cause>" of each failed check'),
             warnings: z.array(z.string()),

@@ -112,7 +112,7 @@ function human(result: StatusResult): string[] {
 function pairNotes(t: StatusResult['trust'][number]): string[] {
   const lines: string[] = [];
   const v = t.lastVerify;
-  if (v) lines.push(`  last verify ${v.checkedAt}: ${v.ok ? 'passed' : `FAILED (${v.failed.join('; ')})`}`);
+  if (v) lines.push(`  last verify ${v.checkedAt}${v.by === 'rotate' ? ' (by rotate)' : ''}: ${v.ok ? 'passed' : `FAILED (${v.failed.join('; ')})`}`);
   else lines.push(`  last verify: never (run \`mrs-trust verify ${t.a} ${t.b}\`)`);
   if (t.lastRun) lines.push(`  last run: ${t.lastRun.action} ${t.lastRun.status} (${t.lastRun.updatedAt})`);
   if (t.restartPending?.length) lines.push(`  restart pending on ${t.restartPending.join(', ')}: run \`mrs-trust resume ${t.a} ${t.b}\` (asks first) to finish it`);
@@ -136,7 +136,7 @@ async function withLastVerify(status: StatusResult, store: VerificationStore): P
     if (!parsed.success) return t;
     const v = parsed.data;
     const failed = v.checks.filter((c) => c.status === 'failed').map((c) => `${c.id}${c.scope ? ` ${c.scope}` : ''}: ${c.cause ?? 'failed'}`);
-    return { ...t, lastVerify: { checkedAt: v.checkedAt, ok: v.ok, failed, warnings: v.warnings.map((w) => w.message) } };
+    return { ...t, lastVerify: { checkedAt: v.checkedAt, ...(v.by ? { by: v.by } : {}), ok: v.ok, failed, warnings: v.warnings.map((w) => w.message) } };
   }));
   return { ...status, trust };
 }

@@ -8,6 +8,7 @@ import { runSteps, type Step, type StepReport } from '../engine.js';
 import { verifyTicket } from '../link/steps/verify.js';
 import { RunJournal } from '../run-journal.js';
 import type { VerifyDeps } from '../verify/context.js';
+import type { VerifyResult } from '../verify/result.js';
 import { collecting } from '../verify/run.js';
 import { keyOrder, slotKey, type KeySlot, type RotateRequest, type RotateState } from './context.js';
 import type { RotateResult } from './result.js';
@@ -164,14 +165,36 @@ export async function runRotate(deps: VerifyDeps, request: { a: string; b: strin
       await journal.update((doc) => {
         doc.status = 'done';
       });
-      return { result: { ...resultOf(s, reports, true, request.passwordSource), journal: journalPath(names) } };
+      const result: RotateResult = { ...resultOf(s, reports, true, request.passwordSource), journal: journalPath(names) };
+      await recordVerification(deps, s, result);
+      return { result };
     } catch (error) {
-      return await afterFailure(s, { journal, io, reports, source: request.passwordSource }, error);
+      const failed = await afterFailure(s, { journal, io, reports, source: request.passwordSource }, error);
+      await recordVerification(deps, s, failed.result);
+      return failed;
     }
   } finally {
     await Promise.allSettled(names.map((n) => (deps.managers[n] as Manager).logout()));
     await lock.release();
   }
+}
+
+/**
+ * rotate's closing checks (parity and the ticket test, after the change or after the restore)
+ * become the pair's last verification, so `status` shows the fresh result (`by: rotate`).
+ */
+async function recordVerification(deps: VerifyDeps, s: RotateState, result: RotateResult): Promise<void> {
+  const checks = result.checks.map((c) => (c.id === 'parity-after' ? { ...c, id: 'parity' } : c));
+  if (checks.length === 0) return;
+  await deps.verifications.write(journalKey(result.clusters), {
+    ok: checks.every((c) => c.status !== 'failed'),
+    clusters: result.clusters,
+    checkedAt: deps.clock.now().toISOString(),
+    by: 'rotate',
+    checks,
+    warnings: [],
+    ...(s.tickets ? { tickets: s.tickets } : {}),
+  } satisfies VerifyResult);
 }
 
 /** Relative to the state directory. */

@@ -15,6 +15,7 @@ export const verifyResultSchema = z.object({
   ok: z.boolean().describe('every check that ran passed'),
   clusters: z.tuple([z.string(), z.string()]),
   checkedAt: z.string().describe('ISO time the verification started'),
+  by: z.enum(['verify', 'rotate']).optional().describe('which command ran the checks: verify, or rotate (its closing parity and ticket test); absent = verify'),
   checks: z.array(verifyCheckSchema),
   warnings: z.array(z.object({ code: z.string(), cluster: z.string().optional(), message: z.string() })).describe('problems that do not fail verify (e.g. the default cross-realm password still works)'),
   tickets: z
