@@ -1,32 +1,27 @@
-import { execFile } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rotateResultSchema } from '../../src/workflow/rotate/result.js';
 import { verifyResultSchema } from '../../src/workflow/verify/result.js';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
 import { runCli } from '../support/cli.js';
+import { sampleProcesses } from '../support/processes.js';
+import { statusResultSchema } from '../../src/cli/status-result.js';
 import { requireBinary } from '../support/require-binary.js';
 
-// Sandbox subnets 132 and 133 (127.132.x.x, 127.133.x.x) belong to this file.
+// Sandbox subnets 132, 133 and 181 (127.132.x.x, 127.133.x.x, 127.181.x.x) belong to this file.
 const kdc = requireBinary('krb5kdc', 'krb5-kdc');
 const env = { MRS_TRUST_HTTP_TIMEOUT_MS: '5000' };
-const sh = promisify(execFile);
 
-/** Every process command line on the machine, sampled until stopped (the password must be in none). */
-function sampleProcesses(): { stop(): Promise<string> } {
-  const seen: string[] = [];
-  let running = true;
-  const loop = (async () => {
-    while (running) {
-      const { stdout } = await sh('ps', ['-eo', 'args']).catch(() => ({ stdout: '' }));
-      seen.push(stdout);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  })();
-  return { stop: async () => ((running = false), await loop, seen.join('\n')) };
+/**
+ * A plain MIT kinit as the cross-realm principal, straight at the sandbox KDC of `cluster` (its own
+ * krb5.conf), the password on stdin: does that KDC accept this password? Independent of mrs-trust.
+ */
+function kdcAccepts(stateDir: string, cluster: string, principal: string, password: string): { ok: boolean; output: string } {
+  const run = spawnSync('kinit', [principal], { input: `${password}\n`, env: { ...process.env, KRB5_CONFIG: join(stateDir, 'kdc', cluster, 'krb5.conf'), KRB5CCNAME: 'MEMORY:rotate-test' }, encoding: 'utf8', timeout: 20_000 });
+  return { ok: run.status === 0, output: `${run.stdout}${run.stderr}` };
 }
 
 function allFiles(dir: string): string {
@@ -41,28 +36,35 @@ describe.skipIf(!kdc.available)('rotate changes the four cross-realm keys in loc
   let faulty: RunningSandbox;
   let dir: string;
   let faultyDir: string;
+  let halfway: RunningSandbox;
+  let halfwayDir: string;
   const cli = (box: RunningSandbox, args: string[]) => runCli([...args, '--config', box.configPath], { env });
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'mrs-rotate-'));
     faultyDir = mkdtempSync(join(tmpdir(), 'mrs-rotate-fault-'));
-    [sb, faulty] = await Promise.all([
+    halfwayDir = mkdtempSync(join(tmpdir(), 'mrs-rotate-halfway-'));
+    [sb, faulty, halfway] = await Promise.all([
       startSandbox({ stateDir: dir, subnet: 132, restartMs: 30, clusters: ['alpha', 'beta'] }),
       // beta's KDC refuses key changes of krbtgt/ALPHA.MRS@BETA.MRS: the 4th and last change.
       startSandbox({ stateDir: faultyDir, subnet: 133, restartMs: 30, clusters: ['alpha', 'beta'], faults: { faults: [], clusters: { beta: { refuseKeyChange: true } } } }),
+      // alpha's KDC refuses key changes of krbtgt/BETA.MRS@ALPHA.MRS: the 2nd change, halfway.
+      startSandbox({ stateDir: halfwayDir, subnet: 181, restartMs: 30, clusters: ['alpha', 'beta'], faults: { faults: [], clusters: { alpha: { refuseKeyChange: true } } } }),
     ]);
   });
 
   afterAll(async () => {
-    await Promise.allSettled([sb?.stop(), faulty?.stop()]);
-    rmSync(dir, { recursive: true, force: true });
-    rmSync(faultyDir, { recursive: true, force: true });
+    await Promise.allSettled([sb?.stop(), faulty?.stop(), halfway?.stop()]);
+    for (const d of [dir, faultyDir, halfwayDir]) if (d) rmSync(d, { recursive: true, force: true });
   });
 
   it('after link status warns about the default password; rotate clears it and verify passes; the password is never shown', async () => {
     expect((await cli(sb, ['link', 'alpha', 'beta', '--yes'])).code).toBe(0);
     const status = await cli(sb, ['status', 'alpha', 'beta']);
     expect(status.stdout).toContain("still accepts MRS's default cross-realm password");
+    // The KDCs really accept MRS's default password now (a plain kinit, not mrs-trust's own check).
+    const issued = [['alpha', 'krbtgt/BETA.MRS@ALPHA.MRS'], ['beta', 'krbtgt/ALPHA.MRS@BETA.MRS']] as const;
+    for (const [cluster, principal] of issued) expect(kdcAccepts(dir, cluster, principal, 'Crossrealm@123').ok, `${principal} in ${cluster}`).toBe(true);
 
     const saved = join(dir, 'rotated.password');
     const ps = sampleProcesses();
@@ -85,6 +87,14 @@ describe.skipIf(!kdc.available)('rotate changes the four cross-realm keys in loc
     expect(processes.length).toBeGreaterThan(0);
     for (const text of [rotate.stdout, rotate.stderr, processes, allFiles(join(dir, '.mrs-trust'))]) expect(text).not.toContain(password);
 
+    // rotate's closing checks are the pair's last verification now.
+    const afterRotate = await cli(sb, ['status', 'alpha', 'beta', '--json']);
+    expect(afterRotate.code, afterRotate.stderr).toBe(0);
+    const last = statusResultSchema.parse(JSON.parse(afterRotate.stdout)).trust[0]?.lastVerify;
+    expect(last).toMatchObject({ by: 'rotate', ok: true, failed: [] });
+    expect(Date.parse(last?.checkedAt ?? '')).toBeGreaterThanOrEqual(Date.parse(JSON.parse(readFileSync(join(dir, '.mrs-trust', 'journal', 'alpha+beta.rotate.json'), 'utf8')).startedAt ?? 0));
+    expect((await cli(sb, ['status', 'alpha', 'beta'])).stdout).toMatch(/last verify \S+ \(by rotate\): passed/);
+
     const verify = await cli(sb, ['verify', 'alpha', 'beta', '--json']);
     expect(verify.code, verify.stderr).toBe(0);
     const v = verifyResultSchema.parse(JSON.parse(verify.stdout));
@@ -92,6 +102,13 @@ describe.skipIf(!kdc.available)('rotate changes the four cross-realm keys in loc
     expect(v.checks.find((c) => c.id === 'default-password')?.message).toBe('alpha: default password refused; beta: default password refused');
     expect(v.checks.find((c) => c.id === 'parity')?.message).toContain('kvno 2');
     expect((await cli(sb, ['status', 'alpha', 'beta'])).stdout).not.toContain('default cross-realm password');
+    // The default password is no longer accepted by either KDC; the new one is.
+    for (const [cluster, principal] of issued) {
+      const old = kdcAccepts(dir, cluster, principal, 'Crossrealm@123');
+      expect(old.ok, `${principal} in ${cluster}`).toBe(false);
+      expect(old.output).toMatch(/Password incorrect|Preauthentication failed/);
+      expect(kdcAccepts(dir, cluster, principal, password).ok, `${principal} in ${cluster} (new password)`).toBe(true);
+    }
 
     // A second rotation from the saved password: the current one is no longer the default.
     const again = await cli(sb, ['rotate', 'alpha', 'beta', '--yes', '--json']);
@@ -119,5 +136,27 @@ describe.skipIf(!kdc.available)('rotate changes the four cross-realm keys in loc
     expect(v.checks.find((c) => c.id === 'parity')?.message).toContain('krbtgt/BETA.MRS@ALPHA.MRS kvno 1');
     // Back on the previous keys: MRS's default password, still reported.
     expect(v.warnings.map((w) => w.code)).toEqual(['DEFAULT_CROSS_REALM_PASSWORD', 'DEFAULT_CROSS_REALM_PASSWORD']);
+  }, 400_000);
+
+  it('a KDC that refuses the second of four changes (halfway): the one changed key is restored, all four consistent, verify passes', async () => {
+    expect((await cli(halfway, ['link', 'alpha', 'beta', '--yes'])).code).toBe(0);
+    const rotate = await cli(halfway, ['rotate', 'alpha', 'beta', '--yes', '--json']);
+    expect(rotate.code, rotate.stderr).toBe(4);
+    const result = rotateResultSchema.parse(JSON.parse(rotate.stdout));
+    expect(result.principals.map((p) => [p.cluster, p.principal, p.state])).toEqual([
+      ['beta', 'krbtgt/BETA.MRS@ALPHA.MRS', 'restored'],
+      ['alpha', 'krbtgt/BETA.MRS@ALPHA.MRS', 'unchanged'],
+      ['alpha', 'krbtgt/ALPHA.MRS@BETA.MRS', 'unchanged'],
+      ['beta', 'krbtgt/ALPHA.MRS@BETA.MRS', 'unchanged'],
+    ]);
+    expect(result.checks.map((c) => [c.id, c.status])).toEqual([['parity-after', 'passed'], ['verify-ticket', 'passed']]);
+    // The record status shows is the restore's checks: passed.
+    const status = statusResultSchema.parse(JSON.parse((await cli(halfway, ['status', 'alpha', 'beta', '--json'])).stdout));
+    expect(status.trust[0]?.lastVerify).toMatchObject({ by: 'rotate', ok: true });
+    // Every principal is on the previous key (the default password), in both KDCs: kinit with it works.
+    for (const [cluster, principal] of [['alpha', 'krbtgt/BETA.MRS@ALPHA.MRS'], ['beta', 'krbtgt/ALPHA.MRS@BETA.MRS']] as const) expect(kdcAccepts(halfwayDir, cluster, principal, 'Crossrealm@123').ok).toBe(true);
+    const verify = await cli(halfway, ['verify', 'alpha', 'beta', '--json']);
+    expect(verify.code, verify.stderr).toBe(0);
+    expect(verifyResultSchema.parse(JSON.parse(verify.stdout)).checks.find((c) => c.id === 'parity')?.message).toContain('krbtgt/BETA.MRS@ALPHA.MRS kvno 1');
   }, 400_000);
 });

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,6 +7,7 @@ import { verifyResultSchema } from '../../src/workflow/verify/result.js';
 import { statusResultSchema } from '../../src/cli/status-result.js';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
 import { runCli } from '../support/cli.js';
+import { sampleProcesses } from '../support/processes.js';
 import { requireBinary } from '../support/require-binary.js';
 
 // Sandbox subnet 131 (127.131.x.x) belongs to this file.
@@ -45,8 +46,18 @@ describe.skipIf(!kdc.available)('verify proves an existing trust with real MIT K
     expect(before.result.checks.filter((c) => c.id === 'verify').every((c) => c.cause === 'no-trust')).toBe(true);
 
     expect((await cli(['link', 'alpha', 'beta', '--yes'])).code).toBe(0);
+    const ps = sampleProcesses();
     const after = await verify();
+    const processes = await ps.stop();
     expect(after.code, after.stderr).toBe(0);
+    // verify ran kinit (tester), kadmin (admin) and the default-password kinit on the client hosts:
+    // none of those passwords is in any command line, nor in what verify printed.
+    const secrets = ['Crossrealm@123', ...['alpha', 'beta'].flatMap((c) => ['password', 'tester.password', 'kadmin.password'].map((f) => readFileSync(join(dir, 'secrets', `${c}.${f}`), 'utf8').trim()))];
+    expect(processes.length).toBeGreaterThan(0);
+    for (const secret of secrets) {
+      expect(secret.length).toBeGreaterThan(7);
+      for (const text of [processes, JSON.stringify(after.result), after.stderr]) expect(text).not.toContain(secret);
+    }
     expect(after.result.ok).toBe(true);
     expect(after.result.checks.filter((c) => c.id === 'verify-ticket').map((c) => c.status)).toEqual(['passed', 'passed']);
     expect(after.result.tickets).toMatchObject({ alpha: { service: 'hdfs/master1.beta@BETA.MRS' }, beta: { service: 'hdfs/master1.alpha@ALPHA.MRS' } });
