@@ -1,10 +1,10 @@
-import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { ConfigError, UsageError } from '../errors/index.js';
 import { clustersFileSchema, type ClusterEntry, type ClustersFile, type SecretRef } from './schema.js';
 import { firstIssue, friendlyError } from './issues.js';
+import { readUserFile } from './read-file.js';
 import { didYouMean } from './suggest.js';
 
 export const DEFAULT_CONFIG = 'clusters.yaml';
@@ -117,15 +117,7 @@ export function parseConfig(text: string, configPath: string): LoadedConfig {
 }
 
 export async function loadConfig(path: string): Promise<LoadedConfig> {
-  const absolute = resolve(path);
-  let text: string;
-  try {
-    text = await readFile(absolute, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'file not found' : `cannot read (${code ?? 'error'})`;
-    throw new UsageError('CONFIG_NOT_FOUND', `${absolute}: ${reason}`, { hint: 'pass --config FILE or set MRS_TRUST_CONFIG; `mrs-trust sandbox up` writes a working one', cause: error });
-  }
+  const { absolute, text } = await readUserFile(path, 'CONFIG_NOT_FOUND', 'pass --config FILE or set MRS_TRUST_CONFIG; `mrs-trust sandbox up` writes a working one');
   return parseConfig(text, absolute);
 }
 

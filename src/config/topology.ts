@@ -1,12 +1,11 @@
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import type { Topology } from '../domain/topology.js';
-import { ConfigError, UsageError } from '../errors/index.js';
+import { ConfigError } from '../errors/index.js';
 import { firstIssue, friendlyError } from './issues.js';
 import type { LoadedConfig } from './load.js';
 import { CLUSTER_NAME, strict } from './schema.js';
+import { readUserFile } from './read-file.js';
 import { didYouMean } from './suggest.js';
 
 /**
@@ -68,13 +67,6 @@ export function parseTopology(text: string, where: string, config: LoadedConfig)
 }
 
 export async function loadTopology(path: string, config: LoadedConfig): Promise<Topology> {
-  const absolute = resolve(path);
-  let text: string;
-  try {
-    text = await readFile(absolute, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError('TOPOLOGY_NOT_FOUND', `${absolute}: ${code === 'ENOENT' ? 'file not found' : `cannot read (${code ?? 'error'})`}`, { hint: 'give the topology file: mrs-trust mesh plan TOPOLOGY', cause: error });
-  }
+  const { absolute, text } = await readUserFile(path, 'TOPOLOGY_NOT_FOUND', 'give the topology file: mrs-trust mesh plan TOPOLOGY');
   return parseTopology(text, absolute, config);
 }

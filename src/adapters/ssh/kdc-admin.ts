@@ -4,6 +4,7 @@ import { shellQuote } from '../../domain/shell.js';
 import { CheckError, RemoteError } from '../../errors/index.js';
 import type { KdcAdmin } from '../../ports/kdc-admin.js';
 import type { RemoteHost } from '../../ports/remote-host.js';
+import { clientShellPreamble } from './client-env.js';
 
 /** `clusters.<name>.kerberos.admin` with its host entry resolved. */
 export interface KdcAdminSide {
@@ -17,28 +18,13 @@ export interface KdcAdminSide {
   signal: AbortSignal;
 }
 
-/**
- * The MRS client environment (bigdata_env puts its kadmin/kinit first on PATH) and its
- * krb5.conf (ASSUMED path, docs/assumptions.md), in a private credential cache destroyed on exit.
- */
-function preamble(clientDir: string): string[] {
-  const dir = clientDir.replace(/\/+$/, '');
-  return [
-    `. ${shellQuote(`${dir}/bigdata_env`)} >/dev/null 2>&1`,
-    `export KRB5_CONFIG=${shellQuote(`${dir}/KrbClient/kerberos/var/krb5kdc/krb5.conf`)}`,
-    'cc=$(mktemp "${TMPDIR:-/tmp}/mrs-trust-cc.XXXXXX") || exit 1',
-    'export KRB5CCNAME="FILE:$cc"',
-    `trap 'kdestroy >/dev/null 2>&1; rm -f "$cc"' EXIT`,
-  ];
-}
-
 /** One kadmin query; kadmin reads the admin password, then any password the query asks for, from stdin. */
 export function kadminCommand(clientDir: string, admin: string, query: string): string {
-  return [...preamble(clientDir), `kadmin -p ${shellQuote(admin)} -q ${shellQuote(query)}`].join('\n');
+  return [...clientShellPreamble(clientDir), `kadmin -p ${shellQuote(admin)} -q ${shellQuote(query)}`].join('\n');
 }
 
 export function kinitCommand(clientDir: string, principal: string): string {
-  return [...preamble(clientDir), `kinit ${shellQuote(principal)}`].join('\n');
+  return [...clientShellPreamble(clientDir), `kinit ${shellQuote(principal)}`].join('\n');
 }
 
 const PRINCIPAL = /^[A-Za-z0-9._/-]+@[A-Z0-9._-]+$/;

@@ -2,6 +2,7 @@ import { kvnoOf } from '../../domain/ticket-errors.js';
 import type { Secret } from '../../domain/secret.js';
 import type { RemoteHost } from '../../ports/remote-host.js';
 import { shellQuote } from '../../domain/shell.js';
+import { clientShellPreamble } from './client-env.js';
 import type { TicketOutcome, TicketTester } from '../../ports/ticket.js';
 
 /** One cluster's side of the ticket test, from clusters.yaml (`verify`, `clients[0]`). */
@@ -16,23 +17,12 @@ export interface TicketSide {
 }
 
 /**
- * kinit and kvno in one shell on the client host, in a private credential cache (the host's
- * own tickets are never touched, and the cache is destroyed on exit). The client environment
- * comes from bigdata_env as MRS documents; its krb5.conf is the one the refresh just wrote.
+ * kinit and kvno in one shell on the client host (clientShellPreamble: private credential
+ * cache, the client environment; its krb5.conf is the one the refresh just wrote).
  * The password is read by kinit from stdin, never from argv.
  */
 export function ticketCommand(clientDir: string, principal: string, service: string): string {
-  const dir = clientDir.replace(/\/+$/, '');
-  return [
-    `. ${shellQuote(`${dir}/bigdata_env`)} >/dev/null 2>&1`,
-    // NOTE: the MRS client krb5.conf location (docs/assumptions.md), set even if bigdata_env does not.
-    `export KRB5_CONFIG=${shellQuote(`${dir}/KrbClient/kerberos/var/krb5kdc/krb5.conf`)}`,
-    'cc=$(mktemp "${TMPDIR:-/tmp}/mrs-trust-cc.XXXXXX") || exit 1',
-    'export KRB5CCNAME="FILE:$cc"',
-    `trap 'kdestroy >/dev/null 2>&1; rm -f "$cc"' EXIT`,
-    `kinit ${shellQuote(principal)} || exit 1`,
-    `kvno ${shellQuote(service)}`,
-  ].join('\n');
+  return [...clientShellPreamble(clientDir), `kinit ${shellQuote(principal)} || exit 1`, `kvno ${shellQuote(service)}`].join('\n');
 }
 
 export function ticketTester(sides: Record<string, TicketSide | string>): TicketTester {
