@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { clientSchema, clusterSchema, clustersFileSchema, managerSchema, secretRefSchema, tlsSchema } from './schema.js';
+import { clientSchema, cloudSchema, clusterSchema, clustersFileSchema, kerberosAdminSchema, managerSchema, secretRefSchema, tlsSchema, verifySchema } from './schema.js';
 import { friendlyError } from './issues.js';
 
 /**
@@ -34,6 +34,14 @@ export const fieldChecks = {
   sshUser: check(client.user),
   hostKey: check(client.hostKey.unwrap()),
   clientDir: check(client.clientDir),
+  /** `verify.principal`, `verify.service`, `kerberos.admin.principal`. */
+  verifyPrincipal: check(verifySchema.shape.principal),
+  verifyService: check(verifySchema.shape.service),
+  adminPrincipal: check(kerberosAdminSchema.shape.principal),
+  /** `cloud.region`, `cloud.projectId`, `cloud.clusterId`. */
+  cloudRegion: check(cloudSchema.shape.region),
+  cloudProjectId: check(cloudSchema.shape.projectId),
+  cloudClusterId: check(cloudSchema.shape.clusterId),
 } as const satisfies Record<string, FieldCheck>;
 
 /** Whole-entry check, after the field answers are assembled (cross-field rules). */

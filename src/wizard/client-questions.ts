@@ -13,16 +13,23 @@ export interface ClientAnswers {
 
 const toPort = (text: string): unknown => (/^\d+$/.test(text) ? Number(text) : text);
 
-export function clientHostQuestions(deps: WizardDeps, index: number): Question[] {
-  const first = index === 0;
+/** `clients` (machines with the MRS client, refreshed after link) or `nodes` (the cluster's own hosts over SSH). */
+export type HostKind = 'client' | 'node';
+
+const WORDS: Record<HostKind, { first: string; next: string; host: string }> = {
+  client: { first: 'Add a client host to refresh after linking (a machine with the MRS client installed)?', next: 'Add another client host?', host: 'Client host (IP address or host name)' },
+  node: {
+    first: 'Add a node of this cluster reachable over SSH (nodes: a host to run kadmin on, krb5.conf discovery, client files from a node)?',
+    next: 'Add another node?',
+    host: 'Node (IP address or host name)',
+  },
+};
+
+export function clientHostQuestions(deps: WizardDeps, index: number, kind: HostKind = 'client'): Question[] {
+  const words = WORDS[kind];
   return [
-    {
-      id: 'add',
-      kind: 'confirm',
-      message: first ? 'Add a client host to refresh after linking (a machine with the MRS client installed)?' : 'Add another client host?',
-      default: false,
-    },
-    { id: 'host', kind: 'input', message: 'Client host (IP address or host name)', when: (a) => a.add === true, validate: (v) => fieldChecks.host(v) },
+    { id: 'add', kind: 'confirm', message: index === 0 ? words.first : words.next, default: false },
+    { id: 'host', kind: 'input', message: words.host, when: (a) => a.add === true, validate: (v) => fieldChecks.host(v) },
     { id: 'port', kind: 'input', message: 'SSH port', default: '22', parse: toPort, when: (a) => a.add === true, validate: (v) => fieldChecks.port(v) },
     { id: 'user', kind: 'input', message: 'SSH user', default: 'root', when: (a) => a.add === true, validate: (v) => fieldChecks.sshUser(v) },
     {
@@ -44,11 +51,11 @@ export function clientHostQuestions(deps: WizardDeps, index: number): Question[]
   ];
 }
 
-/** Asks for client hosts until the user says no more. */
-export async function clientQuestions(deps: WizardDeps): Promise<ClientAnswers[]> {
+/** Asks for client hosts (or nodes) until the user says no more. */
+export async function clientQuestions(deps: WizardDeps, kind: HostKind = 'client'): Promise<ClientAnswers[]> {
   const hosts: ClientAnswers[] = [];
   for (;;) {
-    const a: Answers = await ask(clientHostQuestions(deps, hosts.length), deps.prompter);
+    const a: Answers = await ask(clientHostQuestions(deps, hosts.length, kind), deps.prompter);
     if (a.add !== true) return hosts;
     const hostKey = a['host-key'] as string | undefined;
     hosts.push({ host: a.host as string, port: a.port as number, user: a.user as string, key: a.key as string, ...(hostKey ? { hostKey } : {}) });

@@ -16,7 +16,7 @@ export function equivalentCommand(outcome: WizardOutcome, options: { cwd: string
   const flags = [...(input.dryRun ? ['--dry-run'] : ['--yes']), ...(input.skipPrecheck ? ['--skip-precheck'] : [])];
   const lines = outcome.secrets
     .filter((s) => s.ref.env !== undefined && !options.env[s.ref.env])
-    .map((s) => `export ${s.ref.env as string}=…   # the Manager password you typed for ${s.field.split('.')[1] ?? ''}`);
+    .map((s) => `export ${s.ref.env as string}=…   # ${s.label ?? 'the Manager password'} you typed for ${s.field.split('.')[1] ?? ''}`);
   const words = options.sandbox ? ['mrs-trust', 'link', input.a, input.b, ...config, ...flags] : ['mrs-trust', ...config, 'link', input.a, input.b, ...flags];
   lines.push(words.map(shellQuote).join(' '));
   return lines;

@@ -1,21 +1,14 @@
 import { fieldChecks, checkClusterEntry } from '../config/fields.js';
-import type { ClusterEntry, SecretRef } from '../config/schema.js';
-import { Secret } from '../domain/secret.js';
+import type { ClusterEntry } from '../config/schema.js';
 import { UsageError } from '../errors/index.js';
 import type { ServerCertificate } from '../ports/tls-probe.js';
 import { clientQuestions, type ClientAnswers } from './client-questions.js';
+import { askAdmin, askCloud, askVerify } from './proof-blocks.js';
 import { ask, type Answers, type Question } from './questions.js';
+import { askSecretValue, refOf, secretRefQuestions, typedSecret, type SecretSpec, type TypedSecret } from './secret-questions.js';
 import type { WizardDeps } from './deps.js';
 
-/** A secret the user typed: where the config will point, and (if they agreed) the file to write. */
-export interface TypedSecret {
-  /** Config field, e.g. `clusters.gamma.manager.password`. */
-  field: string;
-  ref: SecretRef;
-  value: Secret;
-  /** Absolute path to write the value to (mode 0600): file references whose file does not exist yet. */
-  writeFile?: string;
-}
+export type { TypedSecret } from './secret-questions.js';
 
 export interface NewCluster {
   name: string;
@@ -99,57 +92,47 @@ export function clusterQuestions(deps: WizardDeps, certificates: Map<string, Ser
       },
     },
     { id: 'user', kind: 'input', message: 'Manager user (needs rights to change the KrbServer configuration)', default: 'admin', validate: (v) => fieldChecks.managerUser(v) },
-    {
-      id: 'password-source',
-      kind: 'select',
-      message: 'Where should mrs-trust read the Manager password from? (it is never written into clusters.yaml)',
-      choices: [
-        { value: 'env', name: 'an environment variable', description: 'clusters.yaml gets password: { env: NAME }' },
-        { value: 'file', name: 'a file only you can read (mode 0600)', description: 'clusters.yaml gets password: { file: PATH }' },
-      ],
-    },
-    { id: 'password-env', kind: 'input', message: 'Environment variable name', when: (a) => a['password-source'] === 'env', default: (a) => envNameFor(name(a)), validate: (v) => fieldChecks.secretRef({ env: v }) },
-    {
-      id: 'password-file',
-      kind: 'input',
-      message: 'Password file, absolute or relative to clusters.yaml (created if missing)',
-      when: (a) => a['password-source'] === 'file',
-      default: (a) => passwordFileFor(name(a)),
-      validate: async (v) => {
-        const ok = fieldChecks.secretRef({ file: v });
-        if (ok !== true) return ok;
-        const path = deps.resolvePath(v as string);
-        // Never replace a file that is there but that we may not read.
-        return (await deps.exists(path)) && !(await deps.readable(path)) ? `cannot read ${path}` : true;
-      },
-    },
+    ...secretRefQuestions(deps, MANAGER_PASSWORD),
   ];
 }
 
-/**
- * Asked only when the variable is unset or the file does not exist yet; the password then lives
- * in memory for this run and, for a file reference, is written to that file (0600) after the
- * last question.
- */
-export function passwordQuestions(deps: WizardDeps): Question[] {
-  const where = (a: Answers) =>
-    a['password-source'] === 'file' ? `it will be written to ${deps.resolvePath(a['password-file'] as string)}, mode 0600` : `used for this run; export ${a['password-env'] as string} next time`;
-  return [{ id: 'password', kind: 'password', message: (a) => `Manager password of ${a.user as string}@${a.name as string} (hidden; ${where(a)})`, when: (a) => a['password-ready'] !== true }];
-}
+/** The Manager password: asked only when its variable is unset or its file does not exist yet. */
+const MANAGER_PASSWORD: SecretSpec = {
+  key: 'password',
+  what: 'the Manager password',
+  envDefault: (a) => envNameFor(a.name as string),
+  fileDefault: (a) => passwordFileFor(a.name as string),
+  valuePrompt: (a, where) => `Manager password of ${a.user as string}@${a.name as string} (hidden; ${where})`,
+};
 
 function withPort(url: string): string {
   const u = new URL(url);
   return `https://${u.host}${u.port ? '' : ':28443'}`;
 }
 
-function buildEntry(a: Answers, clients: ClientAnswers[]): ClusterEntry {
-  const password: SecretRef = a['password-source'] === 'env' ? { env: a['password-env'] as string } : { file: a['password-file'] as string };
+const sshEntry = (c: ClientAnswers) => ({ host: c.host, ...(c.port !== 22 ? { port: c.port } : {}), ...(c.user !== 'root' ? { user: c.user } : {}), key: c.key, ...(c.hostKey ? { hostKey: c.hostKey } : {}) });
+
+/** The optional blocks, as answered (absent = skipped). */
+interface Extras {
+  clients: ClientAnswers[];
+  nodes: ClientAnswers[];
+  verify?: ClusterEntry['verify'];
+  admin?: { principal: string; password: ClusterEntry['manager']['password']; host: string };
+  cloud?: ClusterEntry['cloud'];
+}
+
+function buildEntry(a: Answers, x: Extras): ClusterEntry {
+  const password = refOf(a, 'password');
   // The URL with its port spelled out (28443 when omitted), as the certificate was fetched from it.
   const entry: Record<string, unknown> = { type: a.type, manager: { url: withPort(a.url as string), user: a.user, password } };
   const manager = entry.manager as Record<string, unknown>;
   if (a.tls === 'pin') manager.tls = { fingerprint: a.fingerprint };
   if (a.tls === 'ca') manager.tls = { ca: a['tls-ca'] };
-  if (clients.length > 0) entry.clients = clients.map((c) => ({ host: c.host, ...(c.port !== 22 ? { port: c.port } : {}), ...(c.user !== 'root' ? { user: c.user } : {}), key: c.key, ...(c.hostKey ? { hostKey: c.hostKey } : {}) }));
+  if (x.cloud) entry.cloud = x.cloud;
+  if (x.nodes.length > 0) entry.nodes = x.nodes.map(sshEntry);
+  if (x.clients.length > 0) entry.clients = x.clients.map(sshEntry);
+  if (x.verify) entry.verify = x.verify;
+  if (x.admin) entry.kerberos = { admin: x.admin };
   return entry as ClusterEntry;
 }
 
@@ -157,21 +140,19 @@ function buildEntry(a: Answers, clients: ClientAnswers[]): ClusterEntry {
 export async function askNewCluster(deps: WizardDeps, preset: Answers = {}): Promise<NewCluster> {
   const certificates = new Map<string, ServerCertificate>();
   const answers = await ask(clusterQuestions(deps, certificates), deps.prompter, { ...preset });
-  answers['password-ready'] =
-    answers['password-source'] === 'env' ? Boolean(deps.env[answers['password-env'] as string]) : await deps.readable(deps.resolvePath(answers['password-file'] as string));
-  await ask(passwordQuestions(deps), deps.prompter, answers);
+  await askSecretValue(deps, MANAGER_PASSWORD, answers);
   const certificate = certificates.get(answers.url as string);
   if (answers.tls === 'pin') answers.fingerprint = certificate?.fingerprint;
-  const clients = await clientQuestions(deps);
-  const entry = buildEntry(answers, clients);
-  const checked = checkClusterEntry(entry);
-  if (!checked.ok) throw new UsageError('WIZARD_INVALID', `clusters.${String(answers.name)}.${checked.path}: ${checked.reason}`);
   const name = answers.name as string;
-  const field = `clusters.${name}.manager.password`;
-  const ref = entry.manager.password;
-  const secrets: TypedSecret[] =
-    typeof answers.password === 'string'
-      ? [{ field, ref, value: new Secret(answers.password, ref.env ? `env:${ref.env}` : `file:${ref.file}`), ...(ref.file !== undefined ? { writeFile: deps.resolvePath(ref.file) } : {}) }]
-      : [];
+  const clients = await clientQuestions(deps);
+  const nodes = await clientQuestions(deps, 'node');
+  const verify = await askVerify(deps, name);
+  const realm = verify.value?.principal.split('@')[1];
+  const admin = await askAdmin(deps, name, [...new Set([...nodes, ...clients].map((h) => h.host))], realm);
+  const cloud = await askCloud(deps, name);
+  const entry = buildEntry(answers, { clients, nodes, ...(verify.value ? { verify: verify.value as ClusterEntry['verify'] } : {}), ...(admin.value ? { admin: admin.value } : {}), ...(cloud.value ? { cloud: cloud.value } : {}) });
+  const checked = checkClusterEntry(entry);
+  if (!checked.ok) throw new UsageError('WIZARD_INVALID', `clusters.${name}.${checked.path}: ${checked.reason}`);
+  const secrets: TypedSecret[] = [...typedSecret(deps, answers, 'password', `clusters.${name}.manager.password`), ...verify.secrets, ...admin.secrets, ...cloud.secrets];
   return { name, entry, secrets, ...(certificate ? { certificate } : {}) };
 }

@@ -79,6 +79,10 @@ describe.skipIf(!tmux.available)('wizard in a real terminal (tmux)', () => {
     t.send('secrets/beta.password', 'Enter');
     await t.waitFor(/Add a client host/);
     t.send('Enter');
+    for (const block of [/Add a node/, /Add a verify block/, /Add cloud API access/]) {
+      await t.waitFor(block);
+      t.send('Enter');
+    }
     await t.waitFor(/Add gamma to .*clusters\.yaml\?/);
     t.send('Enter');
     await t.waitFor(/What now\?/);

@@ -72,7 +72,7 @@ const gamma = (source: 'env' | 'file'): Scripted[] => [
   { match: /^Where should/, answer: source },
   ...(source === 'env' ? [{ match: /^Environment variable/, answer: '' }] : [{ match: /^Password file/, answer: '' }]),
   { match: /^Manager password/, answer: 'pw-gamma' },
-  { match: /^Add a client host/, answer: false },
+  { match: /^Add a client host/, answer: false }, { match: /^Add a node/, answer: false }, { match: /^Add a verify block/, answer: false }, { match: /^Add cloud API access/, answer: false },
 ];
 
 const tmp = (text?: string) => {
@@ -130,7 +130,7 @@ describe('askLinkInput (the wizard as link uses it)', () => {
         { match: /^Where should/, answer: 'file' },
         { match: /^Password file/, answer: '' },
         { match: /^Manager password/, answer: 'pw-delta' },
-        { match: /^Add a client host/, answer: false },
+        { match: /^Add a client host/, answer: false }, { match: /^Add a node/, answer: false }, { match: /^Add a verify block/, answer: false }, { match: /^Add cloud API access/, answer: false },
         { match: /^Create .*clusters.yaml with gamma and delta\?/, answer: true },
         { match: /^What now/, answer: false },
       ]),
@@ -147,6 +147,53 @@ describe('askLinkInput (the wizard as link uses it)', () => {
     }
     expect(statSync(join(dir, '.mrs-trust', 'secrets')).mode & 0o777).toBe(0o700);
     expect(readFileSync(join(dir, 'clusters.yaml'), 'utf8')).not.toMatch(/pw-/);
+  });
+
+  it('writes the verify and kerberos.admin blocks the user filled in, and their password files (0600); no password in clusters.yaml', async () => {
+    const dir = tmp(EXISTING);
+    writeFileSync(join(dir, 'id_test'), 'not a real key\n', { mode: 0o600 });
+    const { ctx, stderr } = context(
+      scriptedPrompter([
+        ...gamma('env').slice(0, -4), // up to the Manager password
+        { match: /^Add a client host/, answer: true },
+        { match: /^Client host/, answer: '192.0.2.31' },
+        { match: /^SSH port/, answer: '' },
+        { match: /^SSH user/, answer: '' },
+        { match: /^SSH private key/, answer: 'id_test' },
+        { match: /^Host key/, answer: '' },
+        { match: /^Add another client host/, answer: false },
+        { match: /^Add a node/, answer: false },
+        { match: /^Add a verify block/, answer: true },
+        { match: /^Test user of gamma/, answer: 'tester@GAMMA.MRS' },
+        { match: /^A service of gamma/, answer: 'hdfs/master1.gamma' },
+        { match: /^Where should mrs-trust read the password of tester/, answer: 'file' },
+        { match: /^Password file/, answer: '' },
+        { match: /^Password of tester@GAMMA.MRS/, answer: 'pw-tester' },
+        { match: /^Add Kerberos admin access/, answer: true },
+        { match: /^Kerberos administrator of gamma/, answer: '' },
+        { match: /^Which host runs kadmin/, answer: '192.0.2.31' },
+        { match: /^Where should mrs-trust read the password of kadmin/, answer: 'file' },
+        { match: /^Password file/, answer: '' },
+        { match: /^Password of kadmin\/admin@GAMMA.MRS/, answer: 'pw-kadmin' },
+        { match: /^Add cloud API access/, answer: false },
+        { match: /^Add gamma to/, answer: true },
+        { match: /^What now/, answer: false },
+      ]),
+      { dir },
+    );
+    await askLinkInput(ctx, { configPath: 'clusters.yaml' });
+    const gammaEntry = (await loadConfig(join(dir, 'clusters.yaml'))).clusters.gamma;
+    const secrets = join(dir, '.mrs-trust', 'secrets');
+    expect(gammaEntry?.verify).toMatchObject({ principal: 'tester@GAMMA.MRS', service: 'hdfs/master1.gamma', password: { file: join(secrets, 'gamma.verify.password') } });
+    expect(gammaEntry?.kerberos?.admin).toMatchObject({ principal: 'kadmin/admin@GAMMA.MRS', host: '192.0.2.31', password: { file: join(secrets, 'gamma.kadmin.password') } });
+    for (const [file, pw] of [['gamma.verify.password', 'pw-tester'], ['gamma.kadmin.password', 'pw-kadmin']]) {
+      expect(readFileSync(join(secrets, file as string), 'utf8')).toBe(`${pw}\n`);
+      expect(statSync(join(secrets, file as string)).mode & 0o777).toBe(0o600);
+    }
+    expect(readFileSync(join(dir, 'clusters.yaml'), 'utf8')).not.toMatch(/pw-/);
+    // gamma can now prove the trust; only alpha's gaps are named.
+    expect(stderr.text()).toMatch(/cannot prove the trust fully: clusters\.alpha\.verify is not set/);
+    expect(stderr.text()).not.toMatch(/cannot prove the trust fully: clusters\.gamma\./);
   });
 
   it('Ctrl-C at the last question: exit 130 and nothing written', async () => {

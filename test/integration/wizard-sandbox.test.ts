@@ -93,6 +93,10 @@ describe('wizard against the sandbox, through the real inquirer prompts (@inquir
     // The sandbox's own password file for beta: readable, so no password is asked.
     { expect: /Password file/, type: 'secrets/beta.password' },
     { expect: /Add a client host/ },
+    // The optional blocks (nodes, verify, cloud): Enter skips each; no host, so no kerberos.admin question.
+    { expect: /Add a node/ },
+    { expect: /Add a verify block/ },
+    { expect: /Add cloud API access/ },
     { expect: /Add gamma to .*clusters\.yaml\?/ },
     { expect: /What now\?/, choose: /^❯ link:/ },
   ];

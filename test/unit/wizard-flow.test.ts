@@ -103,7 +103,7 @@ const newClusterScript: Scripted[] = [
   { match: /^SSH private key/, answer: undefined },
   { match: /^Host key fingerprint/, answer: 'MD5:aa' },
   { match: /^Host key fingerprint/, answer: '' },
-  { match: /^Add another client host/, answer: false },
+  { match: /^Add another client host/, answer: false }, { match: /^Add a node/, answer: false }, { match: /^Add a verify block/, answer: false }, { match: /^Add Kerberos admin access/, answer: false }, { match: /^Add cloud API access/, answer: false },
 ];
 
 describe('wizard: adding a cluster', () => {
@@ -159,7 +159,7 @@ describe('wizard: adding a cluster', () => {
         { match: /^Manager user/, answer: 'ops' },
         { match: /^Where should/, answer: 'env' },
         { match: /^Environment variable name/, answer: 'DELTA_PW' },
-        { match: /^Add a client host/, answer: false },
+        { match: /^Add a client host/, answer: false }, { match: /^Add a node/, answer: false }, { match: /^Add a verify block/, answer: false }, { match: /^Add cloud API access/, answer: false },
         { match: /^Create \/etc\/mrs\/clusters.yaml with delta and epsilon\?/, answer: false },
         { match: /^What now/, answer: false },
       ],
@@ -167,7 +167,7 @@ describe('wizard: adding a cluster', () => {
     );
     // `a` from the command line names a cluster the (missing) file does not have: it is entered.
     const script = prompter.remaining();
-    script.splice(8, 0,
+    script.splice(11, 0,
       { match: /^Type of epsilon/, answer: 'streaming' },
       { match: /^Manager URL/, answer: 'https://192.0.2.30:28443' },
       { match: /How should/, answer: 'ca' },
@@ -178,7 +178,7 @@ describe('wizard: adding a cluster', () => {
       { match: /^Password file/, answer: 'locked.password' },
       { match: /^Password file/, answer: undefined },
       { match: /^Manager password of admin@epsilon \(hidden; it will be written to \/etc\/mrs\/.mrs-trust\/secrets\/epsilon.password, mode 0600\)/, answer: 'pw-eps' },
-      { match: /^Add a client host/, answer: false },
+      { match: /^Add a client host/, answer: false }, { match: /^Add a node/, answer: false }, { match: /^Add a verify block/, answer: false }, { match: /^Add cloud API access/, answer: false },
     );
     const outcome = await runWizard(start({ configExists: false, known: [], b: 'epsilon' }), d);
     expect(prompter.asked.find((q) => /How should/.test(q.message))).toMatchObject({ default: 'system', choices: [expect.stringMatching(/^pin/), 'use the system CAs (no pin)', 'trust a CA certificate file (tls.ca)'] });
@@ -212,7 +212,7 @@ describe('wizard: adding a cluster', () => {
 
 describe('wizard: the equivalent command', () => {
   it('names the config, the clusters and the variables to export, never a password', async () => {
-    const { d } = deps([{ match: /^First cluster/, answer: '\u0000new' }, ...newClusterScript.slice(0, 14), { match: /^Add a client host/, answer: false }, { match: /^Second cluster/, answer: 'beta' }, { match: /^Add gamma/, answer: true }, { match: /^What now/, answer: false }]);
+    const { d } = deps([{ match: /^First cluster/, answer: '\u0000new' }, ...newClusterScript.slice(0, 14), { match: /^Add a client host/, answer: false }, { match: /^Add a node/, answer: false }, { match: /^Add a verify block/, answer: false }, { match: /^Add cloud API access/, answer: false }, { match: /^Second cluster/, answer: 'beta' }, { match: /^Add gamma/, answer: true }, { match: /^What now/, answer: false }]);
     const outcome = await runWizard(start(), d);
     expect(equivalentCommand(outcome, { cwd: '/etc/mrs', env: {} })).toEqual([
       'export MRS_GAMMA_PASSWORD=…   # the Manager password you typed for gamma',
