@@ -57,7 +57,7 @@ export function parseKrb5Conf(text: string): Krb5Conf {
 /** MIT's default KDC port, for a `kdc` line without one (MRS always writes 21732). */
 export const DEFAULT_KDC_PORT = 88;
 
-function withDefaultPort(entry: string): string {
+export function withDefaultPort(entry: string): string {
   if (entry.startsWith('[')) return /\]:\d+$/.test(entry) ? entry : `${entry}:${DEFAULT_KDC_PORT}`;
   const colons = entry.split(':').length - 1;
   if (colons === 0) return `${entry}:${DEFAULT_KDC_PORT}`;

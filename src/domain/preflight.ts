@@ -26,13 +26,18 @@ export function linkPreflight(a: ClusterFacts, b: ClusterFacts): Problem[] {
     .map((c) => ({ code: c.code as string, ...(c.cluster ? { cluster: c.cluster } : {}), message: c.found[0] ?? c.title }));
 }
 
-/** `unlink` needs less: it only removes rows, so health, limits and overlap don't matter. */
+/**
+ * `unlink` needs less: it only removes rows, so health, limits and overlap don't matter. On 3.x
+ * the rows live in the console (no public API), and only `link` has the assisted procedure: a
+ * 3.x side is refused here, before any write, with the console path to remove it by hand.
+ */
 export function unlinkPreflight(a: ClusterFacts, b: ClusterFacts): Problem[] {
   return [a, b].flatMap((self) => {
     const profile = profileFor(self.mrsVersion);
-    return profile && !profile.supported
-      ? [{ code: 'MRS_VERSION_UNSUPPORTED', cluster: self.name, message: `${self.name}: MRS ${self.mrsVersion} is not supported yet` }]
-      : [];
+    if (profile?.name === '3.x') {
+      return [{ code: 'MRS_VERSION_UNSUPPORTED', cluster: self.name, message: `${self.name}: MRS ${self.mrsVersion}: removing a peer is not automated on 3.x (delete its row under System > Permission > Domain and Mutual Trust, with the clusters stopped, then run restart-RealmConfig.sh as omm)` }];
+    }
+    return profile && !profile.supported ? [{ code: 'MRS_VERSION_UNSUPPORTED', cluster: self.name, message: `${self.name}: MRS ${self.mrsVersion} is not supported yet` }] : [];
   });
 }
 

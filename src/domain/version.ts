@@ -1,19 +1,23 @@
 /**
- * MRS version profiles. 2.x (and 1.x from 1.9.2, same procedure) allows 16 peer clusters; 3.x
- * documents 500 (one note on the same page still says 16 — docs/assumptions.md).
+ * MRS version profiles. 2.x (and 1.x from 1.9.2, same procedure) allows 16 peer clusters. 3.x:
+ * "Configuring Cross-Manager Mutual Trust Between Clusters" says "A maximum of 500 mutually
+ * trusted clusters" at the top, and "A maximum of 16 systems can be mutually trusted" in the note
+ * under the Peer Mutual Trust Domain table — the form the rows are typed into. The tool takes 16:
+ * the smaller number is the one that can never make the console refuse a row the plan counted on;
+ * `peerLimit` in clusters.yaml overrides it for a Manager known to take more (docs/assumptions.md).
  */
 export type ProfileName = '2.x' | '3.x';
 
 export interface VersionProfile {
   name: ProfileName;
   peerLimit: number;
-  /** Whether this tool can write trust on it today. 3.x needs SSH steps as omm (later issue). */
+  /** Whether `link` can set trust on it (3.x: the assisted procedure, docs/mrs3.md). */
   supported: boolean;
 }
 
 export const PROFILES: Record<ProfileName, VersionProfile> = {
   '2.x': { name: '2.x', peerLimit: 16, supported: true },
-  '3.x': { name: '3.x', peerLimit: 500, supported: false },
+  '3.x': { name: '3.x', peerLimit: 16, supported: true },
 };
 
 /** `MRS 2.1.0`, `2.1.0`, `3.1.5-LTS.1`, `2.x` … → major version, or undefined if unreadable. */

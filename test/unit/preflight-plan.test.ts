@@ -19,9 +19,11 @@ describe('link preflight', () => {
     ['SERVICE_UNHEALTHY', { services: [{ name: 'Hive', health: 'BAD' as const }, { name: 'HDFS', health: 'GOOD' as const }] }],
     ['SHARED_IPS', { hosts: [{ name: 'x', ip: '10.1.0.11' }] }],
     ['SHARED_HOSTNAMES', { hosts: [{ name: 'MASTER1.alpha', ip: '10.2.0.50' }] }],
-    ['MRS_VERSION_UNSUPPORTED', { mrsVersion: '3.1.0' }],
   ])('refuses %s', (code, over) => {
     expect(codes(linkPreflight(a, facts('beta', 2, over)))).toContain(code);
+  });
+  it('passes a 3.x side (the assisted procedure) and a mixed pair', () => {
+    expect(linkPreflight(a, facts('beta', 2, { mrsVersion: '3.1.0', peerLimit: peerLimitFor('3.1.0') }))).toEqual([]);
   });
   it('lists unhealthy services by name', () => {
     const [problem] = linkPreflight(a, facts('beta', 2, { services: [{ name: 'Hive', health: 'BAD' }, { name: 'Kafka', health: 'UNKNOWN' }] }));
@@ -44,9 +46,13 @@ describe('link preflight', () => {
 });
 
 describe('version profiles', () => {
-  it.each([['2.1.0', 16], ['MRS 2.0.1', 16], ['1.9.2', 16], ['3.1.5-LTS.1', 500], ['garbage', 16]])('%s → %d', (v, n) => expect(peerLimitFor(v)).toBe(n));
+  it.each([['2.1.0', 16], ['MRS 2.0.1', 16], ['1.9.2', 16], ['3.1.5-LTS.1', 16], ['garbage', 16]])('%s → %d', (v, n) => expect(peerLimitFor(v)).toBe(n));
   it('override wins', () => expect(peerLimitFor('2.1.0', 32)).toBe(32));
-  it('3.x is not supported yet', () => expect(profileFor('3.1.0')?.supported).toBe(false));
+  // One page says 500, the note under the form says 16: the smaller one, unless peerLimit says otherwise.
+  it('3.x is linked by the assisted procedure, limit 16 unless peerLimit says otherwise', () => {
+    expect(profileFor('3.1.0')).toMatchObject({ supported: true, peerLimit: 16 });
+    expect(peerLimitFor('3.1.0', 500)).toBe(500);
+  });
 });
 
 describe('plan', () => {

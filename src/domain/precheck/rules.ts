@@ -26,7 +26,7 @@ function kerberosMode(self: ClusterFacts): Check {
 
 function mrsVersion(self: ClusterFacts): Check {
   const base = rule('mrs-version', 'MRS version supported', self.name);
-  const expected = 'MRS 1.9.2 to 2.x (3.x is not supported yet)';
+  const expected = 'MRS 1.9.2 to 3.x (3.x through the assisted console procedure)';
   const profile = profileFor(self.mrsVersion);
   if (!profile) return { ...base, status: 'unknown', expected, found: [`version "${self.mrsVersion}" is not readable`], fix: [`set clusters.${self.name}.mrsVersion in clusters.yaml to the version the MRS console shows`] };
   if (!profile.supported) {
@@ -34,7 +34,8 @@ function mrsVersion(self: ClusterFacts): Check {
       'on MRS 3.x set the trust by hand: Manager > System > Permission > Domain and Mutual Trust (stop the clusters first)',
     ]);
   }
-  return pass(base, expected, [`MRS ${self.mrsVersion} (profile ${profile.name})`]);
+  const how = profile.name === '3.x' ? '; link prints the console checklist and runs restart-RealmConfig.sh (docs/mrs3.md)' : '';
+  return pass(base, expected, [`MRS ${self.mrsVersion} (profile ${profile.name})${how}`]);
 }
 
 function realm(self: ClusterFacts): Check {
