@@ -4,7 +4,9 @@ import type { Plan, PlanAction } from '../domain/plan.js';
 import type { Cloud } from '../ports/cloud.js';
 import type { EventSink } from '../ports/events.js';
 import type { Manager } from '../ports/manager.js';
-import type { LinkCluster, LinkDeps } from '../workflow/link/context.js';
+import type { LinkCluster, LinkDeps, Mrs3Deps } from '../workflow/link/context.js';
+import type { ManagementNodes } from '../ports/management-node.js';
+import { procedureOf } from '../domain/mrs3/procedure.js';
 import { cloudFacts } from './cloud-facts.js';
 import { networkPrecheck } from '../workflow/precheck/for-link.js';
 import { removeRules } from '../workflow/precheck/rollback.js';
@@ -21,7 +23,7 @@ import { kdcAdmins } from './kdc-admin-wiring.js';
 const PROBE_TIMEOUT_MS = 3000;
 
 export function linkCluster(c: ClusterConfig): LinkCluster {
-  return { name: c.name, type: c.type, ...(c.mrsVersion ? { mrsVersion: c.mrsVersion } : {}), ...(c.peerLimit ? { peerLimit: c.peerLimit } : {}), ...(c.manager.peerRealmsEncoding === 'confirmed' ? { peerEncodingConfirmed: true } : {}), clientHosts: (c.clients ?? []).map((h) => h.host) };
+  return { name: c.name, type: c.type, managerUrl: c.manager.url, ...(c.mrsVersion ? { mrsVersion: c.mrsVersion } : {}), ...(c.peerLimit ? { peerLimit: c.peerLimit } : {}), ...(c.manager.peerRealmsEncoding === 'confirmed' ? { peerEncodingConfirmed: true } : {}), clientHosts: (c.clients ?? []).map((h) => h.host) };
 }
 
 /** rollback: deletes journaled security-group rules through the cloud API of each cluster that has `cloud`. */
@@ -86,6 +88,25 @@ export async function baseDeps(ctx: CliContext, config: LoadedConfig, clusters: 
   return deps;
 }
 
+/** A 3.x cluster's management nodes (clusters.<name>.nodes) for restart-RealmConfig.sh; nothing connects until used. */
+async function managementNodesOf(ctx: CliContext, c: ClusterConfig): Promise<ManagementNodes> {
+  const { managementNodes } = await import('../adapters/ssh/management-nodes.js');
+  const logins = await Promise.all(
+    (c.nodes ?? []).map(async (node, i) => {
+      const field = `clusters.${c.name}.nodes[${i}]`;
+      return { host: node.host, user: node.user, field, remote: await ctx.adapters.remoteHost(node, { field, acceptNew: ctx.global.acceptNew, out: ctx.out }) };
+    }),
+  );
+  return managementNodes(c.name, logins);
+}
+
+/** link on 3.x: the management nodes of every 3.x cluster, with the CLI's checklist host. */
+async function mrs3Wiring(ctx: CliContext, clusters: ClusterConfig[], terminal: Omit<Mrs3Deps, 'nodes'>): Promise<Mrs3Deps | undefined> {
+  const v3 = clusters.filter((c) => procedureOf(c.mrsVersion) === '3.x');
+  if (v3.length === 0) return undefined;
+  return { ...terminal, nodes: Object.fromEntries(await Promise.all(v3.map(async (c) => [c.name, await managementNodesOf(ctx, c)] as const))) };
+}
+
 /**
  * Wires the adapters into the ports the link workflow uses: Managers, state (journal, locks,
  * clock), and the optional plug-ins (pre-check, krb5.conf discovery, client refresh).
@@ -94,7 +115,7 @@ export async function buildLinkDeps(
   ctx: CliContext,
   config: LoadedConfig,
   clusters: ClusterConfig[],
-  how: { action: PlanAction; events: EventSink; confirm: (plan: Plan) => Promise<boolean>; clients?: { tarballs?: Record<string, string>; managerDownload?: boolean; skip?: boolean } },
+  how: { action: PlanAction; events: EventSink; confirm: (plan: Plan) => Promise<boolean>; clients?: { tarballs?: Record<string, string>; managerDownload?: boolean; skip?: boolean }; mrs3?: Omit<Mrs3Deps, 'nodes'> },
 ): Promise<LinkDeps> {
   const deps: LinkDeps = await baseDeps(ctx, config, clusters, how.events, how.confirm);
   // The network pre-check (Managers, KDC probe, clocks; security groups with cloud access), as `precheck` runs it.
@@ -112,6 +133,7 @@ export async function buildLinkDeps(
     deps.ticket = ticket(ctx, clusters);
     deps.kdcAdmin = kdcAdmins(ctx, clusters);
   }
+  if (how.action === 'link' && how.mrs3) deps.mrs3 = await mrs3Wiring(ctx, clusters, how.mrs3);
   const remover = how.action === 'rollback' ? await ruleRemover(ctx, clusters) : undefined;
   if (remover) deps.removeRules = remover;
   return deps;

@@ -54,6 +54,8 @@ export function buildProgram(hooks: ProgramHooks): Command {
     .option('--tarball <name=path>', 'client configuration for cluster NAME, downloaded after the trust is saved (repeatable, or A=PATH,B=PATH; as in clients refresh)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--manager-download', 'also fetch client configurations from the Manager\'s download endpoint (an assumed API; docs/assumptions.md)')
     .option('--skip-clients', 'do not refresh client hosts (run `mrs-trust clients refresh A B` later)')
+    .option('--one-way', 'MRS 3.6.0+ on both: one-way trust, users of A may use B (the public unidirectional procedure; docs/mrs3.md)')
+    .option('--allow-downtime', 'MRS 3.x: confirm the downtime of the console procedure (all clusters stopped; one-way: instances restarted) without a terminal; separate from --yes')
     .option('--sandbox', 'run against simulated clusters started for this one run (see docs/sandbox.md)')
     .action(action(() => import('./commands/link.js')));
 
@@ -94,6 +96,7 @@ export function buildProgram(hooks: ProgramHooks): Command {
     .description('carry out exactly a saved plan; refuses (exit 3) when either cluster changed since it was made')
     .argument('<file>', 'plan file written by `mrs-trust plan A B --out FILE`')
     .option('--restart-timeout <seconds>', 'bound on each KrbServer restart', '900')
+    .option('--allow-downtime', 'MRS 3.x plan: confirm the downtime of the console procedure without a terminal (docs/mrs3.md)')
     .action(action(() => import('./commands/apply.js')));
 
   program
@@ -102,6 +105,7 @@ export function buildProgram(hooks: ProgramHooks): Command {
     .argument('<a>', 'first cluster')
     .argument('<b>', 'second cluster')
     .option('--restart-timeout <seconds>', 'bound on each KrbServer restart', '900')
+    .option('--allow-downtime', 'MRS 3.x: confirm the downtime without a terminal when the interrupted run had not confirmed it yet (docs/mrs3.md)')
     .action(action(() => import('./commands/resume.js')));
 
   program

@@ -36,6 +36,15 @@ export interface RestartCommand {
   via: 'save' | 'stop' | 'start';
 }
 
+export interface ManualStepRecord {
+  cluster: string;
+  phase: 'console' | 'start';
+  lines: string[];
+  shownAt: string;
+  confirmedAt?: string;
+  confirmedBy?: 'terminal' | 'resume';
+}
+
 export type PeerChangeUndo = Extract<JournalUndo, { kind: 'peer-change' }>;
 
 export interface JournalDoc {
@@ -75,6 +84,12 @@ export interface JournalDoc {
   owedOpen?: boolean;
   /** Set by `resume`: how many times this document was continued. */
   resumed?: number;
+  /**
+   * MRS 3.x: each console checklist shown (its lines, as printed; never a secret) and whether
+   * the person said it was done — on the terminal, or by running `resume`. A check that finds it
+   * was not done clears `confirmedAt` so it is asked again.
+   */
+  manualSteps?: Record<string, ManualStepRecord>;
   steps: JournalStep[];
 }
 

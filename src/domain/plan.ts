@@ -1,5 +1,6 @@
 import { findPeer, mergePeer, peerEntry, removePeer, undoAgainst, type PeerChange, type PeerEntry, type UndoOutcome } from './peers.js';
 import type { ClusterFacts } from './facts.js';
+import type { Mrs3Role } from './mrs3/procedure.js';
 
 /** Bumped when the shape changes, so `apply <file>` can refuse a plan it cannot read. */
 export const PLAN_VERSION = 1;
@@ -34,6 +35,8 @@ export interface SidePlan {
   securityGroupRulesToRemove?: string[];
   /** Rollback only: the journaled change being undone and how it met the row found now. */
   rollback?: { undoing: PeerChange; outcome: UndoOutcome };
+  /** MRS 3.x: set through the console checklist and restart-RealmConfig.sh, not a Manager save (docs/mrs3.md). */
+  mrs3?: { role: Mrs3Role };
 }
 
 export type PlanAction = 'link' | 'unlink' | 'rollback';
@@ -52,6 +55,8 @@ export interface PlanExtras {
   restartPending?: string[];
   /** Rollback: rule ids to remove, per cluster. */
   removeRules?: Record<string, string[]>;
+  /** MRS 3.x sides and their role (two-way, or the local/accessed side of a one-way link). */
+  mrs3Roles?: Record<string, Mrs3Role>;
 }
 
 function side(self: ClusterFacts, change: { peers: PeerEntry[]; change: PeerChange }, extras: PlanExtras): SidePlan {
@@ -70,8 +75,11 @@ function side(self: ClusterFacts, change: { peers: PeerEntry[]; change: PeerChan
     clientHosts: extras.clientHosts?.[self.name] ?? [],
     ...(pending && !writes ? { restartPendingBefore: true } : {}),
     ...(extras.removeRules?.[self.name]?.length ? { securityGroupRulesToRemove: [...(extras.removeRules[self.name] as string[])] } : {}),
+    ...mrs3Of(self.name, extras),
   };
 }
+
+const mrs3Of = (name: string, extras: PlanExtras): Pick<SidePlan, 'mrs3'> => (extras.mrs3Roles?.[name] ? { mrs3: { role: extras.mrs3Roles[name] as Mrs3Role } } : {});
 
 /** The link plan: each side gets (or keeps) one row naming the other side's realm and KDCs. */
 export function buildLinkPlan(a: ClusterFacts, b: ClusterFacts, extras: PlanExtras = {}): Plan {
@@ -133,6 +141,12 @@ function describeUndo(r: NonNullable<SidePlan['rollback']>): string {
   return `undo the journaled ${r.undoing.kind} of ${r.undoing.realm}`;
 }
 
+const MRS3_APPLY: Record<Mrs3Role, string> = {
+  'two-way': 'MRS 3.x: you stop all clusters and add the row in the console (checklist); mrs-trust runs restart-RealmConfig.sh; you start the clusters',
+  'one-way-local': 'MRS 3.x one-way (accessing side): you add the row in the console; mrs-trust runs restart-RealmConfig.sh; you restart the configuration-expired instances',
+  'one-way-peer': 'MRS 3.x one-way (accessed side): you add the row in the console; no script, no restart',
+};
+
 /** The human diff of a plan: per side, every row before/after, then restarts, rules and hosts. */
 export function renderPlan(plan: Plan): string[] {
   const lines: string[] = [`Plan: ${plan.action} ${plan.clusters[0]} ↔ ${plan.clusters[1]}`];
@@ -143,7 +157,8 @@ export function renderPlan(plan: Plan): string[] {
     for (const p of others) lines.push(`               = keep    ${p.realm_name}  ${p.ip_port}`);
     if (s.rollback) lines.push(`  rollback:    ${describeUndo(s.rollback)}`);
     const pending = s.restartPendingBefore ? ' (left pending by an earlier run)' : '';
-    lines.push(`  restart:     ${s.restart.length > 0 ? `${s.restart.join(', ')}${pending}` : 'nothing'}`);
+    if (s.mrs3) lines.push(`  apply:       ${MRS3_APPLY[s.mrs3.role]}`);
+    else lines.push(`  restart:     ${s.restart.length > 0 ? `${s.restart.join(', ')}${pending}` : 'nothing'}`);
     for (const r of s.securityGroupRules) lines.push(`  security group ${r.securityGroupId}: + ingress ANY from ${r.remoteGroupId}`);
     for (const id of s.securityGroupRulesToRemove ?? []) lines.push(`  security-group rule ${id}: - remove (added by precheck --fix)`);
     if (s.clientHosts.length > 0) lines.push(`  refresh clients: ${s.clientHosts.join(', ')}`);

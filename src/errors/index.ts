@@ -87,3 +87,21 @@ export function isMrsTrustError(error: unknown): error is MrsTrustError {
 export function exitCodeOf(error: unknown): ExitCodeValue {
   return isMrsTrustError(error) ? error.exitCode : ExitCode.internal;
 }
+
+/**
+ * Codes of `link` on MRS 3.x (docs/mrs3.md "When it stops"): exit code and the command or flag
+ * each hint names. A test holds this table and docs/mrs3.md together.
+ */
+export const MRS3_ERROR_CODES = {
+  DOWNTIME_NOT_CONFIRMED: { exitCode: ExitCode.usage, hint: '--allow-downtime (or type the confirmation on a terminal)' },
+  MANUAL_STEP_REQUIRED: { exitCode: ExitCode.check, hint: 'the exact `mrs-trust resume A B --yes --config FILE` after the printed checklist' },
+  CONSOLE_STEP_NOT_DONE: { exitCode: ExitCode.check, hint: 'the missing console step with its values, then `mrs-trust resume A B`' },
+  CLUSTERS_NOT_STARTED: { exitCode: ExitCode.check, hint: 'start the clusters (or restart the configuration-expired instances), then `mrs-trust resume A B`' },
+  REALM_SCRIPT_FAILED: { exitCode: ExitCode.remote, hint: 'the script output on the active management node, then `mrs-trust resume A B`' },
+  ACTIVE_NODE_UNKNOWN: { exitCode: ExitCode.check, hint: 'wait for the OMS switchover, then run the same command again' },
+  ACTIVE_NODE_NOT_CONFIGURED: { exitCode: ExitCode.check, hint: 'add the active management node under clusters.<name>.nodes' },
+  NO_MANAGEMENT_NODE: { exitCode: ExitCode.check, hint: 'add the management nodes under clusters.<name>.nodes' },
+  BIGDATA_HOME_UNSET: { exitCode: ExitCode.check, hint: 'clusters.<name>.nodes[i] must be a management node' },
+  STATUS_OMS_UNREADABLE: { exitCode: ExitCode.remote, hint: 'run status-oms.sh as omm on that node' },
+  MRS3_NOT_CONFIGURED: { exitCode: ExitCode.check, hint: 'set clusters.<name>.mrsVersion to the 3.x version' },
+} as const;

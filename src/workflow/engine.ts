@@ -74,8 +74,11 @@ function record(io: EngineIo, step: Parameters<RunJournal['recordStep']>[0]): Pr
   return io.journal ? io.journal.recordStep(step) : Promise.resolve();
 }
 
+/** The skip reason of a step done in the run being resumed: a later resume counts it as done too. */
+export const DONE_IN_RESUMED_RUN = 'done in the run being resumed';
+
 function skipReason<C>(step: Step<C>, ctx: C, scope: string | undefined, io: EngineIo): string | undefined {
-  if (step.skipIfDoneBefore && io.doneBefore?.(step.id, scope)) return 'done in the run being resumed';
+  if (step.skipIfDoneBefore && io.doneBefore?.(step.id, scope)) return DONE_IN_RESUMED_RUN;
   return step.skip?.(ctx, scope);
 }
 

@@ -34,6 +34,12 @@ export function readFirstCommand(paths: readonly string[]): string {
   return `for f in ${list}; do if [ -r "$f" ]; then echo "$f"; echo ${shellQuote(SEPARATOR)}; cat "$f"; exit 0; fi; done; exit 3`;
 }
 
+/** The path and text `readFirstCommand` printed; undefined when its output is not that. */
+export function splitReadFirst(stdout: string): { path: string; text: string } | undefined {
+  const at = stdout.indexOf(`\n${SEPARATOR}\n`);
+  return at < 0 ? undefined : { path: stdout.slice(0, at), text: stdout.slice(at + SEPARATOR.length + 2) };
+}
+
 /** Reads realm and KDCs from one node. `field` is the cluster's config path (`clusters.alpha`). */
 export async function discoverFromNode(host: RemoteHost, field: string, paths: readonly string[] = KRB5_CONF_CANDIDATES): Promise<Krb5Discovery> {
   const result = await host.exec(readFirstCommand(paths), { timeoutMs: 30_000 });
@@ -42,12 +48,12 @@ export async function discoverFromNode(host: RemoteHost, field: string, paths: r
       hint: `install the MRS client on that node, list another node under ${field}.nodes, or set ${field}.manager.discovery: api`,
     });
   }
-  const at = result.stdout.indexOf(`\n${SEPARATOR}\n`);
-  if (result.exitCode !== 0 || at < 0) {
+  const read = splitReadFirst(result.stdout);
+  if (result.exitCode !== 0 || !read) {
     throw new RemoteError('KRB5CONF_UNREADABLE', `${host.label}: reading krb5.conf failed (exit ${result.exitCode}): ${result.stderr.trim().slice(0, 200)}`, { hint: `check ${field}.nodes[…].user can read the client directory` });
   }
-  const path = result.stdout.slice(0, at);
-  const parsed = realmAndKdcs(parseKrb5Conf(result.stdout.slice(at + SEPARATOR.length + 2)));
+  const { path, text } = read;
+  const parsed = realmAndKdcs(parseKrb5Conf(text));
   if (!parsed.ok) {
     throw new RemoteError('KRB5CONF_INVALID', `${host.label}:${path}: ${parsed.reason}`, { hint: `fix that file on the node, or set ${field}.manager.discovery: api` });
   }

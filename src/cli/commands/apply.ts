@@ -7,6 +7,7 @@ import { executeLink, parseTimeout } from './link.js';
 
 export interface ApplyFlags {
   restartTimeout?: string;
+  allowDowntime?: boolean;
 }
 
 const invalid = (file: string, reason: string) =>
@@ -61,5 +62,7 @@ export async function run(ctx: CliContext, planPath: string, flags: ApplyFlags):
     plan: toPlan(saved.plan),
     restartTimeoutSeconds: parseTimeout(flags.restartTimeout),
     extra: { planFile: file },
+    ...(saved.plan.sides.some((s) => s.mrs3?.role.startsWith('one-way')) ? { oneWay: true } : {}),
+    ...(flags.allowDowntime ? { allowDowntime: true } : {}),
   });
 }

@@ -4,12 +4,11 @@ import { renderPlan, type Plan, type PlanAction } from '../../domain/plan.js';
 import { UsageError } from '../../errors/index.js';
 import type { LinkRequest } from '../../workflow/link/context.js';
 import type { LinkResult } from '../../workflow/link/result.js';
-import { runLink } from '../../workflow/link/run.js';
-import { linkSteps } from '../../workflow/link/steps.js';
-import { rollbackSteps } from '../../workflow/rollback/steps.js';
+import { runLink, stepsFor } from '../../workflow/link/run.js';
 import { createTaskList } from '../progress/task-list.js';
 import { withSandbox } from '../with-sandbox.js';
-import { buildLinkDeps } from '../link-wiring.js';
+import { buildLinkDeps, linkCluster } from '../link-wiring.js';
+import { mrs3Cli } from '../mrs3-terminal.js';
 import { closeAll } from '../kdc-admin-wiring.js';
 import type { CliContext } from '../context.js';
 
@@ -35,6 +34,10 @@ export interface LinkInput {
   peerEncodingConfirmed?: boolean;
   /** The refresh-clients step: `--tarball`, `--manager-download`, `--skip-clients`. */
   clients?: LinkClientOptions;
+  /** `--one-way` (MRS 3.6.0+ on both sides). */
+  oneWay?: boolean;
+  /** `--allow-downtime`: the 3.x procedure's downtime, confirmed without a terminal. */
+  allowDowntime?: boolean;
 }
 
 export interface LinkClientOptions {
@@ -52,6 +55,8 @@ export interface LinkFlags {
   tarball?: string[];
   managerDownload?: boolean;
   skipClients?: boolean;
+  oneWay?: boolean;
+  allowDowntime?: boolean;
 }
 
 /** `--tarball`, `--manager-download`, `--skip-clients` of link and unlink. */
@@ -93,6 +98,17 @@ function mustConfirmUpFront(ctx: CliContext, input: LinkInput): void {
 
 type SideResult = LinkResult['sides'][number];
 
+const MRS3_HOW = {
+  'two-way': '; MRS 3.x (console checklist + restart-RealmConfig.sh)',
+  'one-way-local': '; MRS 3.x one-way, accessing side (console checklist + restart-RealmConfig.sh)',
+  'one-way-peer': '; MRS 3.x one-way, accessed side (console checklist)',
+} as const;
+
+function restartNote(s: SideResult, dryRun: boolean): string {
+  const writes = s.change === 'added' || s.change === 'updated' || s.change === 'removed';
+  return s.restarted ? '; KrbServer restarted' : dryRun && writes ? '; KrbServer would restart' : '';
+}
+
 function describeSide(s: SideResult, dryRun: boolean): string {
   const would = dryRun ? 'would be ' : '';
   const what = {
@@ -102,8 +118,7 @@ function describeSide(s: SideResult, dryRun: boolean): string {
     unchanged: `already lists ${s.peer}`,
     absent: `does not list ${s.peer}`,
   }[s.change];
-  const writes = s.change === 'added' || s.change === 'updated' || s.change === 'removed';
-  const restart = s.restarted ? '; KrbServer restarted' : dryRun && writes ? '; KrbServer would restart' : '';
+  const restart = s.mrs3 ? MRS3_HOW[s.mrs3] : restartNote(s, dryRun);
   const kept = s.rollback === 'kept' ? ' (changed by someone else since the journaled run: kept)' : s.rollback === 'already' ? ' (already as before)' : '';
   return `  ${s.cluster} (${s.realm}): ${what}${kept}${restart}`;
 }
@@ -126,6 +141,7 @@ function extras(result: LinkResult): string[] {
   const skipped = result.steps.filter((s) => s.status === 'skipped' && ['precheck', 'refresh-clients', 'verify-ticket'].includes(s.id));
   for (const s of skipped) lines.push(`  ${s.id}: skipped (${s.message ?? ''})`);
   for (const r of result.securityGroupRulesRemoved ?? []) lines.push(`  security-group rule ${r.ruleId} (${r.cluster}): ${result.dryRun ? 'would be removed' : 'removed'}`);
+  for (const m of result.manualSteps ?? []) lines.push(`  ${m.id}: ${m.confirmed ? `done (${m.confirmedBy === 'resume' ? 'reported by resume, then checked' : 'confirmed on the terminal, then checked'})` : 'shown, not done yet'}`);
   if (result.journal) lines.push(`  journal: ${result.journal}`);
   return lines;
 }
@@ -153,6 +169,8 @@ function linkRequest(input: LinkInput, action: PlanAction): LinkRequest {
     skipClients: input.clients?.skip === true,
     ...(input.plan ? { plan: input.plan } : {}),
     ...(input.resume ? { resume: input.resume } : {}),
+    ...(input.oneWay ? { oneWay: true } : {}),
+    ...(input.allowDowntime ? { allowDowntime: true } : {}),
   };
 }
 
@@ -163,8 +181,10 @@ export async function executeLink(ctx: CliContext, input: LinkInput): Promise<Li
   const config = input.config ?? (await loadConfig(input.configPath));
   const clusters = [clusterByName(config, input.a), clusterByName(config, input.b)];
   if (input.a === input.b) throw new UsageError('SAME_CLUSTER', `cannot ${action} ${input.a} with itself`, { hint: 'name two different clusters' });
+  const request = linkRequest(input, action);
+  const mrs3 = mrs3Cli(ctx, input, request, clusters);
   // On a terminal, a live task list; otherwise plain lines or JSON lines (ctx.out decides).
-  const steps = action === 'rollback' ? rollbackSteps : linkSteps;
+  const steps = stepsFor({ clusters: Object.fromEntries(clusters.map((c) => [c.name, linkCluster(c)])) }, request);
   const live = ctx.out.progress === 'auto' ? createTaskList(steps.map((st) => ({ id: st.id, title: st.title, ...(st.scopes ? { scopes: [input.a, input.b] } : {}), quiet: st.id === 'confirm' })), process.stderr) : undefined;
   checkTarballNames(input);
   const deps = await buildLinkDeps(ctx, config, clusters, {
@@ -176,10 +196,12 @@ export async function executeLink(ctx: CliContext, input: LinkInput): Promise<Li
       for (const line of renderPlan(plan)) ctx.out.info(line);
       return input.confirmed ? true : confirmOnTerminal(ctx, plan);
     },
+    ...(mrs3 ? { mrs3: mrs3.deps(live) } : {}),
   });
-  const { result, plan } = await runLink(deps, linkRequest(input, action)).finally(async () => {
+  const { result, plan } = await runLink(deps, request).finally(async () => {
     await live?.finish();
     await closeAll(deps.kdcAdmin);
+    await Promise.allSettled(Object.values(deps.mrs3?.nodes ?? {}).map((n) => n.close()));
   });
   if (input.dryRun && plan) for (const line of renderPlan(plan)) ctx.out.info(line);
   const journalPath = `${config.stateDir}/journal/${[input.a, input.b].sort().join('+')}.json`;
@@ -211,6 +233,8 @@ export async function run(ctx: CliContext, a: string | undefined, b: string | un
       restartTimeoutSeconds: parseTimeout(flags.restartTimeout),
       ...(flags.peerEncodingConfirmed ? { peerEncodingConfirmed: true } : {}),
       clients,
+      ...(flags.oneWay ? { oneWay: true } : {}),
+      ...(flags.allowDowntime ? { allowDowntime: true } : {}),
     }),
   );
 }

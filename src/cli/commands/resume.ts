@@ -7,6 +7,7 @@ import { executeLink, parseTimeout } from './link.js';
 
 export interface ResumeFlags {
   restartTimeout?: string;
+  allowDowntime?: boolean;
 }
 
 const RESUMABLE = new Set<string>(['link', 'unlink', 'rollback']);
@@ -42,5 +43,8 @@ export async function run(ctx: CliContext, a: string, b: string, flags: ResumeFl
     ...(plan ? { plan } : {}),
     resume: doc,
     restartTimeoutSeconds: parseTimeout(flags.restartTimeout),
+    // The 3.x roles (one-way or not) are in the plan the interrupted run journaled.
+    ...(plan?.sides.some((s) => s.mrs3?.role.startsWith('one-way')) ? { oneWay: true } : {}),
+    ...(flags.allowDowntime ? { allowDowntime: true } : {}),
   });
 }

@@ -8,6 +8,9 @@ import type { KerberosFacts, Manager } from '../../ports/manager.js';
 import type { JournalStore, LockManager } from '../../ports/state.js';
 import type { TicketTester } from '../../ports/ticket.js';
 import type { KdcAdmin } from '../../ports/kdc-admin.js';
+import type { ParityRow } from '../../domain/cross-realm.js';
+import type { ManagementNodes } from '../../ports/management-node.js';
+import type { ManualStepHost } from '../../ports/manual-steps.js';
 import type { RecordedWrite } from '../dry-run.js';
 import type { RunJournal } from '../run-journal.js';
 import type { CloudFacts } from '../discovery.js';
@@ -22,6 +25,8 @@ export interface LinkCluster {
   clientHosts: string[];
   /** `manager.peerRealmsEncoding: confirmed` in clusters.yaml. */
   peerEncodingConfirmed?: boolean;
+  /** `manager.url`: named in the 3.x console checklist (where to log in). */
+  managerUrl?: string;
 }
 
 export interface LinkRequest {
@@ -40,6 +45,10 @@ export interface LinkRequest {
   plan?: Plan;
   /** `resume`: the journal of the run to continue (its document is continued, its finished checks not redone). */
   resume?: JournalDoc;
+  /** `--one-way` (MRS 3.6.0+): users of `a` may use `b`, not the reverse (docs/mrs3.md). */
+  oneWay?: boolean;
+  /** `--allow-downtime`: the 3.x console procedure's downtime is confirmed without a terminal. */
+  allowDowntime?: boolean;
 }
 
 /** Removes security-group rules by id (rollback of `precheck --fix`); returns what it removed. */
@@ -82,7 +91,22 @@ export interface LinkDeps {
   kdcAdmin?: Record<string, KdcAdmin>;
   /** Cloud access for rollback's removal of journaled security-group rules. */
   removeRules?: RuleRemover;
+  /** The 3.x assisted procedure (a side with `mrsVersion` 3.x): management nodes, checklists, downtime. */
+  mrs3?: Mrs3Deps;
   newRunId(): string;
+}
+
+/** What `link` needs for a 3.x side (docs/mrs3.md). */
+export interface Mrs3Deps {
+  /** Per 3.x cluster: its management nodes over SSH (clusters.<name>.nodes). */
+  nodes: Record<string, ManagementNodes>;
+  manual: ManualStepHost;
+  /** On a terminal: shows what stops and asks for the typed confirmation; false = declined. Absent without one. */
+  confirmDowntime?: (lines: string[]) => Promise<boolean>;
+  /** The exact command that continues this run after the console steps (with the config path used). */
+  resumeCommand: string;
+  /** Bound on the wait for a cluster's services to be healthy again after the person starts it. */
+  startTimeoutMs?: number;
 }
 
 /** Mutable state of one run, filled in by the steps in order. */
@@ -107,6 +131,8 @@ export interface LinkState {
   tickets?: Record<string, { service: string; kvno: number; host: string }>;
   /** parity: principals missing on a side are no failure (link creates them). */
   parityAllowMissing?: boolean;
+  /** parity: the rows read (3.x preflight checks their enctypes). */
+  parityRows?: ParityRow[];
 }
 
 export type { TicketOutcome, TicketTester } from '../../ports/ticket.js';

@@ -27,6 +27,10 @@ const sidePlan = z.strictObject({
   restartPendingBefore: z.boolean().optional(),
   securityGroupRulesToRemove: z.array(z.string()).optional(),
   rollback: z.strictObject({ undoing: peerChange, outcome: z.enum(['undo', 'already', 'kept']) }).optional(),
+  mrs3: z
+    .strictObject({ role: z.enum(['two-way', 'one-way-local', 'one-way-peer']) })
+    .optional()
+    .describe('MRS 3.x: the side is set through the console checklist and restart-RealmConfig.sh (docs/mrs3.md); one-way-local uses the other side, one-way-peer is used'),
 });
 
 /** The pure plan (src/domain/plan.ts) as zod: the one shape `plan --out` writes and `apply` reads. */

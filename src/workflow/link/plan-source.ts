@@ -5,10 +5,12 @@ import type { ClusterFacts } from '../../domain/facts.js';
 import { CheckError, UsageError } from '../../errors/index.js';
 import { assertCanRemoveRules, owedRules } from '../rollback/remove-rules.js';
 import type { LinkState } from './context.js';
+import { mrs3Roles } from '../link3/roles.js';
 
 function extrasOf(s: LinkState): PlanExtras {
   const clientHosts = Object.fromEntries(Object.values(s.deps.clusters).map((c) => [c.name, c.clientHosts]));
-  return { clientHosts, restartPending: [...s.restartPending] };
+  const roles = mrs3Roles(s.deps, s.request);
+  return { clientHosts, restartPending: [...s.restartPending], ...(Object.keys(roles).length > 0 ? { mrs3Roles: roles } : {}) };
 }
 
 /** The rollback plan: the journal's owed changes undone against what discovery read now. */
@@ -47,6 +49,10 @@ function givenPlan(s: LinkState, given: Plan, how: 'apply' | 'resume'): Plan {
     if (now.realm !== side.realm) {
       throw new UsageError('PLAN_MISMATCH', `${side.cluster}: the plan was made for realm ${side.realm}, the cluster now reports ${now.realm}; nothing was written`, { hint: 'the plan is for other clusters: make a new one with `mrs-trust plan`' });
     }
+    // A 3.x side is changed by a person in the console between runs: its version moves by design,
+    // and the journal's checklist records (not the rows read now) say how far it got; the
+    // console check (apply-realm-config) proves the row.
+    if (side.mrs3 && how === 'resume') return { ...side };
     const restart = s.restartPending.has(side.cluster) || (writes(side) && !(how === 'resume' && effectPresent(side, now))) ? [KRB_SERVICE] : [];
     if (how === 'resume' && writes(side) && effectPresent(side, now)) {
       const entry = findPeer(now.peers, side.change.realm);

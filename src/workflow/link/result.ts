@@ -24,6 +24,10 @@ export const linkResultSchema = z.object({
         .enum(['undo', 'already', 'kept'])
         .optional()
         .describe('rollback: undo = the journaled change is undone; already = the row was already as before; kept = someone else changed the row since, so it was kept'),
+      mrs3: z
+        .enum(['two-way', 'one-way-local', 'one-way-peer'])
+        .optional()
+        .describe('MRS 3.x side: set through the console checklist and restart-RealmConfig.sh (docs/mrs3.md); absent for a 2.x side'),
     }),
   ),
   steps: z.array(
@@ -51,6 +55,20 @@ export const linkResultSchema = z.object({
     .describe('rollback: the security-group rules precheck --fix had added, removed (in a dry run: that would be)'),
   resumedRun: z.string().optional().describe('resume: the run id of the journal that was continued'),
   planFile: z.string().optional().describe('apply: the plan file that was carried out'),
+  oneWay: z.boolean().optional().describe('--one-way (MRS 3.6.0+): the first cluster\'s users may use the second; only that direction is set up and tested'),
+  manualSteps: z
+    .array(
+      z.object({
+        id: z.string().describe('console-<cluster> or start-<cluster>'),
+        cluster: z.string(),
+        phase: z.enum(['console', 'start']),
+        confirmed: z.boolean(),
+        confirmedBy: z.enum(['terminal', 'resume']).optional(),
+        lines: z.array(z.string()).describe('the checklist as printed (never a secret)'),
+      }),
+    )
+    .optional()
+    .describe('MRS 3.x: the console checklists of this run (also in the journal) and whether each was done'),
 });
 
 export type LinkResult = z.infer<typeof linkResultSchema>;

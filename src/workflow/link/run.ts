@@ -4,7 +4,9 @@ import { InterruptedError, UsageError, isMrsTrustError } from '../../errors/inde
 import type { Manager } from '../../ports/manager.js';
 import { recordingManager, type RecordedWrite } from '../dry-run.js';
 import { abortableManager } from '../abortable.js';
-import { runSteps, type EngineIo, type StepReport } from '../engine.js';
+import { DONE_IN_RESUMED_RUN, runSteps, type EngineIo, type Step, type StepReport } from '../engine.js';
+import { link3Steps } from '../link3/steps.js';
+import { usesMrs3 } from '../link3/roles.js';
 import { rollbackSteps } from '../rollback/steps.js';
 import { RunJournal } from '../run-journal.js';
 import type { LinkDeps, LinkRequest, LinkState } from './context.js';
@@ -39,7 +41,9 @@ function buildResult(s: LinkState, steps: StepReport[]): LinkResult {
     restarted: !s.request.dryRun && s.restarted.has(side.cluster),
     configVersion: { before: side.configVersion, ...(s.configVersionAfter[side.cluster] ? { after: s.configVersionAfter[side.cluster] } : {}) },
     ...(side.rollback ? { rollback: side.rollback.outcome } : {}),
+    ...(side.mrs3 ? { mrs3: side.mrs3.role } : {}),
   }));
+  const manual = Object.entries(s.journal.snapshot.manualSteps ?? {}).map(([id, r]) => ({ id, cluster: r.cluster, phase: r.phase, confirmed: Boolean(r.confirmedAt), ...(r.confirmedBy ? { confirmedBy: r.confirmedBy } : {}), lines: r.lines }));
   return {
     ok: true,
     action: s.request.action,
@@ -54,6 +58,8 @@ function buildResult(s: LinkState, steps: StepReport[]): LinkResult {
     ...(s.tickets ? { tickets: s.tickets } : {}),
     ...(s.removedRules ? { securityGroupRulesRemoved: s.removedRules } : {}),
     ...(s.request.resume ? { resumedRun: s.request.resume.runId } : {}),
+    ...(s.request.oneWay ? { oneWay: true } : {}),
+    ...(manual.length > 0 ? { manualSteps: manual } : {}),
   };
 }
 
@@ -64,7 +70,11 @@ function validate(deps: LinkDeps, request: LinkRequest): void {
   }
 }
 
-const stepsFor = (request: LinkRequest) => (request.action === 'rollback' ? rollbackSteps : linkSteps);
+/** The step list of a run: rollback's, link's, or — when a side is MRS 3.x in clusters.yaml — the assisted 3.x procedure's. */
+export function stepsFor(deps: Pick<LinkDeps, 'clusters'>, request: LinkRequest): readonly Step<LinkState>[] {
+  if (request.action === 'rollback') return rollbackSteps;
+  return usesMrs3(deps, request) ? link3Steps : linkSteps;
+}
 
 /** The hint of an interrupted run that may have written: how to go on or go back. */
 function interruptedHint(error: unknown, request: LinkRequest, wrote: boolean): unknown {
@@ -79,7 +89,9 @@ function startJournal(deps: LinkDeps, request: LinkRequest, names: string[]): Pr
 }
 
 function engineIo(deps: LinkDeps, request: LinkRequest, journal: RunJournal, lost: { error?: Error }): EngineIo {
-  const finished = new Set((request.resume?.steps ?? []).filter((st) => st.status === 'done').map((st) => `${st.id}|${st.scope ?? ''}`));
+  // A run resumed more than once (a 3.x run stops at each console checklist): a step skipped as
+  // done in an earlier resume is still done.
+  const finished = new Set((request.resume?.steps ?? []).filter((st) => st.status === 'done' || (st.status === 'skipped' && st.message === DONE_IN_RESUMED_RUN)).map((st) => `${st.id}|${st.scope ?? ''}`));
   return {
     events: deps.events,
     journal,
@@ -125,7 +137,7 @@ export async function runLink(deps: LinkDeps, request: LinkRequest): Promise<{ r
       parityAllowMissing: true,
     };
     try {
-      const steps = await runSteps(stepsFor(request), state, engineIo(deps, request, journal, lost));
+      const steps = await runSteps(stepsFor(deps, request), state, engineIo(deps, request, journal, lost));
       await journal.update((doc) => {
         doc.status = 'done';
       });

@@ -41,6 +41,7 @@ export const parity: Step<LinkState> = {
   skip: (s) => (s.request.action === 'unlink' ? 'not needed to remove trust' : paritySkip(s)),
   async run(s) {
     const rows = await readParity(s.deps.kdcAdmin as Record<string, KdcAdmin>, realmsOf(s));
+    s.parityRows = rows;
     const blocking = parityProblems(rows).filter((p) => !s.parityAllowMissing || p.cause !== 'missing');
     if (blocking.length > 0) {
       throw new CheckError('PARITY_MISMATCH', `cross-realm principals differ between the KDCs: ${blocking.map((p) => p.message).join('; ')}`, {

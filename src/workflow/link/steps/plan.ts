@@ -5,6 +5,7 @@ import { CheckError, InterruptedError } from '../../../errors/index.js';
 import type { Step } from '../../engine.js';
 import type { LinkState } from '../context.js';
 import { planOf } from '../plan-source.js';
+import { procedureOf } from '../../../domain/mrs3/procedure.js';
 
 /** PEER_ENCODING_UNCONFIRMED (exit 3) before the confirmation; a dry run only warns. */
 function refuseBlindFirstWrite(s: LinkState, sides: readonly SidePlan[]): void {
@@ -21,11 +22,29 @@ function refuseBlindFirstWrite(s: LinkState, sides: readonly SidePlan[]): void {
   });
 }
 
+/**
+ * The procedure is chosen from clusters.yaml `mrsVersion` (before any call: the 3.x Manager
+ * login and the downtime flag depend on it). A side discovered as 3.x without it is refused
+ * before any write rather than written the 2.x way.
+ */
+function refuseUnconfigured3x(s: LinkState): void {
+  if (s.request.action !== 'link') return;
+  for (const name of [s.request.a, s.request.b]) {
+    const found = s.facts[name]?.mrsVersion;
+    if (procedureOf(found) === '3.x' && procedureOf(s.deps.clusters[name]?.mrsVersion) !== '3.x') {
+      throw new CheckError('MRS3_NOT_CONFIGURED', `${name} reports MRS ${found ?? '?'}, but clusters.yaml does not say 3.x; nothing was written`, {
+        hint: `set clusters.${name}.mrsVersion: "${found ?? '3.x'}" so link follows the 3.x procedure (docs/mrs3.md)`,
+      });
+    }
+  }
+}
+
 /** Computes the one plan for both sides (shown with the confirmation, and in --dry-run). */
 export const plan: Step<LinkState> = {
   id: 'plan',
   title: 'Compute the plan for both clusters',
   async run(s) {
+    refuseUnconfigured3x(s);
     const computed = planOf(s);
     s.plan = computed;
     for (const side of computed.sides) if (side.restart.length > 0) s.restartPending.add(side.cluster);
@@ -33,7 +52,8 @@ export const plan: Step<LinkState> = {
       doc.plan = computed;
     });
     if (!planChangesAnything(computed)) return { message: 'nothing to change: both sides are already as planned' };
-    refuseBlindFirstWrite(s, computed.sides);
+    // A 3.x side is written by a person in the console, not through the guessed encoding.
+    refuseBlindFirstWrite(s, computed.sides.filter((side) => !side.mrs3));
     const counts = computed.sides.map((side) => `${side.cluster}: ${side.change.kind} ${side.change.realm}${side.restartPendingBefore ? ' (restart pending)' : ''}`);
     return { message: counts.join(', ') };
   },

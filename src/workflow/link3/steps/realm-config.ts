@@ -1,0 +1,73 @@
+import { parseKrb5Conf } from '../../../domain/krb5conf.js';
+import { checkPeerInKrb5Conf } from '../../../domain/mrs3/console-check.js';
+import { realmScriptSucceeded, REALM_SCRIPT, REALM_SCRIPT_SUCCESS } from '../../../domain/mrs3/node-commands.js';
+import { runsRealmScript } from '../../../domain/mrs3/procedure.js';
+import { CheckError, RemoteError } from '../../../errors/index.js';
+import type { ActiveManagementNode } from '../../../ports/management-node.js';
+import type { Step } from '../../engine.js';
+import { sides, type LinkState } from '../../link/context.js';
+import { checklistOf, unconfirm, wantedRow } from '../checklists.js';
+import { mrs3Sides, resumeCommand, roleOf } from '../roles.js';
+
+/** The script restarts the realm configuration; the page says services recover "in about 1 minute". */
+const SCRIPT_TIMEOUT_MS = 15 * 60_000;
+
+const scriptSides = (s: LinkState) => mrs3Sides(s).filter((n) => runsRealmScript(roleOf(s, n)));
+
+async function activeNode(s: LinkState, name: string): Promise<ActiveManagementNode> {
+  const nodes = s.deps.mrs3?.nodes[name];
+  if (!nodes) {
+    throw new CheckError('NO_MANAGEMENT_NODE', `${name}: restart-RealmConfig.sh runs as omm on the active management node over SSH, and clusters.${name}.nodes lists none`, {
+      hint: `add the management nodes (Master1 and Master2, user omm or root) under clusters.${name}.nodes, then run \`${resumeCommand(s)}\``,
+    });
+  }
+  return nodes.active(s.deps.signal);
+}
+
+/** What the console step should have left, named for the person when it is not there. */
+function notDone(s: LinkState, name: string, node: string, cause: string): CheckError {
+  const row = wantedRow(s, name);
+  const checklist = checklistOf(s, name, 'console');
+  const step = `in ${name}'s FusionInsight Manager, System > Permission > Domain and Mutual Trust > Peer Mutual Trust Domain: realm_name ${row.realm_name}, ip_port ${row.ip_port}, then OK`;
+  return new CheckError('CONSOLE_STEP_NOT_DONE', `${name}: the console step was not done: ${cause} after restart-RealmConfig.sh on ${node} — missing step: ${step}`, {
+    hint: `do that step (checklist ${checklist.id}), then run \`${resumeCommand(s)}\`; nothing else was changed`,
+    details: { cluster: name, step: checklist.id, row, cause },
+  });
+}
+
+/**
+ * The documented SSH step of a 3.x side, then the check of the console step before it: find the
+ * active management node (status-oms.sh), run `sh ${BIGDATA_HOME}/om-server/om/sbin/restart-RealmConfig.sh`
+ * as omm and require "Modify realm successfully", then read the node's krb5.conf: the peer realm
+ * must be there with the planned KDCs. A missing or different realm names the console step.
+ */
+export const applyRealmConfig: Step<LinkState> = {
+  id: 'apply-realm-config',
+  title: 'Run restart-RealmConfig.sh as omm on the active management node; check the console step took effect',
+  scopes: sides,
+  skip: (s, scope) => (scriptSides(s).includes(scope as string) ? undefined : mrs3Sides(s).includes(scope as string) ? 'the accessed side of a one-way trust runs no script' : 'MRS 2.x side: KrbServer was restarted instead'),
+  skipIfDoneBefore: true,
+  async run(s, scope) {
+    const name = scope as string;
+    if (s.request.dryRun) return { skipped: `would run restart-RealmConfig.sh as omm on ${name}'s active management node` };
+    const node = await activeNode(s, name);
+    s.deps.events.emit({ type: 'step-progress', step: 'apply-realm-config', scope: name, message: `active management node ${node.label}: sh ${REALM_SCRIPT}` });
+    const result = await node.runRealmScript({ timeoutMs: SCRIPT_TIMEOUT_MS, signal: s.deps.signal });
+    if (!realmScriptSucceeded(result.stdout)) {
+      const tail = `${result.stdout}\n${result.stderr}`.trim().split('\n').slice(-5).join(' | ');
+      throw new RemoteError('REALM_SCRIPT_FAILED', `${name}: restart-RealmConfig.sh on ${node.label} did not print "${REALM_SCRIPT_SUCCESS}" (exit ${result.exitCode ?? result.signal ?? '?'}): ${tail}`, {
+        hint: `read the output above on ${node.label} (as omm); when the console step is done and the script runs cleanly by hand, run \`${resumeCommand(s)}\``,
+        details: { cluster: name, node: node.label, exitCode: result.exitCode },
+      });
+    }
+    const conf = await node.readKrb5Conf();
+    const check = checkPeerInKrb5Conf(parseKrb5Conf(conf.text), wantedRow(s, name));
+    if (!check.ok) {
+      await unconfirm(s, checklistOf(s, name, 'console').id);
+      const row = wantedRow(s, name);
+      const cause = check.cause === 'realm-missing' ? `${conf.source} does not list ${row.realm_name}` : `${conf.source} lists ${row.realm_name} with KDCs ${check.found ?? '?'}, not ${row.ip_port}`;
+      throw notDone(s, name, node.label, cause);
+    }
+    return { message: `${node.label}: ${REALM_SCRIPT_SUCCESS}; ${conf.source} lists ${wantedRow(s, name).realm_name}` };
+  },
+};
