@@ -62,8 +62,10 @@ export interface RemoteHost {
    * A non-zero exit is a result, not an error. A timeout is SSH_TIMEOUT (the command is killed).
    * `holdStdin`: stdin stays open until the command ends, so a command can watch it and stop
    * when the channel closes (OpenSSH does not stop a command whose channel was closed).
+   * Output printed by the login shell's start-up files (~/.bashrc) before the command ran is
+   * dropped; `raw` keeps it (ssh doctor looks for it).
    */
-  exec(command: string, options?: { timeoutMs?: number; stdin?: string; signal?: AbortSignal; holdStdin?: boolean }): Promise<ExecResult>;
+  exec(command: string, options?: { timeoutMs?: number; stdin?: string; signal?: AbortSignal; holdStdin?: boolean; raw?: boolean }): Promise<ExecResult>;
   /**
    * Uploads a local file (fast path). Writes a hidden temporary name next to `remotePath`,
    * checks its SHA-256 on the host (openssl dgst, else sha256sum), then renames: `remotePath` never holds a partial file.

@@ -16,6 +16,9 @@ import { startTcpCutter, type TcpCutter } from '../support/tcp-cutter.js';
 // Addresses 127.58.x.x belong to this file.
 const net = (i: number) => `127.58.0.${i}`;
 const KRB5 = '/opt/client/KrbClient/kerberos/var/krb5kdc/krb5.conf';
+// As on many MRS client hosts: root's ~/.bashrc loads the client environment and greets. bash
+// reads it for every command sshd runs, so its output precedes every command's own output.
+const MRS_BASHRC = '[ -f /opt/client/bigdata_env ] && . /opt/client/bigdata_env\necho "Welcome to the MRS client host"\necho "bigdata_env loaded" >&2\n';
 
 type Role = 'ok1' | 'ok2' | 'ok3' | 'wrong-key' | 'unknown-key' | 'changed-key' | 'read-only-dir' | 'failing-script' | 'drop-once' | 'drop-always' | 'beta';
 const ROLES: Role[] = ['ok1', 'ok2', 'ok3', 'wrong-key', 'unknown-key', 'changed-key', 'read-only-dir', 'failing-script', 'drop-once', 'drop-always', 'beta'];
@@ -37,7 +40,7 @@ describeWithSshd('clients refresh vs real OpenSSH servers: per-host statuses', (
     const stranger = await generateClientKey(dir, 'id_stranger');
     key = pair.privatePath;
     for (const [i, role] of ROLES.entries()) {
-      const sshd = await startSshd({ ip: net(i + 1), authorizedKeys: [role === 'wrong-key' ? stranger.publicLine : pair.publicLine] });
+      const sshd = await startSshd({ ip: net(i + 1), authorizedKeys: [role === 'wrong-key' ? stranger.publicLine : pair.publicLine], bashrc: MRS_BASHRC });
       hosts.set(role, sshd);
       await installClient(sshd.root, role === 'beta' ? 'BETA.MRS' : 'ALPHA.MRS', [`${net(200)}:21732`]);
     }

@@ -48,8 +48,9 @@ describeWithSshd('clients refresh on real OpenSSH: two shell sessions per host, 
       hosts.push(sshd);
       await installClient(sshd.root, 'ALPHA.MRS', [`${net(200)}:21732`]);
       // A login shell that reads a start-up file, as MRS client hosts do (bigdata_env): Debian's
-      // bash reads ~/.bashrc for commands sshd runs. Each shell session leaves one line.
-      await writeFile(sshd.path('/root/.bashrc'), 'echo "$$" >> /root/startups\n');
+      // bash reads ~/.bashrc for commands sshd runs. Each shell session leaves one line; the
+      // distribution's sftp-server (the upload) also starts through the shell and is not counted.
+      await writeFile(sshd.path('/root/.bashrc'), 'case "$BASH_EXECUTION_STRING" in *sftp-server*) ;; *) echo "$$" >> /root/startups ;; esac\n');
     }
     alphaTar = join(dir, 'alpha.tar');
     await writeClientConfigTarball(alphaTar, { cluster: 'alpha', realm: 'ALPHA.MRS', kdcs: [`${net(200)}:21732`], peers: [], paddingBytes: 1024 * 1024 });

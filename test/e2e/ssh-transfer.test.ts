@@ -9,18 +9,28 @@ import { describeWithSshd, generateClientKey, makeTempDir, startSshd, stopAllSsh
 
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 
-describeWithSshd('ssh adapter vs real sshd: uploads and downloads', () => {
+// MRS client hosts often source bigdata_env in root's ~/.bashrc; a line it prints lands in front
+// of every command's output and garbles SFTP (the external sftp-server starts through the shell).
+const NOISY_BASHRC = 'echo "Welcome to the MRS client host"\necho "bigdata_env: loaded" >&2\n';
+
+const variants = [
+  { name: 'uploads and downloads', ip: '127.61.3.1', bashrc: undefined, channel: 'sftp' },
+  { name: 'a login shell that prints: files over exec channels', ip: '127.61.3.2', bashrc: NOISY_BASHRC, channel: 'exec' },
+] as const;
+
+for (const variant of variants) describeWithSshd(`ssh adapter vs real sshd: ${variant.name}`, () => {
   let sshd: SshdHost;
   let dir: string;
   let host: RemoteHost;
   let key: string;
+  const debug: string[] = [];
 
   beforeAll(async () => {
     dir = await makeTempDir('ssh-transfer-');
     const pair = await generateClientKey(dir);
     key = pair.privatePath;
-    sshd = await startSshd({ ip: '127.61.3.1', authorizedKeys: [pair.publicLine] });
-    host = createRemoteHost({ host: sshd.ip, port: sshd.port, user: 'root', key, hostKey: sshd.fingerprint, field: 'clusters.alpha.clients[0]' });
+    sshd = await startSshd({ ip: variant.ip, authorizedKeys: [pair.publicLine], ...(variant.bashrc ? { bashrc: variant.bashrc } : {}) });
+    host = createRemoteHost({ host: sshd.ip, port: sshd.port, user: 'root', key, hostKey: sshd.fingerprint, field: 'clusters.alpha.clients[0]' }, { log: { warn: () => undefined, debug: (line) => debug.push(line) } });
   });
   afterAll(async () => {
     await host?.close();
@@ -46,6 +56,13 @@ describeWithSshd('ssh adapter vs real sshd: uploads and downloads', () => {
     const all = Buffer.concat(chunks);
     expect(result).toEqual({ bytes: all.length, sha256: sha256(all) });
     expect(sha256(await readFile(sshd.path('/tmp/generated.bin')))).toBe(sha256(all));
+  });
+
+  it(`commands see only their own output, and files go over ${variant.channel}`, async () => {
+    const result = await host.exec('echo own-output; echo own-error >&2');
+    expect(result).toMatchObject({ exitCode: 0, stdout: 'own-output\n', stderr: 'own-error\n' });
+    if (variant.bashrc) expect((await host.exec('true', { raw: true })).stdout).toBe('Welcome to the MRS client host\n');
+    expect(debug.some((line) => line.includes(`over ${variant.channel} in`))).toBe(true);
   });
 
   it('reads and downloads remote files', async () => {

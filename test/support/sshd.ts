@@ -17,6 +17,7 @@ import { describe, it } from 'vitest';
 
 const run = promisify(execFile);
 const SSHD = '/usr/sbin/sshd';
+const SFTP_SERVER = '/usr/lib/openssh/sftp-server';
 
 /** Why real sshd tests cannot run here, or undefined when they can. */
 export function sshdMissing(): string | undefined {
@@ -52,6 +53,11 @@ export interface SshdOptions {
    * (bind mounts), with homes under its own /home (`/home/<name>`, mode 755, `~/.ssh` 700).
    */
   users?: SshdUser[];
+  /**
+   * Root's ~/.bashrc. bash reads it for every command sshd runs (MRS client hosts often
+   * `source bigdata_env` there); one that prints garbles the external sftp-server's first packet.
+   */
+  bashrc?: string;
 }
 
 export interface SshdUser {
@@ -198,7 +204,9 @@ function sshdConfig(dir: string, ip: string, port: number, passwordAuth: boolean
     'PubkeyAuthentication yes',
     'AuthorizedKeysFile .ssh/authorized_keys',
     'StrictModes yes',
-    'Subsystem sftp internal-sftp',
+    // The distribution's default: an external sftp-server, started through the user's shell
+    // (internal-sftp would ignore start-up files, more forgiving than a real MRS host).
+    `Subsystem sftp ${existsSync(SFTP_SERVER) ? SFTP_SERVER : 'internal-sftp'}`,
     'PrintMotd no',
     'LogLevel VERBOSE',
     '',
@@ -279,6 +287,7 @@ export async function startSshd(options: SshdOptions): Promise<SshdHost> {
   await chmod(join(fs, 'tmp'), 0o1777);
   await writeFile(join(fs, 'root/.ssh/authorized_keys'), (options.authorizedKeys ?? []).map((k) => `${k}\n`).join(''), { mode: 0o600 });
   await writeAccounts(fs, options);
+  if (options.bashrc !== undefined) await writeFile(join(fs, 'root/.bashrc'), options.bashrc);
   const passwordAuth = options.password !== undefined || (options.users ?? []).some((u) => u.password !== undefined);
   await writeFile(join(conf, 'sshd_config'), sshdConfig(conf, options.ip, port, passwordAuth));
   const logFile = join(conf, 'sshd.log');

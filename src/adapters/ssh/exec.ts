@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Client } from 'ssh2';
 import { InterruptedError, RemoteError } from '../../errors/index.js';
 import type { ExecResult, SshTarget } from '../../ports/remote-host.js';
@@ -19,10 +20,28 @@ class Collector {
     this.#chunks.push(chunk);
     this.#size += chunk.length;
   }
-  text(): string {
-    const text = Buffer.concat(this.#chunks).toString('utf8');
+  text(frame?: string): string {
+    const text = afterFrame(Buffer.concat(this.#chunks).toString('utf8'), frame);
     return this.#dropped > 0 ? `${text}\n[… ${this.#dropped} more bytes dropped]` : text;
   }
+}
+
+/**
+ * sshd runs every command through the user's login shell, and bash reads ~/.bashrc for it (as
+ * MRS client hosts set up with `source bigdata_env` there do): whatever a start-up file prints
+ * lands in front of the command's own output. So each command first prints a line nobody else
+ * can print (a random frame) on stdout and stderr, and the output starts after it. Without the
+ * frame (the shell died before the command ran) the output is left whole.
+ */
+export function framed(command: string): { command: string; frame: string } {
+  const frame = `--mrs-trust-${randomBytes(8).toString('hex')}--`;
+  return { command: `printf '%s\\n' ${frame}; printf '%s\\n' ${frame} >&2; ${command}`, frame };
+}
+
+export function afterFrame(text: string, frame: string | undefined): string {
+  if (frame === undefined) return text;
+  const at = text.indexOf(`${frame}\n`);
+  return at < 0 ? text : text.slice(at + frame.length + 1);
 }
 
 /**
@@ -58,6 +77,8 @@ export interface ExecOptions {
   signal?: AbortSignal;
   /** Keep stdin open (no EOF) until the command ends: the command's watchdog reads it. */
   holdStdin?: boolean;
+  /** The output exactly as the host printed it, start-up file noise included (see `framed`). */
+  raw?: boolean;
 }
 
 /** Runs one command on its own channel. A non-zero exit is a result; a timeout kills the command. */
@@ -78,7 +99,8 @@ export function runExec(client: Client, command: string, options: ExecOptions, t
     cleanups.push(() => client.removeListener('close', onClose));
     if (options.signal?.aborted) return settle(() => reject(new InterruptedError()));
 
-    const remote = options.timeoutMs === undefined ? command : withTimeout(command, options.timeoutMs);
+    const bare = options.timeoutMs === undefined ? command : withTimeout(command, options.timeoutMs);
+    const { command: remote, frame } = options.raw ? { command: bare, frame: undefined } : framed(bare);
     client.exec(remote, (error, stream) => {
       if (error) return settle(() => reject(toRemoteError(error, target, label)));
       const stdout = new Collector();
@@ -91,7 +113,7 @@ export function runExec(client: Client, command: string, options: ExecOptions, t
         exitCode = typeof code === 'number' ? code : null;
         if (signalName) signal = signalName;
       });
-      stream.on('close', () => settle(() => resolve({ exitCode, ...(signal ? { signal } : {}), stdout: stdout.text(), stderr: stderr.text() })));
+      stream.on('close', () => settle(() => resolve({ exitCode, ...(signal ? { signal } : {}), stdout: stdout.text(frame), stderr: stderr.text(frame) })));
       const kill = () => {
         sendSignal(stream, 'KILL');
         stream.close();
@@ -99,7 +121,7 @@ export function runExec(client: Client, command: string, options: ExecOptions, t
       if (options.timeoutMs !== undefined) {
         timer = setTimeout(() => {
           kill();
-          settle(() => reject(new RemoteError('SSH_TIMEOUT', `${label}: command did not finish within ${options.timeoutMs} ms: ${command.slice(0, 80)}`, { hint: 'the command was killed; check the host, or raise the timeout', details: { stdout: stdout.text().slice(-2000), stderr: stderr.text().slice(-2000) } })));
+          settle(() => reject(new RemoteError('SSH_TIMEOUT', `${label}: command did not finish within ${options.timeoutMs} ms: ${command.slice(0, 80)}`, { hint: 'the command was killed; check the host, or raise the timeout', details: { stdout: stdout.text(frame).slice(-2000), stderr: stderr.text(frame).slice(-2000) } })));
         }, options.timeoutMs);
       }
       if (options.signal) {

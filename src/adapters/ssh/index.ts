@@ -8,7 +8,8 @@ import { openClient } from './connection.js';
 import { disconnected, toRemoteError } from './errors.js';
 import { runExec, type ExecOptions } from './exec.js';
 import { acquireSlot } from './limiter.js';
-import { download, fastPut, readRemote, uploadFile, uploadStream, type TransferHost } from './transfer.js';
+import { ExecTransferError, execFiles, sftpFiles, type FileChannel } from './files.js';
+import { uploadFile, uploadStream, type TransferHost } from './transfer.js';
 
 export { fingerprintOf } from './host-key.js';
 export { keyNeedsPassphrase } from './connection.js';
@@ -18,6 +19,7 @@ interface Live {
   closed: boolean;
   release: () => void;
   sftp?: Promise<SFTPWrapper>;
+  files?: Promise<FileChannel>;
 }
 
 /** The ssh2 adapter behind the `RemoteHost` port. One lazily opened connection, shared by concurrent calls. */
@@ -94,19 +96,38 @@ class SshRemoteHost implements RemoteHost {
   #sftp(): Promise<SFTPWrapper> {
     return this.#connection().then((live) => {
       live.sftp ??= new Promise<SFTPWrapper>((resolve, reject) => {
-        live.client.sftp((error, sftp) => (error ? reject(toRemoteError(error, this.#target, this.label)) : resolve(sftp)));
+        live.client.sftp((error, sftp) => (error ? reject(error) : resolve(sftp)));
       }).catch((error: unknown) => {
         live.sftp = undefined;
-        throw error;
+        throw sftpUnusable(error) ? error : toRemoteError(error, this.#target, this.label);
       });
       return live.sftp;
+    });
+  }
+
+  /**
+   * SFTP when it works; exec channels when the host's SFTP subsystem is unusable (a start-up file
+   * that prints garbles sftp-server's first packet, or SFTP is switched off). Decided once per
+   * connection, and said in the log.
+   */
+  #files(): Promise<FileChannel> {
+    return this.#connection().then((live) => {
+      live.files ??= this.#sftp().then(sftpFiles, (error: unknown) => {
+        if (!sftpUnusable(error)) {
+          live.files = undefined;
+          throw error;
+        }
+        this.#options.log?.debug(`${this.label}: SFTP unusable (${(error as Error).message}); files go over exec channels (cat) instead`);
+        return execFiles((use) => this.#channels(async () => use((await this.#connection()).client)));
+      });
+      return live.files;
     });
   }
 
   #transfer(): TransferHost {
     return {
       label: this.label,
-      sftp: () => this.#sftp(),
+      files: () => this.#files(),
       exec: (command) => this.exec(command),
       convert: (error, what) => this.#convert(error, what),
       debug: (line) => this.#options.log?.debug(line),
@@ -116,6 +137,9 @@ class SshRemoteHost implements RemoteHost {
   #convert(error: unknown, what: string): Error {
     if (error instanceof RemoteError || error instanceof InterruptedError) return error;
     if ((error as { name?: string }).name === 'AbortError') return new InterruptedError();
+    if (error instanceof ExecTransferError) {
+      return new RemoteError('SSH_TRANSFER_FAILED', `${this.label}: ${what}: ${error.stderr || error.message}`, { hint: `check that the directory exists and is writable by ${this.#target.field}.user`, cause: error });
+    }
     const code = (error as { code?: unknown }).code;
     if (typeof code === 'number') {
       // SFTP status codes: 2 no such file, 3 permission denied, 4 failure (e.g. disk full).
@@ -150,7 +174,7 @@ class SshRemoteHost implements RemoteHost {
   sendFile(localPath: string, remotePath: string, options: { signal?: AbortSignal; mode?: number } = {}): Promise<{ bytes: number }> {
     return this.#abortable(options.signal, () =>
       this.#guard(`upload to ${remotePath}`, async () => {
-        await fastPut(await this.#sftp(), localPath, remotePath, options.mode ?? 0o600);
+        await (await this.#files()).put(localPath, remotePath, options.mode ?? 0o600);
         return { bytes: (await stat(localPath)).size };
       }),
     );
@@ -161,7 +185,7 @@ class SshRemoteHost implements RemoteHost {
   }
 
   readFile(remotePath: string): Promise<Buffer> {
-    return this.#guard(`read ${remotePath}`, async () => readRemote(await this.#sftp(), remotePath));
+    return this.#guard(`read ${remotePath}`, async () => (await this.#files()).read(remotePath));
   }
 
   downloadFile(remotePath: string, localPath: string): Promise<{ bytes: number }> {
@@ -169,7 +193,7 @@ class SshRemoteHost implements RemoteHost {
     const partial = `${localPath}.${process.pid}.part`;
     return this.#guard(`download ${remotePath}`, async () => {
       try {
-        await download(await this.#sftp(), remotePath, partial);
+        await (await this.#files()).get(remotePath, partial);
         await rename(partial, localPath);
       } finally {
         await rm(partial, { force: true });
@@ -205,6 +229,16 @@ class SshRemoteHost implements RemoteHost {
     });
     live.release();
   }
+}
+
+/**
+ * ssh2's verdict on an SFTP session that never started: garbage where the VERSION packet belongs
+ * (level "sftp-protocol", e.g. "Packet length 1466264675 exceeds max length": the first bytes of
+ * "Welcome…"), or a subsystem request sshd refused.
+ */
+function sftpUnusable(error: unknown): boolean {
+  const e = error as { level?: string; message?: string };
+  return e.level === 'sftp-protocol' || /subsystem request failed|unable to start subsystem/i.test(e.message ?? '');
 }
 
 /** Builds a `RemoteHost` for one config entry; nothing connects until first use. */

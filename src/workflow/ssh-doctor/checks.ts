@@ -34,7 +34,8 @@ export async function inspectHost(state: DoctorState, h: HostView): Promise<void
   if (!via) return;
   const nonce = state.deps.nonce();
   try {
-    const result = await via.exec(inspectScript({ user: h.entry.user, port: h.entry.port, nonce }), { timeoutMs: 60_000, signal: state.deps.signal });
+    // raw: output before the first section header is this login's start-up file noise (a finding).
+    const result = await via.exec(inspectScript({ user: h.entry.user, port: h.entry.port, nonce }), { timeoutMs: 60_000, signal: state.deps.signal, raw: true });
     const facts = parseInspect(result.stdout, nonce, h.entry.user);
     if (facts) h.facts = facts;
     else h.factsError = `the inspection printed nothing usable (exit ${result.exitCode ?? result.signal ?? '?'}): ${result.stderr.trim().slice(0, 200)}`;
