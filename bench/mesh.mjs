@@ -4,7 +4,8 @@
 // `link` (each pair restarts both sides). Pair-by-pair over all 136 pairs takes 136·R at least;
 // `MESH_BENCH_PAIRS=k` links only k pairs and extrapolates (said in the output).
 // Needs `npm run build`. Run it alone: it only talks to 127.x addresses of its own subnet.
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,8 +18,10 @@ const R = Number(process.env.MESH_BENCH_RESTART_S ?? 5);
 const N = 17;
 const SAMPLE = Number(process.env.MESH_BENCH_PAIRS ?? 8);
 
-function cli(args, config) {
-  execFileSync(process.execPath, [BIN, ...args, '--config', config, '--yes', '--progress', 'none'], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+// Asynchronous: the sandbox runs in this process and must keep answering while the CLI runs
+// (a synchronous child would block its event loop, and every Manager call would time out).
+async function cli(args, config) {
+  await promisify(execFile)(process.execPath, [BIN, ...args, '--config', config, '--yes', '--progress', 'none'], { env: { ...process.env, NO_COLOR: '1' }, maxBuffer: 64 * 1024 * 1024 });
 }
 
 async function sandbox(subnet) {
@@ -32,7 +35,7 @@ const m = await sandbox(201);
 const topo = join(m.dir, 'mesh.yaml');
 writeFileSync(topo, `version: 1\nclusters: [${m.names.join(', ')}]\ntrusts: full\n`);
 let t = performance.now();
-cli(['mesh', 'apply', topo], m.sb.configPath);
+await cli(['mesh', 'apply', topo], m.sb.configPath);
 const meshS = (performance.now() - t) / 1000;
 const restarts = m.sb.snapshot().clusters.map((c) => c.restartCount);
 await m.sb.stop();
@@ -43,7 +46,7 @@ const p = await sandbox(202);
 const pairs = p.names.flatMap((a, i) => p.names.slice(i + 1).map((b) => [a, b]));
 const sample = pairs.slice(0, Math.min(SAMPLE, pairs.length));
 t = performance.now();
-for (const [a, b] of sample) cli(['link', a, b], p.sb.configPath);
+for (const [a, b] of sample) await cli(['link', a, b], p.sb.configPath);
 const perPair = (performance.now() - t) / 1000 / sample.length;
 await p.sb.stop();
 rmSync(p.dir, { recursive: true, force: true });

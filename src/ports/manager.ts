@@ -77,14 +77,15 @@ export interface Manager {
   stopService(name: string): Promise<string | undefined>;
   startService(name: string): Promise<string | undefined>;
   /**
-   * Polls the documented command progress until COMPLETE or FAILED (adaptive: short at first,
-   * backing off to a few seconds; `pollMs` fixes the interval). Throws COMMAND_TIMEOUT.
-   */
-  /**
    * One request whose reply's HTTP `Date` header tells the Manager's clock (the pre-check's
    * clock-skew check), with this machine's time when it left and came back. Never throws: a
    * failure is in `error`. Optional: a Manager without it makes the clock check "unknown".
    */
   readServerTime?(): Promise<Omit<ClockSample, 'cluster'>>;
+  /**
+   * Polls the documented command progress until COMPLETE or FAILED (at most every 4 s, every
+   * 0.5 s around the end the reported percentage predicts: domain/poll-schedule.ts; `pollMs`
+   * fixes the interval). Throws COMMAND_TIMEOUT.
+   */
   waitForCommand(id: string, options: { timeoutMs: number; pollMs?: number; onProgress?: (p: CommandProgress) => void; signal?: AbortSignal }): Promise<CommandProgress>;
 }

@@ -124,6 +124,20 @@ async function runOne<C>(step: Step<C>, ctx: C, scope: string | undefined, io: E
   return { id: step.id, ...at, status, ...(message === undefined ? {} : { message }) };
 }
 
+const isLocalIo = (e: unknown) => isMrsTrustError(e) && e.code === 'LOCAL_IO';
+
+/**
+ * Of the errors of parallel scopes, a step's own (remote, check) error is the run's error; a
+ * sibling scope that only failed to journal (one journal write carries both scopes' records) is
+ * a warning, as when a step's own failure cannot be recorded.
+ */
+function firstOwnError(errors: unknown[], io: EngineIo): unknown {
+  const own = errors.find((e) => !isLocalIo(e));
+  if (own === undefined) return errors[0];
+  for (const e of errors.filter(isLocalIo)) io.events.emit({ type: 'warning', message: `the journal could not record a step: ${describeError(e).message}` });
+  return own;
+}
+
 /**
  * Runs the steps in order; a scoped step runs its scopes in parallel and waits for all of them
  * (one side failing never cuts the other side's write or restart short). Stops at the first
@@ -147,7 +161,7 @@ export async function runSteps<C>(steps: readonly Step<C>[], ctx: C, io: EngineI
     const failed = settled.map((s, i) => ({ s, scope: scopes[i] as string })).filter((x): x is { s: PromiseRejectedResult; scope: string } => x.s.status === 'rejected');
     const tolerated = step.onScopeFailed && !io.signal.aborted && !failed.some((f) => isMrsTrustError(f.s.reason) && f.s.reason.code === 'INTERRUPTED');
     if (tolerated) for (const f of failed) step.onScopeFailed?.(ctx, f.scope, f.s.reason);
-    else if (failed[0]) throw failed[0].s.reason;
+    else if (failed[0]) throw firstOwnError(failed.map((f) => f.s.reason), io);
   }
   return reports;
 }

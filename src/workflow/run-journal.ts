@@ -10,6 +10,8 @@ export class RunJournal {
   readonly key: string;
   private doc: JournalDoc;
   private queue: Promise<void> = Promise.resolve();
+  /** The write not yet started: changes made now join it. */
+  private next: Promise<void> | undefined;
 
   private constructor(
     private readonly store: JournalStore,
@@ -79,14 +81,23 @@ export class RunJournal {
   }
 
   /**
-   * Queues a whole-document write. A failed write rejects only its own caller: the queue goes on,
-   * so one failed write never turns every later record into the same error.
+   * Writes the whole document (group commit): while one write is on disk, every change made
+   * meanwhile waits for the next single write, which carries all of them. Each caller's promise
+   * settles when a write holding its change has completed, so nothing is reported durable early,
+   * and 17 clusters saving at once cost a few writes instead of ~85 fsync'd ones in a row. A
+   * failed write rejects only the callers of that write: the next one goes on, so one failed
+   * write never turns every later record into the same error.
    */
   private flush(): Promise<void> {
     if (this.doc.dryRun) return Promise.resolve();
-    const copy = structuredClone(this.doc);
-    const write = this.queue.catch(() => undefined).then(() => this.store.write(this.key, copy));
-    this.queue = write;
-    return write;
+    if (this.next) return this.next;
+    const next = this.queue.catch(() => undefined).then(() => {
+      // Taken when the write starts, so it holds every change made while the previous one ran.
+      this.next = undefined;
+      return this.store.write(this.key, structuredClone(this.doc));
+    });
+    this.next = next;
+    this.queue = next;
+    return next;
   }
 }

@@ -6,6 +6,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { InterruptedError, RemoteError } from '../../errors/index.js';
+import { newPollSchedule, nextPoll } from '../../domain/poll-schedule.js';
 import type { CommandProgress } from '../../ports/manager.js';
 import { envelopeSchema, PATHS, progressSchema, type WireProgress } from '../../wire/manager/documented.js';
 import type { ManagerHttp } from './http.js';
@@ -43,12 +44,6 @@ export function toProgress(reply: WireProgress): CommandProgress {
   };
 }
 
-/** Adaptive polling: 0.5 s, then ×1.5 up to 4 s; a given `pollMs` fixes the interval. */
-export function nextDelay(previous: number | undefined, pollMs?: number): number {
-  if (pollMs !== undefined) return pollMs;
-  return previous === undefined ? 500 : Math.min(4000, Math.round(previous * 1.5));
-}
-
 export interface WaitOptions {
   timeoutMs: number;
   pollMs?: number;
@@ -60,7 +55,8 @@ export async function waitForCommand(http: ManagerHttp, id: string, options: Wai
   const name = http.cluster.name;
   const deadline = Date.now() + options.timeoutMs;
   const path = PATHS.progress(id);
-  let delay: number | undefined;
+  // The poll rate and why: src/domain/poll-schedule.ts (a given `pollMs` fixes the interval).
+  let schedule = newPollSchedule();
   for (;;) {
     if (options.signal?.aborted) throw new InterruptedError(`${name}: stopped waiting for command ${id}`);
     const reply = await http.call({ method: 'GET', url: http.cluster.manager.url + path, endpoint: `GET ${path}`, schema: progressSchema, read: true, allowFailed: true });
@@ -73,7 +69,8 @@ export async function waitForCommand(http: ManagerHttp, id: string, options: Wai
         details: { cluster: name, commandId: id },
       });
     }
-    delay = nextDelay(delay, options.pollMs);
+    schedule = nextPoll(schedule, { atMs: performance.now(), percent: progress.percent });
+    const delay = options.pollMs ?? (schedule.delayMs as number);
     try {
       await sleep(Math.min(delay, Math.max(0, deadline - Date.now())), undefined, { signal: options.signal });
     } catch {

@@ -1,0 +1,56 @@
+/**
+ * When to ask a Manager again about a running command (a KrbServer restart takes minutes on a
+ * real cluster). Pure: the caller passes the times it observed.
+ *
+ * The rate, and why: at most one progress read every 4 s while the end is far off (the
+ * documentation gives no limit; 3–5 s is what an operator's console does), and one every 0.5 s
+ * only around the moment the reported percentage says the command ends. The percentage's own
+ * rate (first and last reading) predicts that moment; a poll that finds the command still running
+ * after its predicted end doubles the short interval (0.5 → 1 → 2 → 4 s), so a Manager whose
+ * percentage stalls at 99 % is not polled faster than every 4 s for long. Without a usable
+ * percentage (none, or no movement yet) the interval backs off from 0.5 s to 4 s as before.
+ * The point: a restart that ends just after a poll no longer waits up to 4 s more.
+ */
+export const POLL_MIN_MS = 500;
+export const POLL_MAX_MS = 4000;
+/** Asked a little after the predicted end, so the reading is taken once the command is done. */
+const MARGIN_MS = 100;
+
+export interface PollReading {
+  /** Milliseconds on any monotonic clock. */
+  atMs: number;
+  percent: number;
+}
+
+export interface PollSchedule {
+  first?: PollReading;
+  last?: PollReading;
+  /** The delay chosen after the previous reading. */
+  delayMs?: number;
+  /** When the previous reading predicted the end (ms, same clock). */
+  predictedEndMs?: number;
+  /** Readings in a row taken after the predicted end that still found the command running. */
+  misses: number;
+}
+
+export const newPollSchedule = (): PollSchedule => ({ misses: 0 });
+
+const clamp = (n: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, n));
+
+/** Records a reading of a still-running command and returns the state with the next delay in `delayMs`. */
+export function nextPoll(state: PollSchedule, reading: PollReading): PollSchedule {
+  const first = state.first ?? reading;
+  const overdue = state.predictedEndMs !== undefined && reading.atMs >= state.predictedEndMs - MARGIN_MS;
+  const misses = overdue ? state.misses + 1 : 0;
+  const moved = reading.percent > first.percent && reading.atMs > first.atMs;
+  if (!moved || reading.percent >= 100) {
+    const delayMs = state.delayMs === undefined ? POLL_MIN_MS : Math.min(POLL_MAX_MS, Math.round(state.delayMs * 1.5));
+    return { first, last: reading, delayMs, misses };
+  }
+  const rate = (reading.percent - first.percent) / (reading.atMs - first.atMs);
+  // A reported whole percent p means somewhere in [p, p + 1): aim at the middle.
+  const etaMs = Math.max(0, 100 - reading.percent - 0.5) / rate;
+  const floor = Math.min(POLL_MAX_MS, POLL_MIN_MS * 2 ** Math.max(0, misses - 1));
+  const delayMs = Math.round(clamp(etaMs + MARGIN_MS, floor, POLL_MAX_MS));
+  return { first, last: reading, delayMs, predictedEndMs: reading.atMs + etaMs, misses };
+}

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { newPollSchedule, nextPoll, POLL_MAX_MS, POLL_MIN_MS, type PollSchedule } from '../../src/domain/poll-schedule.js';
+
+/** Polls a command that runs `durationMs` (percent = elapsed share, floored, as the sandbox and Managers report); returns the poll times. */
+function simulate(durationMs: number, startOffsetMs = 0, percentAt = (t: number) => Math.floor((Math.min(t, durationMs) / durationMs) * 100)): number[] {
+  let t = startOffsetMs;
+  let s: PollSchedule = newPollSchedule();
+  const times: number[] = [];
+  for (let i = 0; i < 1000; i += 1) {
+    times.push(t);
+    if (t >= durationMs) return times;
+    s = nextPoll(s, { atMs: t, percent: percentAt(t) });
+    expect(s.delayMs).toBeGreaterThanOrEqual(POLL_MIN_MS);
+    expect(s.delayMs).toBeLessThanOrEqual(POLL_MAX_MS);
+    t += s.delayMs as number;
+  }
+  throw new Error('never finished');
+}
+
+describe('poll schedule', () => {
+  it('without a moving percentage: 0.5 s, then ×1.5 up to 4 s (the old back-off)', () => {
+    let s = newPollSchedule();
+    const delays: number[] = [];
+    for (let i = 0; i < 8; i += 1) {
+      s = nextPoll(s, { atMs: i * 1000, percent: 0 });
+      delays.push(s.delayMs as number);
+    }
+    expect(delays).toEqual([500, 750, 1125, 1688, 2532, 3798, 4000, 4000]);
+  });
+
+  it('a command that ends just after a back-off poll is seen within ~0.6 s (or one reported percent), not up to 4 s later', () => {
+    for (const duration of [10_000, 10_500, 11_000, 30_000, 120_000]) {
+      const times = simulate(duration);
+      const seen = times.at(-1) as number;
+      expect(seen - duration, `duration ${duration}`).toBeLessThanOrEqual(Math.max(600, duration / 100));
+      expect(seen).toBeGreaterThanOrEqual(duration);
+    }
+  });
+
+  it('polls every 4 s while the end is far off: a 2-minute restart costs ~35 reads, not 240', () => {
+    const times = simulate(120_000);
+    expect(times.length).toBeLessThan(40);
+    const gaps = times.slice(1).map((t, i) => t - (times[i] as number));
+    expect(gaps.filter((g) => g < 1000).length).toBeLessThanOrEqual(3);
+  });
+
+  it('a percentage stuck at 99 % backs off to 4 s again instead of polling every 0.5 s', () => {
+    const stuck = (t: number) => Math.min(99, Math.floor((t / 10_000) * 100));
+    let s = newPollSchedule();
+    let t = 0;
+    const delays: number[] = [];
+    for (let i = 0; i < 20; i += 1) {
+      s = nextPoll(s, { atMs: t, percent: stuck(t) });
+      delays.push(s.delayMs as number);
+      t += s.delayMs as number;
+    }
+    expect(delays.slice(-3)).toEqual([POLL_MAX_MS, POLL_MAX_MS, POLL_MAX_MS]);
+    expect(delays.filter((d) => d === POLL_MIN_MS).length).toBeLessThanOrEqual(3);
+  });
+
+  it('a command an earlier run started (already at 60 %) is predicted from its own rate', () => {
+    const times = simulate(20_000, 12_000);
+    expect((times.at(-1) as number) - 20_000).toBeLessThanOrEqual(600);
+  });
+});
