@@ -44,8 +44,8 @@ function crossChecks(t: Topology, where: string): void {
   });
 }
 
-/** Parses a topology and checks every name against clusters.yaml. Exit 2 naming the field on any problem. */
-export function parseTopology(text: string, where: string, config: LoadedConfig): Topology {
+/** Parses a topology file's text (YAML, schema, cross-field rules); names are not checked yet. Exit 2 naming the field. */
+export function parseTopologyText(text: string, where: string): Topology {
   const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
   const yamlError = doc.errors[0];
   if (yamlError) {
@@ -59,6 +59,11 @@ export function parseTopology(text: string, where: string, config: LoadedConfig)
   }
   const topology = parsed.data as Topology;
   crossChecks(topology, where);
+  return topology;
+}
+
+/** Every cluster of the topology must be a cluster of clusters.yaml. Exit 2 naming the field. */
+export function checkTopologyNames(topology: Topology, where: string, config: LoadedConfig): Topology {
   const known = Object.keys(config.clusters);
   topology.clusters.forEach((c, i) => {
     if (!config.clusters[c]) throw new ConfigError(`clusters[${i}]`, `"${c}" is not a cluster of ${config.path}${didYouMean(c, known)} (${where})`, { hint: `known clusters: ${known.join(', ')}` });
@@ -66,7 +71,13 @@ export function parseTopology(text: string, where: string, config: LoadedConfig)
   return topology;
 }
 
-export async function loadTopology(path: string, config: LoadedConfig): Promise<Topology> {
+/** Parses a topology and checks every name against clusters.yaml. Exit 2 naming the field on any problem. */
+export function parseTopology(text: string, where: string, config: LoadedConfig): Topology {
+  return checkTopologyNames(parseTopologyText(text, where), where, config);
+}
+
+/** Reads and parses a topology file (names not checked: `--sandbox` reads it before any clusters.yaml exists). */
+export async function readTopology(path: string): Promise<{ topology: Topology; where: string }> {
   const { absolute, text } = await readUserFile(path, 'TOPOLOGY_NOT_FOUND', 'give the topology file: mrs-trust mesh plan TOPOLOGY');
-  return parseTopology(text, absolute, config);
+  return { topology: parseTopologyText(text, absolute), where: absolute };
 }

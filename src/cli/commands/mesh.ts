@@ -1,6 +1,7 @@
 import type { LoadedConfig } from '../../config/load.js';
 import { clusterByName, loadConfig } from '../../config/load.js';
-import { loadTopology } from '../../config/topology.js';
+import { checkTopologyNames, readTopology } from '../../config/topology.js';
+import type { Topology } from '../../domain/topology.js';
 import type { MeshPlan } from '../../domain/mesh-plan.js';
 import { pairsOf } from '../../domain/topology.js';
 import { UsageError } from '../../errors/index.js';
@@ -62,9 +63,9 @@ function mustConfirmUpFront(ctx: CliContext, verb: Verb, dryRun: boolean): void 
   }
 }
 
-async function execute(ctx: CliContext, verb: Verb, topologyPath: string, flags: MeshFlags, configPath: string): Promise<MeshResult> {
+async function execute(ctx: CliContext, verb: Verb, file: { topology: Topology; where: string }, flags: MeshFlags, configPath: string): Promise<MeshResult> {
   const config = await loadConfig(configPath);
-  const topology = await loadTopology(topologyPath, config);
+  const topology = checkTopologyNames(file.topology, file.where, config);
   const clusters = [...topology.clusters].sort();
   const pairs = pairsOf(topology);
   const parallel = parseParallel(flags.parallel);
@@ -82,9 +83,10 @@ export async function run(ctx: CliContext, verb: string, topologyPath: string, f
   if (!VERBS.includes(verb as Verb)) throw new UsageError('BAD_ARGUMENT', `mesh: unknown action "${verb}"`, { hint: `one of: ${VERBS.join(', ')}` });
   const v = verb as Verb;
   mustConfirmUpFront(ctx, v, Boolean(flags.dryRun));
-  const names = flags.sandbox ? await sandboxNames(topologyPath) : [];
+  // Parsed once: `--sandbox` starts the topology's clusters, then the names are checked against its clusters.yaml.
+  const file = await readTopology(topologyPath);
   try {
-    const result = await withSandbox(ctx, { enabled: Boolean(flags.sandbox), clusters: names, seedPeer: true }, (configPath) => execute(ctx, v, topologyPath, flags, configPath));
+    const result = await withSandbox(ctx, { enabled: Boolean(flags.sandbox), clusters: flags.sandbox ? file.topology.clusters : [], seedPeer: true }, (configPath) => execute(ctx, v, file, flags, configPath));
     ctx.out.result(result, () => humanMesh(result));
   } catch (error) {
     // Exit 5 still prints the per-cluster table (or the one --json document) before the error line.
@@ -97,13 +99,4 @@ export async function run(ctx: CliContext, verb: string, topologyPath: string, f
     }
     throw error;
   }
-}
-
-/** `--sandbox`: the topology's cluster names, read before a config exists (the sandbox writes one). */
-async function sandboxNames(path: string): Promise<string[]> {
-  const { readFile } = await import('node:fs/promises');
-  const { parse } = await import('yaml');
-  const names = (parse(await readFile(path, 'utf8').catch(() => '')) as { clusters?: unknown } | null)?.clusters;
-  if (!Array.isArray(names) || names.length < 2) throw new UsageError('CONFIG_INVALID', `${path}: clusters: a mesh needs at least two cluster names`);
-  return names.map(String);
 }

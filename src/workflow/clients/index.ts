@@ -6,9 +6,9 @@ import { refreshHost } from './host-run.js';
 import type { ClientRefreshResult, HostResult, TarballResult } from './result-schema.js';
 import { routeJobs, scenarioFor, type HostJob, type Scenario } from './routing.js';
 import { prepareTarball } from './tarballs.js';
-import { DEFAULTS, type ClientRefreshDeps, type ClientRefreshRequest, type PreparedTarball } from './types.js';
+import { DEFAULTS, type ClientRefreshDeps, type ClientRefreshRequest, type PartnerRealms, type PreparedTarball } from './types.js';
 
-export type { ClientRefreshDeps, ClientRefreshRequest, RefreshCluster, PreparedTarball } from './types.js';
+export type { ClientRefreshDeps, ClientRefreshRequest, PartnerRealms, RefreshCluster, PreparedTarball } from './types.js';
 export type { ClientRefreshResult, HostResult } from './result-schema.js';
 export { clientRefreshResultSchema } from './result-schema.js';
 export { scenarioFor } from './routing.js';
@@ -45,6 +45,19 @@ function warnUnlinked(request: ClientRefreshRequest, tarballs: Map<string, Prepa
     const wrong = learnt.filter((r) => t.realms.includes(r) !== named);
     if (wrong.length > 0) sink.emit({ type: 'warning', scope: t.cluster, message: `the ${t.cluster} configuration (${t.origin}) ${named ? 'does not name' : 'still names'} ${wrong.join(', ')}: ${named ? 'is the trust set up (mrs-trust link)?' : 'was the trust removed?'} Its hosts will fail the krb5.conf check.` });
   }
+}
+
+const unique = (xs: string[]) => [...new Set(xs)];
+
+/**
+ * The realms one cluster's client krb5.conf must name and must not name after the refresh: the
+ * other cluster of a pair (`peerRealm` says which way) plus a mesh's partners. Every host's
+ * krb5.conf check (apply-outcome.ts) judges these; link and mesh share it.
+ */
+export function realmChecks(request: Pick<ClientRefreshRequest, 'peerRealm' | 'partners'>, cluster: string, peerRealms: string[]): PartnerRealms {
+  const absent = request.peerRealm === 'absent';
+  const partners = request.partners?.[cluster];
+  return { named: unique([...(absent ? [] : peerRealms), ...(partners?.named ?? [])]), absent: unique([...(absent ? peerRealms : []), ...(partners?.absent ?? [])]) };
 }
 
 function summarize(hosts: HostResult[]): ClientRefreshResult['summary'] {
@@ -87,7 +100,9 @@ export async function refreshClients(deps: ClientRefreshDeps, request: ClientRef
     const tarballs = new Map<string, PreparedTarball>();
     for (const c of request.clusters.filter((x) => needed.has(x.config.name))) {
       const peers = request.clusters.filter((x) => x !== c).map((x) => x.realm).filter((r): r is string => Boolean(r));
-      tarballs.set(c.config.name, await prepareTarball(deps, c, request.tarballs?.[c.config.name], { realms: peers, named: request.peerRealm !== 'absent', strict: request.strictTarballs === true }, tempDir, sink, { ...(request.signal ? { signal: request.signal } : {}), ...(request.managerDownload ? { managerDownload: true } : {}) }));
+      const named = request.peerRealm !== 'absent';
+      const checks = realmChecks(request, c.config.name, peers);
+      tarballs.set(c.config.name, await prepareTarball(deps, c, request.tarballs?.[c.config.name], { realms: named ? checks.named : checks.absent, named, strict: request.strictTarballs === true }, tempDir, sink, { ...(request.signal ? { signal: request.signal } : {}), ...(request.managerDownload ? { managerDownload: true } : {}) }));
     }
     // The realm of each cluster: from discovery, else from its own tarball's krb5.conf.
     const realmOf = (name: string) => request.clusters.find((c) => c.config.name === name)?.realm ?? tarballs.get(name)?.realm;
@@ -100,12 +115,12 @@ export async function refreshClients(deps: ClientRefreshDeps, request: ClientRef
       jobs.map((job) =>
         limit(() => {
           const peerRealms = names.filter((n) => n !== job.cluster).map(realmOf).filter((r): r is string => Boolean(r));
-          const absent = request.peerRealm === 'absent';
+          const checks = realmChecks(request, job.cluster, peerRealms);
           return refreshHost(deps, job, {
             tarballs,
             profiles,
-            expectRealms: absent ? [] : peerRealms,
-            absentRealms: absent ? peerRealms : [],
+            expectRealms: checks.named,
+            absentRealms: checks.absent,
             force: request.force ?? false,
             attempts: request.attempts ?? DEFAULTS.attempts,
             retryDelayMs: request.retryDelayMs ?? DEFAULTS.retryDelayMs,

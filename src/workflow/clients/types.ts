@@ -38,6 +38,12 @@ export interface ClientRefreshRequest {
    * (default), `absent` after unlink. Applies only when the peer's realm is known.
    */
   peerRealm?: 'named' | 'absent';
+  /**
+   * `mesh`: per cluster, more realms its client krb5.conf must name (`named`: every partner of the
+   * topology) or must no longer name (`absent`: partners a rollback or `--prune` removed), checked
+   * on every host exactly as a pair's peer realm is (KRB5_PEER_MISSING, KRB5_PEER_STILL_NAMED).
+   */
+  partners?: Record<string, PartnerRealms>;
   /** link/unlink: a `--tarball` whose krb5.conf contradicts `peerRealm` is refused (exit 2) instead of warned about. */
   strictTarballs?: boolean;
   /** `--manager-download`: also try the guessed Manager download endpoint for every cluster. */
@@ -45,6 +51,12 @@ export interface ClientRefreshRequest {
   /** Refresh even hosts whose marker says they are current. */
   force?: boolean;
   signal?: AbortSignal;
+}
+
+/** Realms a cluster's client krb5.conf must name, or must no longer name, after a refresh. */
+export interface PartnerRealms {
+  named: string[];
+  absent: string[];
 }
 
 /** Where the refresh connects: a client host (`clients`) or a cluster node (`nodes`). */

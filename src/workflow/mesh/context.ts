@@ -22,9 +22,20 @@ export interface MeshRequest {
   undo?: Record<string, PeerChange[]>;
 }
 
+/** One changed cluster whose client hosts are refreshed, with the realms their krb5.conf must (not) name. */
+export interface MeshClientSide {
+  cluster: string;
+  realm: string;
+  mrsVersion: string;
+  /** Every partner realm of the topology (apply, resume) or the rows a rollback restored. */
+  named: string[];
+  /** Realms the run removed (rollback, `--prune`). */
+  absent: string[];
+}
+
 /** Refreshes the client hosts of the clusters that changed (each with its own configuration). */
 export interface MeshClientRefresher {
-  refresh(clusters: { cluster: string; realm: string; mrsVersion: string }[], signal: AbortSignal): Promise<{ summary: string; details?: unknown }>;
+  refresh(clusters: MeshClientSide[], signal: AbortSignal): Promise<{ summary: string; details?: unknown }>;
 }
 
 /** Link's collaborators, with a mesh confirmation and client refresher. */

@@ -93,7 +93,8 @@ export async function runMesh(deps: MeshDeps, request: MeshRequest): Promise<Mes
       }
       return result;
     } catch (error) {
-      if (!(error instanceof PartialError)) {
+      // MESH_PARTIAL is thrown after the journal says so; anything else (a step's error) is recorded here.
+      if (!(error instanceof PartialError && error.code === 'MESH_PARTIAL')) {
         const interrupted = isMrsTrustError(error) && error.code === 'INTERRUPTED';
         await journal.update((doc) => {
           doc.status = interrupted ? 'interrupted' : 'failed';

@@ -399,3 +399,45 @@ describe('clientRefresher (link’s refresh-clients step)', () => {
     await expect(alphaOnly.preflight?.(sides, 'link', new AbortController().signal)).resolves.toBe('client configuration alpha: SFTP root@n1:/tmp/MRS-client/MRS_Services_Client.tar');
   });
 });
+
+describe('mesh: every partner realm of the topology, checked on every host (the check link makes for its pair)', () => {
+  const managerTarballs = (w: World, krb5: Record<string, string>): ClientRefreshDeps => {
+    Object.entries(krb5).forEach(([name, text], i) => w.files.add(`/local/tmp/work/${name}-manager.tar`, `${'abc'[i]}`.repeat(4), text));
+    return { ...w.deps, managerDownload: async () => ({ label: 'https://127.0.0.1:28443', download: async () => ({ bytes: 1000, fileName: 'MRS_Services_Client.tar' }) }) };
+  };
+
+  it('refreshClients: partners.named must all be in krb5.conf; a missing one fails the host naming it', async () => {
+    const w = world();
+    const deps = managerTarballs(w, { alpha: krb5For('ALPHA.MRS', ['BETA.MRS']) });
+    const result = await refreshClients(deps, { clusters: [{ ...A(['a1']), realm: 'ALPHA.MRS' }], partners: { alpha: { named: ['BETA.MRS', 'GAMMA.MRS'], absent: [] } } }, sink(w));
+    expect(byHost(result).a1).toMatchObject({ status: 'failed', code: 'KRB5_PEER_MISSING', reason: expect.stringContaining('does not name GAMMA.MRS') });
+    expect(byHost(result).a1?.reason).not.toContain('BETA.MRS');
+    // The same host passes once its configuration names every partner; and a realm that must be gone is checked too.
+    const w2 = world();
+    const ok = await refreshClients(managerTarballs(w2, { alpha: krb5For('ALPHA.MRS', ['BETA.MRS', 'GAMMA.MRS']) }), { clusters: [A(['a1'])], partners: { alpha: { named: ['BETA.MRS', 'GAMMA.MRS'], absent: [] } } }, sink(w2));
+    expect(ok.ok).toBe(true);
+    const w3 = world();
+    const stale = await refreshClients(managerTarballs(w3, { alpha: krb5For('ALPHA.MRS', ['BETA.MRS']) }), { clusters: [A(['a1'])], partners: { alpha: { named: [], absent: ['BETA.MRS'] } } }, sink(w3));
+    expect(byHost(stale).a1).toMatchObject({ status: 'failed', code: 'KRB5_PEER_STILL_NAMED' });
+  });
+
+  it('meshClientRefresher: refreshes every cluster, then exit 5 naming per cluster the hosts and the partner realms they miss', async () => {
+    const { meshClientRefresher } = await import('../../../src/workflow/mesh/clients.js');
+    const w = world();
+    const deps = managerTarballs(w, { alpha: krb5For('ALPHA.MRS', ['BETA.MRS', 'GAMMA.MRS']), beta: krb5For('BETA.MRS', ['ALPHA.MRS']), gamma: krb5For('GAMMA.MRS', ['BETA.MRS']) });
+    const configs = { alpha: cluster('alpha', 'analysis', ['a1']), beta: cluster('beta', 'analysis', ['b1']), gamma: cluster('gamma', 'analysis', ['g1']) };
+    const side = (name: string, realm: string, named: string[]) => ({ cluster: name, realm, mrsVersion: '2.1.0', named, absent: [] });
+    const refresher = meshClientRefresher(deps, configs, sink(w));
+    const sides = [side('alpha', 'ALPHA.MRS', ['BETA.MRS', 'GAMMA.MRS']), side('beta', 'BETA.MRS', ['ALPHA.MRS', 'GAMMA.MRS']), side('gamma', 'GAMMA.MRS', ['ALPHA.MRS', 'BETA.MRS'])];
+    const error = await refresher.refresh(sides, new AbortController().signal).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'CLIENTS_PARTIAL', exitCode: 5 });
+    const message = (error as Error).message;
+    expect(message).toMatch(/on 2 of 3 clusters/);
+    expect(message).toMatch(/beta: b1 KRB5_PEER_MISSING \([^)]*does not name GAMMA\.MRS/);
+    expect(message).toMatch(/gamma: g1 KRB5_PEER_MISSING \([^)]*does not name ALPHA\.MRS/);
+    expect(message).not.toMatch(/alpha: a1/);
+    // Every cluster was refreshed, also after the first one with a problem.
+    expect(w.hosts.get('g1')?.refreshRuns).toBe(1);
+    expect(w.hosts.get('a1')?.files.has(markerPath('/opt/client'))).toBe(true);
+  });
+});

@@ -16,7 +16,12 @@ export const refreshClients: Step<MeshState> = {
   },
   async run(s) {
     const sides = (s.plan?.sides ?? []).filter((x) => s.restarted.has(x.cluster) && x.clientHosts.length > 0 && !s.failed.has(x.cluster));
-    const result = await s.deps.clients!.refresh(sides.map((x) => ({ cluster: x.cluster, realm: x.realm, mrsVersion: x.mrsVersion })), s.deps.signal);
+    const rollback = s.request.action === 'rollback';
+    const realmsOf = (side: (typeof sides)[number]) => {
+      const rows = expectedRows(s.plan!, side, s.facts, rollback);
+      return { named: rows.filter((r) => r.entry).map((r) => r.realm), absent: rows.filter((r) => !r.entry).map((r) => r.realm) };
+    };
+    const result = await s.deps.clients!.refresh(sides.map((x) => ({ cluster: x.cluster, realm: x.realm, mrsVersion: x.mrsVersion, ...realmsOf(x) })), s.deps.signal);
     s.clients = result;
     return { message: result.summary };
   },
