@@ -184,6 +184,13 @@ export function buildProgram(hooks: ProgramHooks): Command {
     .option('--state-dir <dir>', 'state directory', '.mrs-trust/sandbox')
     .action(action(() => import('./commands/sandbox-down.js')));
   sandbox
+    .command('restart')
+    .description('restart a service of one sandbox cluster by hand, as an operator in the Manager UI would (documented stop + start); mrs-trust is not told')
+    .argument('<cluster>', 'sandbox cluster (name in its clusters.yaml)')
+    .option('--service <name>', 'the service to restart', 'KrbServer')
+    .option('--state-dir <dir>', 'state directory', '.mrs-trust/sandbox')
+    .action(action(() => import('./commands/sandbox-restart.js')));
+  sandbox
     .command('status')
     .description('show the sandbox clusters: addresses, realms, peers, restarts, sessions')
     .option('--state-dir <dir>', 'state directory', '.mrs-trust/sandbox')

@@ -125,3 +125,41 @@ export async function finishRestart(io: RestartIo, cluster: string): Promise<Res
   const how = via === 'save' ? 'restarted by the save' : via === 'journal' ? 'restart finished' : 'restarted (stop + start)';
   return { via, message: `${KRB_SERVICE} ${how}, health GOOD` };
 }
+
+/** Whether a restart owed on a cluster is evidently done, read through documented calls only. */
+export interface RestartEvidence {
+  done: boolean;
+  message: string;
+}
+
+/**
+ * Before planning, for a cluster whose restart an earlier run left pending: did the restart
+ * happen meanwhile — finished by the Manager after that run died, or waited out by the operator
+ * in the Manager UI? The only documented evidence is the command the journal holds: the save's
+ * own restart (or the start of a stop + start) read through the documented progress call
+ * (mrs_02_1091) as COMPLETE, with KrbServer health GOOD now. Then the pending entry is cleared
+ * and the run neither asks for nor makes another restart. No documented read shows a restart the
+ * operator started by hand after a failed one (no "restart required" / stale-configuration flag
+ * is documented), so without such a command the restart stays in the plan and is asked for.
+ */
+export async function pendingRestartEvidence(io: Pick<RestartIo, 'manager' | 'journal' | 'signal'>, cluster: string, krbHealth: string | undefined): Promise<RestartEvidence> {
+  const command = io.journal.snapshot.restartCommands?.[cluster];
+  if (!command) return { done: false, message: `no command of the earlier restart is journaled, and no documented read shows a restart made in the Manager UI: the restart stays in the plan` };
+  if (command.via === 'stop') return { done: false, message: `the earlier run stopped ${KRB_SERVICE} (command ${command.id}) and did not start it: the restart stays in the plan` };
+  let progress: CommandProgress;
+  try {
+    // One documented progress read: a timeout of 0 returns at once (COMMAND_TIMEOUT while it runs).
+    progress = await io.manager.waitForCommand(command.id, { timeoutMs: 0, signal: io.signal });
+  } catch (error) {
+    if (!isMrsTrustError(error) || !['COMMAND_TIMEOUT', 'MANAGER_REFUSED', 'MANAGER_BAD_REPLY'].includes(error.code)) throw error;
+    const why = error.code === 'COMMAND_TIMEOUT' ? 'still running' : 'no longer known to the Manager';
+    return { done: false, message: `command ${command.id} of the earlier restart is ${why}: the restart stays in the plan` };
+  }
+  if (progress.state !== 'COMPLETE') return { done: false, message: `command ${command.id} of the earlier restart ended ${progress.state}: the restart stays in the plan` };
+  if (krbHealth !== 'GOOD') return { done: false, message: `command ${command.id} completed but ${KRB_SERVICE} reports ${krbHealth ?? 'no health'}: the restart stays in the plan` };
+  await io.journal.update((doc) => {
+    doc.restartPending = doc.restartPending.filter((c) => c !== cluster);
+    if (doc.restartCommands) delete doc.restartCommands[cluster];
+  });
+  return { done: true, message: `the restart an earlier run left pending is done (command ${command.id} ${command.via === 'save' ? 'of the save' : `(${command.via})`} COMPLETE, ${KRB_SERVICE} GOOD): cleared, no restart needed` };
+}

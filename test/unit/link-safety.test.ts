@@ -10,7 +10,7 @@ const statusOf = (steps: { id: string; scope?: string; status: string; message?:
 
 describe('rollback (fake Managers)', () => {
   it('reads like the checklist and shares the link steps', () => {
-    expect(rollbackSteps.map((s) => s.id)).toEqual(['discover', 'plan', 'confirm', 'check-drift', 'write-peer-realms', 'restart', 'remove-security-group-rules', 'refresh-clients', 'verify']);
+    expect(rollbackSteps.map((s) => s.id)).toEqual(['discover', 'check-pending-restart', 'plan', 'confirm', 'check-drift', 'write-peer-realms', 'restart', 'remove-security-group-rules', 'refresh-clients', 'verify']);
   });
 
   it('link then rollback: both sides exactly as before (seeded peer kept), restarted, and a second rollback does nothing', async () => {

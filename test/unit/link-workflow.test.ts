@@ -8,7 +8,7 @@ const statusOf = (steps: { id: string; scope?: string; status: string }[], id: s
 
 describe('link workflow (fake Managers)', () => {
   it('reads like the checklist', () => {
-    expect(linkSteps.map((s) => s.id)).toEqual(['discover', 'preflight', 'precheck', 'parity', 'plan', 'confirm', 'check-drift', 'write-peer-realms', 'restart', 'refresh-clients', 'verify', 'verify-ticket']);
+    expect(linkSteps.map((s) => s.id)).toEqual(['discover', 'check-pending-restart', 'preflight', 'precheck', 'parity', 'plan', 'confirm', 'check-drift', 'write-peer-realms', 'restart', 'refresh-clients', 'verify', 'verify-ticket']);
   });
 
   it('links both sides, keeps a seeded peer, restarts both, then a second run changes nothing', async () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { RemoteError } from '../../src/errors/index.js';
 import type { JournalDoc } from '../../src/domain/journal.js';
 import { runLink } from '../../src/workflow/link/run.js';
 import { linkDeps, request, twoClusters } from '../support/link-deps.js';
@@ -47,16 +48,46 @@ describe('restart: the documented way', () => {
     expect(doc?.restartCommands).toEqual({ alpha: { id: 'alpha-cmd-1', via: 'save' }, beta: { id: 'beta-cmd-1', via: 'save' } });
   });
 
-  it('a pending restart with a journaled command id is finished by polling that id (no new write)', async () => {
+  it('a pending restart whose journaled command is COMPLETE (finished since, or waited out in the Manager UI) is cleared before the plan: not asked for, not made again', async () => {
     const m = linked();
     m.alpha.commands.set('alpha-7', 'save');
     m.beta.commands.set('beta-7', 'save');
+    const asked: unknown[] = [];
     const { deps, journal } = linkDeps(m);
+    deps.confirm = async (plan) => void asked.push(plan) ?? true;
     await journal.write('alpha+beta', leftover({ restartCommands: { alpha: { id: 'alpha-7', via: 'save' }, beta: { id: 'beta-7', via: 'save' } } }));
     const result = (await runLink(deps, request())).result;
     expect(result.changed).toBe(false);
+    expect(asked).toEqual([]);
+    // One documented progress read each; no stop, no start.
     expect([m.alpha.calls, m.beta.calls]).toEqual([['wait alpha-7'], ['wait beta-7']]);
-    expect(result.steps.find((s) => s.id === 'restart' && s.scope === 'alpha')?.message).toBe('KrbServer restarted by the save, health GOOD');
+    expect(result.steps.find((s) => s.id === 'check-pending-restart' && s.scope === 'alpha')?.message).toMatch(/command alpha-7 of the save COMPLETE, KrbServer GOOD\): cleared/);
+    expect(result.steps.find((s) => s.id === 'restart' && s.scope === 'alpha')?.status).toBe('skipped');
+    expect(result.sides.map((s) => s.restarted)).toEqual([false, false]);
+    expect(journal.docs.get('alpha+beta')).toMatchObject({ restartPending: [], restartCommands: {} });
+  });
+
+  it('no evidence, no clearing: a command still running, or none journaled (a restart by hand after a failed one is not visible), stays in the plan and is asked for', async () => {
+    const m = linked();
+    m.alpha.commands.set('alpha-7', 'save');
+    const wait = m.alpha.waitForCommand.bind(m.alpha);
+    m.alpha.waitForCommand = async (id, options: { timeoutMs?: number; onProgress?: (p: never) => void }) => {
+      if (options.timeoutMs === 0) {
+        m.alpha.calls.push(`read ${id}`);
+        throw new RemoteError('COMMAND_TIMEOUT', 'alpha: command alpha-7 still running');
+      }
+      return wait(id, options);
+    };
+    const asked: unknown[] = [];
+    const { deps, journal } = linkDeps(m);
+    deps.confirm = async (plan) => void asked.push(plan) ?? true;
+    await journal.write('alpha+beta', leftover({ restartCommands: { alpha: { id: 'alpha-7', via: 'save' } } }));
+    const result = (await runLink(deps, request())).result;
+    expect(asked).toHaveLength(1);
+    expect(m.alpha.calls).toEqual(['read alpha-7', 'wait alpha-7']);
+    expect(m.beta.calls).toEqual(['stop KrbServer', 'wait beta-cmd-1', 'start KrbServer', 'wait beta-cmd-2']);
+    expect(result.steps.find((s) => s.id === 'check-pending-restart' && s.scope === 'beta')?.message).toMatch(/no documented read shows a restart made in the Manager UI/);
+    expect(result.sides.map((s) => s.restarted)).toEqual([true, true]);
     expect(journal.docs.get('alpha+beta')?.restartPending).toEqual([]);
   });
 
@@ -66,7 +97,8 @@ describe('restart: the documented way', () => {
     await journal.write('alpha+beta', leftover({ restartCommands: { beta: { id: 'gone-1', via: 'save' } } }));
     await runLink(deps, request());
     expect(m.alpha.calls).toEqual(['stop KrbServer', 'wait alpha-cmd-1', 'start KrbServer', 'wait alpha-cmd-2']);
-    expect(m.beta.calls).toEqual(['wait gone-1', 'stop KrbServer', 'wait beta-cmd-1', 'start KrbServer', 'wait beta-cmd-2']);
+    // The evidence read, then the restart step's poll: both find the command unknown.
+    expect(m.beta.calls).toEqual(['wait gone-1', 'wait gone-1', 'stop KrbServer', 'wait beta-cmd-1', 'start KrbServer', 'wait beta-cmd-2']);
     expect(events.some((e) => e.type === 'warning' && e.message.includes('gone-1'))).toBe(true);
     expect(journal.docs.get('alpha+beta')?.restartCommands).toEqual({});
   });

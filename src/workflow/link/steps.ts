@@ -2,6 +2,7 @@ import type { Step } from '../engine.js';
 import type { LinkState } from './context.js';
 import { refreshClients } from './steps/clients.js';
 import { discover } from './steps/discover.js';
+import { checkPendingRestart } from './steps/pending-restart.js';
 import { confirm, plan } from './steps/plan.js';
 import { precheck, preflight } from './steps/preflight.js';
 import { restart } from './steps/restart.js';
@@ -15,6 +16,7 @@ import { parity } from '../trust/parity.js';
  */
 export const linkSteps: readonly Step<LinkState>[] = [
   discover, //          login; realm, KDCs, peers, health, version (A ∥ B)
+  checkPendingRestart, // a restart an earlier run left pending: done since? (journaled command COMPLETE) → cleared
   preflight, //         realms valid and different, Kerberos on, healthy, no overlap, peer limit
   precheck, //          security groups (when cloud is configured; --skip-precheck)
   parity, //            krbtgt kvno/enctypes equal in both KDCs (when kerberos.admin is configured)

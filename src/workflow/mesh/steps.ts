@@ -1,7 +1,7 @@
 import type { Step } from '../engine.js';
 import type { MeshState } from './context.js';
 import { checkDrift, restart, writePeerRealms } from './steps/apply.js';
-import { confirm, discover, plan, preflight } from './steps/prepare.js';
+import { checkPendingRestart, confirm, discover, plan, preflight } from './steps/prepare.js';
 import { refreshClients, verifyConfig, verifyTicket } from './steps/verify.js';
 
 /**
@@ -11,6 +11,7 @@ import { refreshClients, verifyConfig, verifyTicket } from './steps/verify.js';
  */
 export const meshSteps: readonly Step<MeshState>[] = [
   discover, //          login; realm, KDCs, peers, health, version (every cluster)
+  checkPendingRestart, // restarts an earlier run left pending that happened since → cleared
   preflight, //         link's rules for every pair; version only for rollback
   plan, //              each cluster's whole target peer_realms; the limit before any write
   confirm, //           one typed confirmation, or --yes

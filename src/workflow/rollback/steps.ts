@@ -1,3 +1,4 @@
+import { checkPendingRestart } from '../link/steps/pending-restart.js';
 import type { Step } from '../engine.js';
 import type { LinkState } from '../link/context.js';
 import { refreshClients } from '../link/steps/clients.js';
@@ -16,6 +17,7 @@ import { removeSecurityGroupRules } from './remove-rules.js';
  */
 export const rollbackSteps: readonly Step<LinkState>[] = [
   discover, //                  login; realm, KDCs, peers, config version (A ∥ B)
+  checkPendingRestart, //       a restart left pending that happened since → cleared
   plan, //                      undo the journaled change per side; keep rows changed by others since
   confirm, //                   typed A-B on a terminal, or --yes
   checkDrift, //                re-read both; refuse if either moved (A ∥ B)

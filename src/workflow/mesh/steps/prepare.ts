@@ -3,6 +3,7 @@ import { linkPreflight, unlinkPreflight, type Problem } from '../../../domain/pr
 import { CheckError, InterruptedError } from '../../../errors/index.js';
 import type { Step } from '../../engine.js';
 import { discoverOne, type DiscoverContext } from '../../link/steps/discover.js';
+import { pendingRestartOne } from '../../link/steps/pending-restart.js';
 import { live, type MeshRequest, type MeshState } from '../context.js';
 
 /** What reading every cluster needs: `mesh status` runs it without a journal or a plan. */
@@ -14,6 +15,9 @@ export const discover: Step<DiscoverAll> = {
   scopes: live,
   run: (s, scope) => s.limit(() => discoverOne.run(s, scope)),
 };
+
+/** link's check, on every cluster still in the run. */
+export const checkPendingRestart: Step<MeshState> = { ...pendingRestartOne, scopes: live };
 
 function unique(problems: Problem[]): Problem[] {
   const seen = new Set<string>();
