@@ -37,7 +37,8 @@ writeFileSync(topo, `version: 1\nclusters: [${m.names.join(', ')}]\ntrusts: full
 let t = performance.now();
 await cli(['mesh', 'apply', topo], m.sb.configPath);
 const meshS = (performance.now() - t) / 1000;
-const restarts = m.sb.snapshot().clusters.map((c) => c.restartCount);
+// From the sandbox's restart record: a save's restart or a start counts once (a stop is half of a stop + start).
+const restarts = m.sb.snapshot().clusters.map((c) => c.restarts.filter((r) => r.via !== 'stop').length);
 await m.sb.stop();
 rmSync(m.dir, { recursive: true, force: true });
 

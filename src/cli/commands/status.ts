@@ -115,7 +115,7 @@ function pairNotes(t: StatusResult['trust'][number]): string[] {
   if (v) lines.push(`  last verify ${v.checkedAt}${v.by === 'rotate' ? ' (by rotate)' : ''}: ${v.ok ? 'passed' : `FAILED (${v.failed.join('; ')})`}`);
   else lines.push(`  last verify: never (run \`mrs-trust verify ${t.a} ${t.b}\`)`);
   if (t.lastRun) lines.push(`  last run: ${t.lastRun.action} ${t.lastRun.status} (${t.lastRun.updatedAt})`);
-  if (t.restartPending?.length) lines.push(`  restart pending on ${t.restartPending.join(', ')}: run \`mrs-trust resume ${t.a} ${t.b}\` (asks first) to finish it`);
+  if (t.restartPending?.length) lines.push(`  restart pending on ${t.restartPending.join(', ')}: run \`mrs-trust resume ${t.a} ${t.b}\` to finish it (it asks first, unless the journaled restart command reads COMPLETE: then it only clears the entry)`);
   return lines;
 }
 
