@@ -54,7 +54,7 @@ describe('restart: the documented way', () => {
     m.beta.commands.set('beta-7', 'save');
     const asked: unknown[] = [];
     const { deps, journal } = linkDeps(m);
-    deps.confirm = async (plan) => void asked.push(plan) ?? true;
+    deps.confirm = async (plan) => asked.push(plan) > 0;
     await journal.write('alpha+beta', leftover({ restartCommands: { alpha: { id: 'alpha-7', via: 'save' }, beta: { id: 'beta-7', via: 'save' } } }));
     const result = (await runLink(deps, request())).result;
     expect(result.changed).toBe(false);
@@ -80,7 +80,7 @@ describe('restart: the documented way', () => {
     };
     const asked: unknown[] = [];
     const { deps, journal } = linkDeps(m);
-    deps.confirm = async (plan) => void asked.push(plan) ?? true;
+    deps.confirm = async (plan) => asked.push(plan) > 0;
     await journal.write('alpha+beta', leftover({ restartCommands: { alpha: { id: 'alpha-7', via: 'save' } } }));
     const result = (await runLink(deps, request())).result;
     expect(asked).toHaveLength(1);
