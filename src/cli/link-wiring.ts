@@ -5,7 +5,7 @@ import type { Cloud } from '../ports/cloud.js';
 import type { EventSink } from '../ports/events.js';
 import type { Manager } from '../ports/manager.js';
 import type { LinkCluster, LinkDeps, Mrs3Deps } from '../workflow/link/context.js';
-import type { ManagementNodes } from '../ports/management-node.js';
+import type { OmNodes } from '../ports/om-node.js';
 import { procedureOf } from '../domain/mrs3/procedure.js';
 import { cloudFacts } from './cloud-facts.js';
 import { networkPrecheck } from '../workflow/precheck/for-link.js';
@@ -89,15 +89,15 @@ export async function baseDeps(ctx: CliContext, config: LoadedConfig, clusters: 
 }
 
 /** A 3.x cluster's management nodes (clusters.<name>.nodes) for restart-RealmConfig.sh; nothing connects until used. */
-async function managementNodesOf(ctx: CliContext, c: ClusterConfig): Promise<ManagementNodes> {
-  const { managementNodes } = await import('../adapters/ssh/management-nodes.js');
+async function managementNodesOf(ctx: CliContext, c: ClusterConfig): Promise<OmNodes & { close(): Promise<void> }> {
+  const { omNodes } = await import('../adapters/ssh/om-nodes.js');
   const logins = await Promise.all(
     (c.nodes ?? []).map(async (node, i) => {
       const field = `clusters.${c.name}.nodes[${i}]`;
       return { host: node.host, user: node.user, field, remote: await ctx.adapters.remoteHost(node, { field, acceptNew: ctx.global.acceptNew, out: ctx.out }) };
     }),
   );
-  return managementNodes(c.name, logins);
+  return omNodes(c.name, logins);
 }
 
 /** link on 3.x: the management nodes of every 3.x cluster, with the CLI's checklist host. */

@@ -1,7 +1,7 @@
-import { formatKdcAddress, parseIpPort } from '../../src/domain/ip-port.js';
 import type { Checklist } from '../../src/domain/mrs3/checklist.js';
 import type { PeerEntry } from '../../src/domain/peers.js';
-import type { ActiveManagementNode, ManagementNodes } from '../../src/ports/management-node.js';
+import { RemoteError } from '../../src/errors/index.js';
+import type { OmNodes } from '../../src/ports/om-node.js';
 import type { ManualStepHost } from '../../src/ports/manual-steps.js';
 import type { Mrs3Deps } from '../../src/workflow/link/context.js';
 import { FakeManager } from './fake-manager.js';
@@ -40,28 +40,22 @@ export class FakeMrs3Cluster {
     this.manager.opts.services = SERVICES.map((s) => ({ name: s, health: stopped ? ('UNKNOWN' as const) : ('GOOD' as const) }));
   }
 
-  nodes(): ManagementNodes {
-    const node: ActiveManagementNode = {
-      label: `omm@master1.${this.name}:22 (master1)`,
-      runRealmScript: async () => {
+  nodes(): OmNodes & { close(): Promise<void> } {
+    const active = { index: 0, label: `root@master1.${this.name}:22 (master1)`, rows: [] };
+    return {
+      cluster: this.name,
+      findActive: async () => active,
+      restartRealmConfig: async () => {
         this.scriptRuns += 1;
+        if (!this.scriptOutput.includes('Modify realm successfully')) throw new RemoteError('REALM_CONFIG_FAILED', `${this.name}: ${this.scriptOutput}`);
         this.krbRealms = this.consoleRows.map((r) => ({ ...r }));
         this.manager.peers = this.consoleRows.map((r) => ({ ...r }));
         this.manager.configVersion += 1;
-        return { exitCode: 0, stdout: this.scriptOutput, stderr: '' };
+        return { output: this.scriptOutput };
       },
-      readKrb5Conf: async () => ({ source: `master1.${this.name}:/etc/krb5.conf`, text: this.krb5conf() }),
+      readKrb5: async () => ({ realm: this.manager.realm, kdcs: this.manager.kdcs, peers: this.krbRealms.map((r) => ({ ...r })), source: `root@master1.${this.name}:22:/opt/client/KrbClient/kerberos/var/krb5kdc/krb5.conf` }),
+      close: async () => undefined,
     };
-    return { active: async () => node, close: async () => undefined };
-  }
-
-  krb5conf(): string {
-    const own = this.manager.kdcs.map((k) => `  kdc = ${formatKdcAddress(k)}`).join('\n');
-    const peers = this.krbRealms.map((r) => {
-      const kdcs = parseIpPort(r.ip_port);
-      return ` ${r.realm_name} = {\n${(kdcs.ok ? kdcs.value.map(formatKdcAddress) : [r.ip_port]).map((k) => `  kdc = ${k}`).join('\n')}\n }`;
-    });
-    return `[libdefaults]\n default_realm = ${this.manager.realm}\n[realms]\n ${this.manager.realm} = {\n${own}\n }\n${peers.join('\n')}\n`;
   }
 }
 

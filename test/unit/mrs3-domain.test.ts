@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseKrb5Conf } from '../../src/domain/krb5conf.js';
 import { buildChecklist, hasPhase, ipPortValue, renderChecklist, type ChecklistSide } from '../../src/domain/mrs3/checklist.js';
-import { checkPeerInKrb5Conf } from '../../src/domain/mrs3/console-check.js';
+import { checkPeerRow, krb5Peers } from '../../src/domain/mrs3/console-check.js';
 import { asOmm, realmScriptCommand, realmScriptSucceeded, statusOmsCommand } from '../../src/domain/mrs3/node-commands.js';
 import { enctypeProblems, mrs3Problems } from '../../src/domain/mrs3/preflight.js';
 import { procedureOf, supportsOneWay } from '../../src/domain/mrs3/procedure.js';
@@ -121,10 +121,13 @@ describe('the console checklist', () => {
 
 describe('the console step, checked in krb5.conf', () => {
   const row = { realm_name: 'BETA.MRS', ip_port: '10.2.0.21:21732,10.2.0.22:21732' };
-  const conf = (kdcs: string[]) => parseKrb5Conf(`[libdefaults]\n default_realm = ALPHA.MRS\n[realms]\n ALPHA.MRS = {\n  kdc = 10.1.0.21:21732\n }\n${kdcs.length ? ` BETA.MRS = {\n${kdcs.map((k) => `  kdc = ${k}\n`).join('')} }\n` : ''}`);
-  it('present with the same KDCs (any order)', () => expect(checkPeerInKrb5Conf(conf(['10.2.0.22:21732', '10.2.0.21:21732']), row)).toEqual({ ok: true }));
-  it('missing realm', () => expect(checkPeerInKrb5Conf(conf([]), row)).toEqual({ ok: false, cause: 'realm-missing' }));
-  it('other KDCs (OM IPs typed instead of service IPs)', () => expect(checkPeerInKrb5Conf(conf(['10.2.0.11:21732', '10.2.0.12:21732']), row)).toEqual({ ok: false, cause: 'kdcs-differ', found: '10.2.0.11:21732,10.2.0.12:21732' }));
+  const peers = (kdcs: string[]) => krb5Peers(parseKrb5Conf(`[libdefaults]\n default_realm = ALPHA.MRS\n[realms]\n ALPHA.MRS = {\n  kdc = 10.1.0.21:21732\n }\n${kdcs.length ? ` BETA.MRS = {\n${kdcs.map((k) => `  kdc = ${k}\n`).join('')} }\n` : ''}`), 'ALPHA.MRS');
+  it('the other realms of a krb5.conf are its peers (IPv6 in brackets, port 88 when none)', () => {
+    expect(peers(['10.2.0.21:21732', 'fd00::5'])).toEqual([{ realm_name: 'BETA.MRS', ip_port: '10.2.0.21:21732,[fd00::5]:88' }]);
+  });
+  it('present with the same KDCs (any order)', () => expect(checkPeerRow(peers(['10.2.0.22:21732', '10.2.0.21:21732']), row)).toEqual({ ok: true }));
+  it('missing realm', () => expect(checkPeerRow(peers([]), row)).toEqual({ ok: false, cause: 'realm-missing' }));
+  it('other KDCs (OM IPs typed instead of service IPs)', () => expect(checkPeerRow(peers(['10.2.0.11:21732', '10.2.0.12:21732']), row)).toEqual({ ok: false, cause: 'kdcs-differ', found: '10.2.0.11:21732,10.2.0.12:21732' }));
 });
 
 describe('3.x preflight rules', () => {

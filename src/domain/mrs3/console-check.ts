@@ -1,8 +1,6 @@
-import type { Krb5Conf } from '../krb5conf.js';
-import { formatKdcAddress, parseIpPort } from '../ip-port.js';
-import type { PeerEntry } from '../peers.js';
-import { withDefaultPort } from '../krb5conf.js';
-import type { Health } from '../facts.js';
+import { formatIpPort, parseKdcAddress, type KdcAddress } from '../ip-port.js';
+import { withDefaultPort, type Krb5Conf } from '../krb5conf.js';
+import { findPeer, sameEntry, type PeerEntry } from '../peers.js';
 
 /**
  * Whether the console step took effect, read where it can be read: after restart-RealmConfig.sh
@@ -11,30 +9,20 @@ import type { Health } from '../facts.js';
  */
 export type ConsoleCheck = { ok: true } | { ok: false; cause: 'realm-missing' | 'kdcs-differ'; found?: string };
 
-function kdcSet(values: readonly string[]): Set<string> {
-  return new Set(
-    values.map((v) => {
-      const parsed = parseIpPort(withDefaultPort(v));
-      return parsed.ok ? parsed.value.map(formatKdcAddress).join(',') : v;
-    }),
-  );
+/** The realms a krb5.conf lists besides its own, as rows (`ip_port` from their `kdc` lines). */
+export function krb5Peers(conf: Krb5Conf, own: string): PeerEntry[] {
+  return Object.entries(conf.realms)
+    .filter(([realm, r]) => realm !== own && r.kdc.length > 0)
+    .map(([realm, r]) => {
+      const kdcs = r.kdc.map((k) => parseKdcAddress(withDefaultPort(k))).flatMap((p): KdcAddress[] => (p.ok ? [p.value] : []));
+      return { realm_name: realm, ip_port: kdcs.length === r.kdc.length ? formatIpPort(kdcs) : r.kdc.join(',') };
+    });
 }
 
-export function checkPeerInKrb5Conf(conf: Krb5Conf, row: PeerEntry): ConsoleCheck {
-  const realm = conf.realms[row.realm_name];
-  if (!realm || realm.kdc.length === 0) return { ok: false, cause: 'realm-missing' };
-  const want = parseIpPort(row.ip_port);
-  const wanted = want.ok ? new Set(want.value.map(formatKdcAddress)) : new Set([row.ip_port]);
-  const found = kdcSet(realm.kdc);
-  const same = wanted.size === found.size && [...wanted].every((k) => found.has(k));
-  return same ? { ok: true } : { ok: false, cause: 'kdcs-differ', found: [...found].join(',') };
-}
-
-/**
- * Before the script of a two-way link: the clusters must be stopped (the first console step).
- * A service reporting GOOD is running. Returns the running services (empty = stopped, or not
- * readable as running).
- */
-export function runningServices(services: readonly { name: string; health: Health }[]): string[] {
-  return services.filter((s) => s.health === 'GOOD').map((s) => s.name);
+/** The planned row against the rows read from the node (same KDCs in any order). */
+export function checkPeerRow(peers: readonly PeerEntry[], row: PeerEntry): ConsoleCheck {
+  const found = findPeer(peers, row.realm_name);
+  if (!found) return { ok: false, cause: 'realm-missing' };
+  const sorted = (e: PeerEntry): PeerEntry => ({ realm_name: e.realm_name, ip_port: e.ip_port.split(',').sort().join(',') });
+  return sameEntry(sorted(found), sorted(row)) ? { ok: true } : { ok: false, cause: 'kdcs-differ', found: found.ip_port };
 }

@@ -9,7 +9,7 @@ import type { JournalStore, LockManager } from '../../ports/state.js';
 import type { TicketTester } from '../../ports/ticket.js';
 import type { KdcAdmin } from '../../ports/kdc-admin.js';
 import type { ParityRow } from '../../domain/cross-realm.js';
-import type { ManagementNodes } from '../../ports/management-node.js';
+import type { OmNodes } from '../../ports/om-node.js';
 import type { ManualStepHost } from '../../ports/manual-steps.js';
 import type { RecordedWrite } from '../dry-run.js';
 import type { RunJournal } from '../run-journal.js';
@@ -99,7 +99,7 @@ export interface LinkDeps {
 /** What `link` needs for a 3.x side (docs/mrs3.md). */
 export interface Mrs3Deps {
   /** Per 3.x cluster: its management nodes over SSH (clusters.<name>.nodes). */
-  nodes: Record<string, ManagementNodes>;
+  nodes: Record<string, OmNodes & { close(): Promise<void> }>;
   manual: ManualStepHost;
   /** On a terminal: shows what stops and asks for the typed confirmation; false = declined. Absent without one. */
   confirmDowntime?: (lines: string[]) => Promise<boolean>;

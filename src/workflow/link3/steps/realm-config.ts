@@ -1,9 +1,8 @@
-import { parseKrb5Conf } from '../../../domain/krb5conf.js';
-import { checkPeerInKrb5Conf } from '../../../domain/mrs3/console-check.js';
-import { realmScriptSucceeded, REALM_SCRIPT, REALM_SCRIPT_SUCCESS } from '../../../domain/mrs3/node-commands.js';
+import { checkPeerRow } from '../../../domain/mrs3/console-check.js';
+import { REALM_SCRIPT, REALM_SCRIPT_SUCCESS } from '../../../domain/mrs3/node-commands.js';
 import { runsRealmScript } from '../../../domain/mrs3/procedure.js';
-import { CheckError, RemoteError } from '../../../errors/index.js';
-import type { ActiveManagementNode } from '../../../ports/management-node.js';
+import { CheckError } from '../../../errors/index.js';
+import type { OmNodes } from '../../../ports/om-node.js';
 import type { Step } from '../../engine.js';
 import { sides, type LinkState } from '../../link/context.js';
 import { checklistOf, unconfirm, wantedRow } from '../checklists.js';
@@ -14,14 +13,14 @@ const SCRIPT_TIMEOUT_MS = 15 * 60_000;
 
 const scriptSides = (s: LinkState) => mrs3Sides(s).filter((n) => runsRealmScript(roleOf(s, n)));
 
-async function activeNode(s: LinkState, name: string): Promise<ActiveManagementNode> {
+function nodesOf(s: LinkState, name: string): OmNodes {
   const nodes = s.deps.mrs3?.nodes[name];
   if (!nodes) {
     throw new CheckError('NO_MANAGEMENT_NODE', `${name}: restart-RealmConfig.sh runs as omm on the active management node over SSH, and clusters.${name}.nodes lists none`, {
       hint: `add the management nodes (Master1 and Master2, user omm or root) under clusters.${name}.nodes, then run \`${resumeCommand(s)}\``,
     });
   }
-  return nodes.active(s.deps.signal);
+  return nodes;
 }
 
 /** What the console step should have left, named for the person when it is not there. */
@@ -50,24 +49,18 @@ export const applyRealmConfig: Step<LinkState> = {
   async run(s, scope) {
     const name = scope as string;
     if (s.request.dryRun) return { skipped: `would run restart-RealmConfig.sh as omm on ${name}'s active management node` };
-    const node = await activeNode(s, name);
+    const nodes = nodesOf(s, name);
+    const node = await nodes.findActive({ signal: s.deps.signal });
     s.deps.events.emit({ type: 'step-progress', step: 'apply-realm-config', scope: name, message: `active management node ${node.label}: sh ${REALM_SCRIPT}` });
-    const result = await node.runRealmScript({ timeoutMs: SCRIPT_TIMEOUT_MS, signal: s.deps.signal });
-    if (!realmScriptSucceeded(result.stdout)) {
-      const tail = `${result.stdout}\n${result.stderr}`.trim().split('\n').slice(-5).join(' | ');
-      throw new RemoteError('REALM_SCRIPT_FAILED', `${name}: restart-RealmConfig.sh on ${node.label} did not print "${REALM_SCRIPT_SUCCESS}" (exit ${result.exitCode ?? result.signal ?? '?'}): ${tail}`, {
-        hint: `read the output above on ${node.label} (as omm); when the console step is done and the script runs cleanly by hand, run \`${resumeCommand(s)}\``,
-        details: { cluster: name, node: node.label, exitCode: result.exitCode },
-      });
-    }
-    const conf = await node.readKrb5Conf();
-    const check = checkPeerInKrb5Conf(parseKrb5Conf(conf.text), wantedRow(s, name));
+    await nodes.restartRealmConfig(node, { timeoutMs: SCRIPT_TIMEOUT_MS, signal: s.deps.signal });
+    const conf = await nodes.readKrb5({ signal: s.deps.signal });
+    const row = wantedRow(s, name);
+    const check = checkPeerRow(conf.peers, row);
     if (!check.ok) {
       await unconfirm(s, checklistOf(s, name, 'console').id);
-      const row = wantedRow(s, name);
       const cause = check.cause === 'realm-missing' ? `${conf.source} does not list ${row.realm_name}` : `${conf.source} lists ${row.realm_name} with KDCs ${check.found ?? '?'}, not ${row.ip_port}`;
       throw notDone(s, name, node.label, cause);
     }
-    return { message: `${node.label}: ${REALM_SCRIPT_SUCCESS}; ${conf.source} lists ${wantedRow(s, name).realm_name}` };
+    return { message: `${node.label}: ${REALM_SCRIPT_SUCCESS}; ${conf.source} lists ${row.realm_name}` };
   },
 };
