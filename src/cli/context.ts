@@ -5,6 +5,7 @@ import type { SandboxStarter } from '../ports/sandbox.js';
 import type { Cloud } from '../ports/cloud.js';
 import type { RemoteHost } from '../ports/remote-host.js';
 import type { KdcAddress } from '../domain/ip-port.js';
+import type { PeerEntry } from '../domain/peers.js';
 import type { ClientEntry, NodeEntry } from '../config/schema.js';
 import type { Prompter } from '../ports/prompter.js';
 import type { SshDoctorIo } from '../ports/ssh-doctor.js';
@@ -48,7 +49,7 @@ export interface AdapterFactories {
    * `manager.discovery: krb5conf`: realm and KDCs read over SSH from the client krb5.conf of the
    * cluster's `nodes` (first that answers wins; ASSUMED path, docs/assumptions.md).
    */
-  kerberosFromNodes(cluster: ClusterConfig, options: { acceptNew: boolean; out: Output; prompter?: Prompter }): Promise<{ realm: string; kdcs: KdcAddress[]; source: string }>;
+  kerberosFromNodes(cluster: ClusterConfig, options: { acceptNew: boolean; out: Output; prompter?: Prompter }): Promise<{ realm: string; kdcs: KdcAddress[]; peers: PeerEntry[]; source: string }>;
   /** Questions on the terminal (inquirer); only called on a TTY without --no-input. */
   prompter(): Promise<Prompter>;
   /** Fetches a server's TLS certificate without trusting it (the wizard shows it to pin it). */

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ClusterConfig, LoadedConfig } from '../config/load.js';
+import { readsNodes, type ClusterConfig, type LoadedConfig } from '../config/load.js';
 import type { Plan, PlanAction } from '../domain/plan.js';
 import type { Cloud } from '../ports/cloud.js';
 import type { EventSink } from '../ports/events.js';
@@ -37,7 +37,7 @@ async function ruleRemover(ctx: CliContext, clusters: ClusterConfig[]): Promise<
 
 /** `manager.discovery: krb5conf`: realm and KDCs from a node's client krb5.conf over SSH. */
 export function kerberosFallback(ctx: CliContext, clusters: ClusterConfig[]): LinkDeps['kerberosFallback'] {
-  const fromNodes = clusters.filter((c) => c.manager.discovery === 'krb5conf');
+  const fromNodes = clusters.filter(readsNodes);
   if (fromNodes.length === 0) return undefined;
   return Object.fromEntries(fromNodes.map((c) => [c.name, () => ctx.adapters.kerberosFromNodes(c, { acceptNew: ctx.global.acceptNew, out: ctx.out })]));
 }

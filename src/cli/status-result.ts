@@ -28,7 +28,8 @@ export const statusResultSchema = z.object({
         }),
       ),
       services: z.array(z.object({ name: z.string(), health })),
-      healthy: z.boolean().describe('every service GOOD'),
+      healthy: z.boolean().describe('every service GOOD (false when health was not read)'),
+      healthRead: z.literal(false).optional().describe('present (false) when no service health could be read: MRS 3.x has no public API for it'),
     }),
   ),
   trust: z

@@ -6,6 +6,7 @@ import { clustersFileSchema, type ClusterEntry, type ClustersFile, type SecretRe
 import { firstIssue, friendlyError } from './issues.js';
 import { readUserFile } from './read-file.js';
 import { didYouMean } from './suggest.js';
+import { isMrs3 } from '../domain/version.js';
 
 export const DEFAULT_CONFIG = 'clusters.yaml';
 export const DEFAULT_MANAGER_PORT = '28443';
@@ -79,6 +80,11 @@ function resolveCluster(name: string, entry: ClusterEntry, baseDir: string): Clu
   };
 }
 
+/** Realm and KDCs come from a node's krb5.conf: `manager.discovery: krb5conf`, and always on 3.x. */
+export function readsNodes(c: ClusterConfig): boolean {
+  return c.manager.discovery === 'krb5conf' || isMrs3(c.mrsVersion);
+}
+
 /** Rules across entries that a per-field schema cannot express. */
 function crossChecks(file: ClustersFile): void {
   for (const [name, cluster] of Object.entries(file.clusters)) {
@@ -91,6 +97,11 @@ function crossChecks(file: ClustersFile): void {
     });
     if (cluster.manager.discovery === 'krb5conf' && !(cluster.nodes && cluster.nodes.length > 0)) {
       throw new ConfigError(`clusters.${name}.manager.discovery`, 'krb5conf discovery needs at least one entry under nodes');
+    }
+    if (isMrs3(cluster.mrsVersion) && !(cluster.nodes && cluster.nodes.length > 0)) {
+      // The realm, KDC service IPs and applied peers of 3.x are read from a node's krb5.conf, and
+      // restart-RealmConfig.sh runs on its management nodes: both need SSH (docs/mrs3.md).
+      throw new ConfigError(`clusters.${name}.nodes`, `MRS ${cluster.mrsVersion} (3.x) needs at least one entry: its management nodes (master1, master2), reached over SSH`);
     }
   }
 }

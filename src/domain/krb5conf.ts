@@ -82,3 +82,15 @@ export function realmAndKdcs(conf: Krb5Conf): Result<{ realm: string; kdcs: KdcA
   }
   return ok({ realm, kdcs });
 }
+
+/**
+ * The other realms a krb5.conf lists, as peer rows (`realm_name`, `ip_port` = its `kdc` lines
+ * joined by commas, IPv6 in brackets; a `kdc` without port keeps MIT's default 88). On MRS 3.x
+ * this is where a peer shows once restart-RealmConfig.sh has applied the saved Peer Mutual
+ * Trust Domain (docs/assumptions.md "MRS 3.x"). A realm without `kdc` lines is left out.
+ */
+export function otherRealms(conf: Krb5Conf, realm: string): { realm_name: string; ip_port: string }[] {
+  return Object.entries(conf.realms)
+    .filter(([name, entry]) => name !== realm && entry.kdc.length > 0)
+    .map(([name, entry]) => ({ realm_name: name, ip_port: entry.kdc.map(withDefaultPort).join(',') }));
+}

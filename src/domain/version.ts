@@ -34,6 +34,15 @@ export function profileFor(version: string): VersionProfile | undefined {
   return undefined;
 }
 
+/**
+ * clusters.yaml `mrsVersion` says 3.x: the Manager is FusionInsight Manager 8.x (Basic auth on
+ * /web/api/v2, no CAS) and realm, KDCs and peers come from a node's krb5.conf. The profile is
+ * chosen by the configured version only: nothing is sent to a Manager to guess it.
+ */
+export function isMrs3(mrsVersion: string | undefined): boolean {
+  return profileFor(mrsVersion ?? '')?.name === '3.x';
+}
+
 export function peerLimitFor(version: string, override?: number): number {
   return override ?? profileFor(version)?.peerLimit ?? PROFILES['2.x'].peerLimit;
 }

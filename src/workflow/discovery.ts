@@ -1,6 +1,6 @@
 import type { KdcAddress } from '../domain/ip-port.js';
 import type { PeerEntry } from '../domain/peers.js';
-import { resolveVersion, type ResolvedVersion } from '../domain/version.js';
+import { isMrs3, resolveVersion, type ResolvedVersion } from '../domain/version.js';
 import { RemoteError, isMrsTrustError } from '../errors/index.js';
 import type { ClusterInfo, HostInfo, KerberosFacts, Manager, ServiceStatus } from '../ports/manager.js';
 
@@ -13,6 +13,9 @@ import type { ClusterInfo, HostInfo, KerberosFacts, Manager, ServiceStatus } fro
  * - krb5conf: realm and KDCs (with ports) from a node's client krb5.conf over SSH; only the
  *   current `peer_realms` still needs the configuration read (nothing public documents another
  *   way), and a failure there stops before any write, naming the call.
+ * MRS 3.x (clusters.yaml `mrsVersion` 3.x): always the node's krb5.conf — realm, KDC service IPs
+ *   and the applied peers (its other realms); no Manager call is documented for any of them, nor
+ *   for service health or hosts (docs/assumptions.md "MRS 3.x").
  * Both: health from the service list (ASSUMED) with the documented fallback inside the adapter;
  * host names for the overlap rule from the Manager host list or the cloud hosts API
  * (documented); the MRS version from clusters.yaml, the Manager's `MRS x.y.z`, the cloud
@@ -35,7 +38,7 @@ export interface DiscoverySources {
   /** Logged in already. */
   manager: Manager;
   /** krb5conf mode: realm and KDCs from a node's client krb5.conf. */
-  fromNodes?: () => Promise<Pick<KerberosFacts, 'realm' | 'kdcs'> & { source?: string }>;
+  fromNodes?: () => Promise<Pick<KerberosFacts, 'realm' | 'kdcs'> & { source?: string; peers?: PeerEntry[] }>;
   /** Present when clusters.<name>.cloud is configured; called only when needed. */
   cloud?: () => Promise<CloudFacts>;
   /** Which fallback was taken, for --verbose and step messages. */
@@ -52,6 +55,8 @@ export interface Discovered {
   peers: PeerEntry[];
   configVersion: string;
   services: ServiceStatus[];
+  /** false when no service health could be read (MRS 3.x: no public API lists it). */
+  healthRead: boolean;
   hosts: HostInfo[];
 }
 
@@ -73,6 +78,11 @@ async function peersOnly(s: DiscoverySources): Promise<Pick<KerberosFacts, 'peer
 
 async function kerberosOf(s: DiscoverySources, info: ClusterInfo): Promise<Omit<KerberosFacts, 'kdcSource'> & { kdcSource: string }> {
   if (!info.kerberos) return { realm: '', kdcs: [], peers: [], configVersion: '', kdcSource: 'none (Kerberos is off)' };
+  if (isMrs3(s.mrsVersion)) {
+    if (!s.fromNodes) throw new Error(`${s.name}: MRS 3.x discovery without nodes`);
+    const node = await s.fromNodes();
+    return { realm: node.realm, kdcs: node.kdcs, peers: node.peers ?? [], configVersion: '', kdcSource: `krb5.conf ${node.source ?? 'on a node'}` };
+  }
   if (s.mode === 'krb5conf') {
     if (!s.fromNodes) throw new Error(`${s.name}: krb5conf discovery without nodes`);
     const [node, peers] = await Promise.all([s.fromNodes(), peersOnly(s)]);
@@ -84,7 +94,11 @@ async function kerberosOf(s: DiscoverySources, info: ClusterInfo): Promise<Omit<
 
 /** Host names and IPs for the overlap rule: Manager host list or the documented cloud hosts API. */
 async function hostsOf(s: DiscoverySources, cloud: (() => Promise<CloudFacts>) | undefined): Promise<HostInfo[]> {
-  if (s.mode === 'krb5conf' && cloud) return (await cloud()).hosts;
+  if ((s.mode === 'krb5conf' || isMrs3(s.mrsVersion)) && cloud) return (await cloud()).hosts;
+  if (isMrs3(s.mrsVersion)) {
+    s.note(`${s.name}: MRS 3.x has no public host list; shared hosts are checked on the KDC IPs only (configure clusters.${s.name}.cloud for the documented hosts API)`);
+    return [];
+  }
   try {
     return await s.manager.readHosts();
   } catch (error) {
@@ -125,6 +139,8 @@ function once<T>(fn: (() => Promise<T>) | undefined): (() => Promise<T>) | undef
 export async function discoverCluster(s: DiscoverySources): Promise<Discovered> {
   const info = await s.manager.readClusterInfo();
   const cloud = once(s.cloud);
-  const [services, kerberos, hosts, version] = await Promise.all([s.manager.readHealth(), kerberosOf(s, info), hostsOf(s, cloud), versionOf(s, info, cloud)]);
-  return { info, version, ...kerberos, services, hosts };
+  const v3 = isMrs3(s.mrsVersion);
+  const [services, kerberos, hosts, version] = await Promise.all([v3 ? Promise.resolve([]) : s.manager.readHealth(), kerberosOf(s, info), hostsOf(s, cloud), versionOf(s, info, cloud)]);
+  if (v3) s.note(`${s.name}: MRS 3.x has no public API for service health; check the Manager home page`);
+  return { info, version, ...kerberos, services, healthRead: !v3, hosts };
 }

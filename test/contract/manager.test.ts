@@ -95,8 +95,11 @@ describe('CAS login (documented bodies)', () => {
     expect(post.isDone()).toBe(false);
   });
 
-  it('mrsVersion 3.x in the config is refused with exit 3 before any request', async () => {
-    expect(await failure(manager(testCluster({ mrsVersion: '3.1.0' })).login())).toMatchObject({ code: 'MRS_VERSION_UNSUPPORTED', exitCode: 3 });
+  it('mrsVersion 3.x in the config selects the 3.x profile: no CAS request at all (test/contract/manager-v3.test.ts)', async () => {
+    const cas = casScope().get('/cas/login').reply(200, 'never');
+    managerScope().get('/web/api/v2/session/status').reply(200, { resObj: {} });
+    await manager(testCluster({ mrsVersion: '3.1.0' })).login();
+    expect(cas.isDone()).toBe(false);
   });
 
   it('logout never throws, even when both endpoints fail', async () => {

@@ -1,8 +1,7 @@
 import type { AxiosResponse } from 'axios';
 import type { CookieJar } from 'tough-cookie';
 import { resolveSecret } from '../../config/secrets.js';
-import { CheckError, RemoteError } from '../../errors/index.js';
-import { majorOf } from '../../domain/version.js';
+import { RemoteError } from '../../errors/index.js';
 import { CAS, envelopeSchema, PATHS } from '../../wire/manager/documented.js';
 import type { ManagerHttp } from './http.js';
 
@@ -65,12 +64,6 @@ async function hasCookie(jar: CookieJar, url: string, name: string): Promise<boo
 export async function casLogin(http: ManagerHttp, jar: CookieJar, env: NodeJS.ProcessEnv): Promise<void> {
   const c = http.cluster;
   const field = `clusters.${c.name}.manager`;
-  const configured = c.mrsVersion ? majorOf(c.mrsVersion) : undefined;
-  if (configured !== undefined && configured >= 3) {
-    throw new CheckError('MRS_VERSION_UNSUPPORTED', `${c.name}: MRS ${c.mrsVersion} (3.x) is not supported yet; trust on 3.x is set under System > Permission > Domain and Mutual Trust`, {
-      hint: `${field.replace('.manager', '')}.mrsVersion says ${c.mrsVersion}; 3.x support is a later release`,
-    });
-  }
   const manager = c.manager.url;
   const cas = c.manager.cas as string;
   const loginUrl = `${cas}${PATHS.casLogin}`;
@@ -79,7 +72,7 @@ export async function casLogin(http: ManagerHttp, jar: CookieJar, env: NodeJS.Pr
   const hidden = hiddenInputs(page);
   if (!hidden.lt && !hidden.execution) {
     throw new RemoteError('CAS_UNEXPECTED', `${c.name}: ${cas}${PATHS.casLogin} is not the MRS 2.x CAS login page (no hidden "lt" or "execution" field)`, {
-      hint: `check ${field}.cas (default: the Manager host, port 20009); MRS 3.x Managers are not supported yet`,
+      hint: `check ${field}.cas (default: the Manager host, port 20009); for an MRS 3.x Manager set clusters.${c.name}.mrsVersion (e.g. "3.1.0"): 3.x uses HTTP Basic, not CAS`,
     });
   }
   const password = await resolveSecret(c.manager.password, `${field}.password`, env);

@@ -1,10 +1,11 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { CookieJar } from 'tough-cookie';
 import type { ClusterConfig } from '../../config/load.js';
 import { resolveSecret } from '../../config/secrets.js';
 import { CheckError, RemoteError } from '../../errors/index.js';
 import { samePeerList } from '../../domain/peers.js';
-import { majorOf, resolveVersion } from '../../domain/version.js';
+import { isMrs3, majorOf, resolveVersion } from '../../domain/version.js';
+import { createManagerV3 } from './v3/index.js';
+import { httpSettings, type ManagerLog, type ManagerOptions } from './settings.js';
 import type { PeerEntry } from '../../domain/peers.js';
 import type { ClusterInfo, CommandProgress, HostInfo, KerberosFacts, Manager, ServiceStatus } from '../../ports/manager.js';
 import { clusterStatusResObjSchema, clustersResObjSchema, envelopeOf, PATHS } from '../../wire/manager/documented.js';
@@ -15,39 +16,20 @@ import { readHealth } from './health.js';
 import { casLogin, casLogout } from './cas.js';
 import { readServerTime } from './clock.js';
 import type { ClockSample } from '../../domain/precheck/outcomes.js';
-import { ManagerHttp, type HttpSettings } from './http.js';
+import { ManagerHttp } from './http.js';
 import { createAgent } from './tls.js';
 
-export interface ManagerLog {
-  warn(line: string): void;
-  debug(line: string): void;
-}
-
-/** `trace` (in HttpSettings): `--trace-http FILE`, see src/adapters/http-trace/. */
-export interface ManagerOptions extends Partial<HttpSettings> {
-  env?: NodeJS.ProcessEnv;
-}
+export { httpSettings, type ManagerLog, type ManagerOptions } from './settings.js';
 
 const warnedInsecure = new Set<string>();
 
 /** Save failures after which the Manager may or may not have applied the save. */
 const UNKNOWN_OUTCOME = new Set(['MANAGER_SESSION', 'MANAGER_TIMEOUT', 'MANAGER_CONNECTION_RESET', 'MANAGER_HTTP_5XX', 'MANAGER_HTTP_ERROR', 'MANAGER_BAD_REPLY']);
 
-/** Defaults; `MRS_TRUST_HTTP_TIMEOUT_MS` overrides the per-request timeout (docs/sandbox.md, README). */
-export function httpSettings(options: ManagerOptions = {}): HttpSettings {
-  const env = options.env ?? process.env;
-  const fromEnv = Number(env.MRS_TRUST_HTTP_TIMEOUT_MS);
-  return {
-    timeoutMs: options.timeoutMs ?? (Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : 30_000),
-    retries: options.retries ?? 2,
-    backoffMs: options.backoffMs ?? 500,
-    sleep: options.sleep ?? ((ms) => sleep(ms)),
-    ...(options.trace ? { trace: options.trace } : {}),
-  };
-}
-
 /** The axios Manager adapter for one cluster of clusters.yaml. */
 export function createManager(cluster: ClusterConfig, log: ManagerLog, options: ManagerOptions = {}): Manager {
+  // The profile follows clusters.yaml only (src/domain/version.ts isMrs3): 3.x is Basic auth, never CAS.
+  if (isMrs3(cluster.mrsVersion)) return createManagerV3(cluster, log, options);
   return new HttpManager(cluster, log, options);
 }
 
@@ -108,8 +90,8 @@ class HttpManager implements Manager {
     const trusted = resolveVersion({ configured: this.config.mrsVersion, manager: own.version });
     const major = trusted ? majorOf(trusted.version) : undefined;
     if (trusted?.source === 'manager' && major !== undefined && major >= 3) {
-      throw new CheckError('MRS_VERSION_UNSUPPORTED', `${this.cluster}: the Manager reports ${own.version}; MRS 3.x is not supported yet (trust is set under System > Permission > Domain and Mutual Trust)`, {
-        hint: `only MRS 2.x (and 1.9.2+) clusters can be linked by this release; if this is a 2.x cluster, set clusters.${this.cluster}.mrsVersion`,
+      throw new CheckError('MRS_VERSION_UNSUPPORTED', `${this.cluster}: the Manager reports ${own.version}, but it was read with the MRS 2.x profile (CAS, /web/v1)`, {
+        hint: `set clusters.${this.cluster}.mrsVersion to that version ("${trusted.version}") for the 3.x profile (HTTP Basic, node krb5.conf); if this is a 2.x cluster, set mrsVersion to its 2.x version`,
       });
     }
     const status = await this.#http.call({ method: 'GET', url: this.url(PATHS.clusterStatus), endpoint: `GET ${PATHS.clusterStatus}`, schema: envelopeOf(clusterStatusResObjSchema), read: true });

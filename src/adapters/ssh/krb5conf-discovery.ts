@@ -1,5 +1,6 @@
 import { shellQuote } from '../../domain/shell.js';
-import { parseKrb5Conf, realmAndKdcs } from '../../domain/krb5conf.js';
+import { otherRealms, parseKrb5Conf, realmAndKdcs } from '../../domain/krb5conf.js';
+import type { PeerEntry } from '../../domain/peers.js';
 import type { KdcAddress } from '../../domain/ip-port.js';
 import { RemoteError } from '../../errors/index.js';
 import type { RemoteHost } from '../../ports/remote-host.js';
@@ -22,6 +23,8 @@ export const KRB5_CONF_CANDIDATES = [
 export interface Krb5Discovery {
   realm: string;
   kdcs: KdcAddress[];
+  /** Every other realm the file lists (MRS 3.x: the applied Peer Mutual Trust Domain). */
+  peers: PeerEntry[];
   /** `user@host:port:/path` the values came from. */
   source: string;
 }
@@ -53,11 +56,12 @@ export async function discoverFromNode(host: RemoteHost, field: string, paths: r
     throw new RemoteError('KRB5CONF_UNREADABLE', `${host.label}: reading krb5.conf failed (exit ${result.exitCode}): ${result.stderr.trim().slice(0, 200)}`, { hint: `check ${field}.nodes[…].user can read the client directory` });
   }
   const { path, text } = read;
-  const parsed = realmAndKdcs(parseKrb5Conf(text));
+  const conf = parseKrb5Conf(text);
+  const parsed = realmAndKdcs(conf);
   if (!parsed.ok) {
     throw new RemoteError('KRB5CONF_INVALID', `${host.label}:${path}: ${parsed.reason}`, { hint: `fix that file on the node, or set ${field}.manager.discovery: api` });
   }
-  return { ...parsed.value, source: `${host.label}:${path}` };
+  return { ...parsed.value, peers: otherRealms(conf, parsed.value.realm), source: `${host.label}:${path}` };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { clusterByName, loadConfig, type ClusterConfig } from '../../config/load.js';
+import { clusterByName, loadConfig, readsNodes, type ClusterConfig } from '../../config/load.js';
 import { formatIpPort, parseIpPort } from '../../domain/ip-port.js';
 import type { Manager } from '../../ports/manager.js';
 import type { JournalStore, VerificationStore } from '../../ports/state.js';
@@ -20,7 +20,7 @@ async function readOne(ctx: CliContext, cluster: ClusterConfig): Promise<Cluster
   const manager: Manager = await ctx.adapters.manager(cluster, ctx.out);
   try {
     await manager.login();
-    const krb5conf = cluster.manager.discovery === 'krb5conf';
+    const krb5conf = readsNodes(cluster);
     const found = await discoverCluster({
       name: cluster.name,
       mode: krb5conf ? 'krb5conf' : 'api',
@@ -45,7 +45,9 @@ async function readOne(ctx: CliContext, cluster: ClusterConfig): Promise<Cluster
       ...(info.kerberos ? { kdcSource: found.kdcSource, configVersion: found.configVersion } : {}),
       peers: found.peers.map((p) => ({ ...p })),
       services,
-      healthy: services.every((s) => s.health === 'GOOD'),
+      // Health not read (MRS 3.x) is not "healthy": nothing was checked.
+      healthy: found.healthRead && services.every((s) => s.health === 'GOOD'),
+      ...(found.healthRead ? {} : { healthRead: false }),
     };
   } finally {
     await manager.logout();
@@ -96,7 +98,8 @@ function human(result: StatusResult): string[] {
       lines.push(`  ${i === 0 ? 'peers   ' : '        '}  ${p.realm_name}  ${p.ip_port}${note}`);
     });
     const bad = c.services.filter((s) => s.health !== 'GOOD');
-    lines.push(`  services  ${c.services.length} total, ${bad.length === 0 ? 'all GOOD' : `not healthy: ${bad.map((s) => `${s.name} (${s.health})`).join(', ')}`}`);
+    if (c.healthRead === false) lines.push('  services  not read (MRS 3.x has no public API for service health; check the Manager home page)');
+    else lines.push(`  services  ${c.services.length} total, ${bad.length === 0 ? 'all GOOD' : `not healthy: ${bad.map((s) => `${s.name} (${s.health})`).join(', ')}`}`);
     lines.push('');
   }
   for (const t of result.trust) {

@@ -74,7 +74,7 @@ export interface LinkDeps {
   clusters: Record<string, LinkCluster>;
   managers: Record<string, Manager>;
   /** Realm and KDCs from a node's krb5.conf (`manager.discovery: krb5conf`), by cluster name. */
-  kerberosFallback?: Record<string, () => Promise<Pick<KerberosFacts, 'realm' | 'kdcs'> & { source?: string }>>;
+  kerberosFallback?: Record<string, () => Promise<Pick<KerberosFacts, 'realm' | 'kdcs'> & { source?: string; peers?: KerberosFacts['peers'] }>>;
   /** The documented cloud API (version, host names) of clusters with a `cloud` block; called only when needed. */
   cloudFacts?: Record<string, () => Promise<CloudFacts>>;
   journal: JournalStore;
