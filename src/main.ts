@@ -88,8 +88,8 @@ const adapters: AdapterFactories = {
     return createNetworkProbe();
   },
   async sandbox() {
-    const { startSandbox } = await import('./sandbox/index.js');
-    return { start: startSandbox };
+    const [{ startSandbox }, { consoleSave, consoleClusters }] = await Promise.all([import('./sandbox/index.js'), import('./sandbox/v3/index.js')]);
+    return { start: startSandbox, console: { save: consoleSave, clusters: consoleClusters } };
   },
   async clientFiles() {
     const { createLocalClientFiles } = await import('./adapters/client-config/files.js');

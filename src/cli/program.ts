@@ -172,6 +172,7 @@ export function buildProgram(hooks: ProgramHooks): Command {
     .option('--restart-ms <ms>', 'how long a simulated restart takes', '300')
     .option('--faults <file>', 'fault injection file (YAML or JSON; docs/sandbox.md)')
     .option('--manager <profile>', 'Manager fidelity: assumed (default: documented calls + the guesses mrs-trust makes), documented (guessed endpoints answer 404), documented-reads (documented + answers to the guessed reads; guessed writes 404); docs/sandbox.md')
+    .option('--mrs-version <version>', 'MRS release of every cluster (e.g. 3.1.0: MRS 3.x clusters with a Basic-auth Manager, omm management nodes and restart-RealmConfig.sh; docs/sandbox.md "MRS 3.x")')
     .option('--subnet <n>', 'cluster i listens on 127.<n>.<i>.x', '0')
     .option('--no-plugins', 'Managers only: no simulated SSH hosts or cloud API')
     .option('--closed-groups', 'start the cloud API with the cross-cluster security-group rules missing (try `precheck --fix`)')
@@ -195,6 +196,22 @@ export function buildProgram(hooks: ProgramHooks): Command {
     .description('show the sandbox clusters: addresses, realms, peers, restarts, sessions')
     .option('--state-dir <dir>', 'state directory', '.mrs-trust/sandbox')
     .action(action(() => import('./commands/sandbox-status.js')));
+  sandbox
+    .command('console-save')
+    .description('MRS 3.x: stand in for the person at the console — save the Peer Mutual Trust Domain (System > Permission > Domain and Mutual Trust); applied only when restart-RealmConfig.sh runs')
+    .argument('<cluster>', 'a 3.x cluster of the running sandbox')
+    .option('--peer <realm=ip:port,…>', 'add the row, or replace the row of that realm (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--remove <realm>', 'delete the row of that realm (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--state-dir <dir>', 'state directory', '.mrs-trust/sandbox')
+    .action(action(() => import('./commands/sandbox-console.js').then((m) => ({ run: m.save }))));
+  for (const [name, what] of [['console-stop', 'Stop'], ['console-start', 'Start']] as const) {
+    sandbox
+      .command(name)
+      .description(`MRS 3.x: stand in for the person at the console — ${what} all clusters on the Manager home page`)
+      .argument('<cluster>', 'a 3.x cluster of the running sandbox')
+      .option('--state-dir <dir>', 'state directory', '.mrs-trust/sandbox')
+      .action(action(() => import('./commands/sandbox-console.js').then((m) => ({ run: name === 'console-stop' ? m.stop : m.start }))));
+  }
 
   const clients = program.command('clients').description('client hosts of the clusters');
   clients

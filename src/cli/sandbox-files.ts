@@ -75,6 +75,13 @@ export interface SandboxStateFile {
     saves: number;
     sessions: { active: number; logins: number; logouts: number; refused: number };
     manager: { url: string; cas: string; fingerprint: string };
+    mrsVersion?: string;
+    /** MRS 3.x clusters only (docs/sandbox.md "MRS 3.x"). */
+    mrs3?: {
+      activeNode: string;
+      console: { peers: { realm_name: string; ip_port: string }[]; clustersRunning: boolean; saves: number };
+      realmConfigRuns: { node: string; at: string; ok: boolean; clustersRunning: boolean }[];
+    };
   }[];
   plugins: Record<string, unknown>;
 }

@@ -10,7 +10,8 @@ export function sandboxError(error: unknown): unknown {
   const code = (error as { code?: unknown }).code;
   if (typeof code !== 'string' || !code.startsWith('SANDBOX_')) return error;
   const message = (error as Error).message;
-  if (code === 'SANDBOX_NAMES' || code === 'SANDBOX_FAULTS') return new UsageError(code, message, { hint: 'see docs/sandbox.md', cause: error });
+  if (code === 'SANDBOX_NAMES' || code === 'SANDBOX_FAULTS' || code === 'SANDBOX_CONSOLE' || code === 'SANDBOX_MRS3') return new UsageError(code, message, { hint: 'see docs/sandbox.md', cause: error });
+  if (code === 'SANDBOX_NOT_RUNNING') return new CheckError(code, `sandbox: ${message}`, { hint: 'start it with `mrs-trust sandbox up` (--state-dir DIR for another directory)', cause: error });
   return new CheckError(code, `sandbox: ${message}`, { hint: 'another sandbox may be using these addresses: `mrs-trust sandbox down`, or pick another --subnet', cause: error });
 }
 

@@ -17,6 +17,27 @@ export interface SandboxStartOptions {
   closedGroups?: boolean;
   /** `--manager`: assumed (default), documented or documented-reads (docs/sandbox.md "Manager profiles"). */
   manager?: 'assumed' | 'documented' | 'documented-reads';
+  /** `--mrs-version`: every cluster's MRS release; 3.x gives MRS 3.x clusters (docs/sandbox.md "MRS 3.x"). */
+  mrsVersion?: string;
+}
+
+/** An MRS 3.x console as the sandbox keeps it (console/<cluster>.json). */
+export interface SandboxConsoleState {
+  peers: { realm_name: string; ip_port: string }[];
+  clustersRunning: boolean;
+  saves: number;
+  updatedAt: string;
+}
+
+/**
+ * The person at an MRS 3.x console of a running sandbox. Errors carry `code`: SANDBOX_CONSOLE
+ * (the console refuses the save: bad realm, bad ip:port, a 17th row; exit 2), SANDBOX_MRS3 (a
+ * 2.x cluster), SANDBOX_NOT_RUNNING.
+ */
+export interface SandboxConsole {
+  save(stateDir: string, cluster: string, edit: { set: { realm_name: string; ip_port: string }[]; remove: string[] }): Promise<SandboxConsoleState>;
+  /** Stop (false) or start (true) all clusters. */
+  clusters(stateDir: string, cluster: string, running: boolean): Promise<SandboxConsoleState>;
 }
 
 export interface SandboxClusterSummary {
@@ -40,4 +61,5 @@ export interface SandboxHandle {
 /** Errors from `start` carry `code`: SANDBOX_NAMES / SANDBOX_FAULTS (bad input), SANDBOX_ADDRESS_IN_USE, SANDBOX_LISTEN. */
 export interface SandboxStarter {
   start(options: SandboxStartOptions): Promise<SandboxHandle>;
+  console: SandboxConsole;
 }

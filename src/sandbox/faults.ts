@@ -11,6 +11,8 @@ export const ENDPOINT_NAMES = [
   'cas-login-page', 'cas-login', 'cas-logout', 'security-check', 'web-index', 'login-check', 'logout',
   'clusters', 'cluster-status', 'service', 'services', 'hosts', 'service-config', 'save',
   'service-start', 'service-stop', 'restart', 'progress', 'client-download',
+  // MRS 3.x (FusionInsight Manager 8.x): the documented Basic-auth session check.
+  'session-status',
 ] as const;
 export type EndpointName = (typeof ENDPOINT_NAMES)[number];
 
@@ -59,8 +61,18 @@ const faultSchema = z.strictObject({
 });
 export type Fault = z.infer<typeof faultSchema>;
 
+/** An MRS 3.x release (`3.1.0`, `3.1.5-LTS.1`, `3.6.0`): the 3.x profile (docs/sandbox.md "MRS 3.x"). */
+export const MRS3_VERSION = /^3\.\d+(\.\d+)?([.-][0-9A-Za-z.-]+)?$/;
+
 const overridesSchema = z.strictObject({
   version: z.string().optional(),
+  /**
+   * The MRS release of this cluster; a 3.x value makes it an MRS 3.x cluster (Basic-auth
+   * Manager, management nodes with omm, restart-RealmConfig.sh). Overrides `sandbox up --mrs-version`.
+   */
+  mrsVersion: z.string().regex(/^\d+\.\d+(\.\d+)?([.-][0-9A-Za-z.-]+)?$/, 'must be a version such as 3.1.0').optional(),
+  /** MRS 3.x: which management node is the active one (default master2, so a tool assuming master1 fails). */
+  omActive: z.enum(['master1', 'master2']).optional(),
   kerberos: z.boolean().optional(),
   /** This cluster's Manager profile (overrides `sandbox up --manager`). */
   manager: z.enum(MANAGER_PROFILES).optional(),

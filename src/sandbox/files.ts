@@ -30,7 +30,10 @@ export interface ConfigCluster {
   name: string;
   type: 'analysis' | 'streaming' | 'hybrid';
   managerUrl: string;
+  /** Empty on MRS 3.x (no CAS). */
   casUrl: string;
+  /** Written as `mrsVersion` (a 3.x value selects the tool's 3.x profile). */
+  mrsVersion?: string;
   user: string;
   passwordFile: string;
   fingerprint: string;
@@ -51,7 +54,11 @@ export function writeClustersYaml(stateDir: string, clusters: ConfigCluster[]): 
         c.name,
         {
           type: c.type,
-          manager: { url: c.managerUrl, cas: c.casUrl, user: c.user, password: { file: c.passwordFile }, tls: { fingerprint: c.fingerprint }, peerRealmsEncoding: 'confirmed', clientDownload: 'assumed-api' },
+          // MRS 3.x: Basic auth on the Manager URL only; no CAS, no peer_realms encoding, no 2.x download call.
+          manager: c.casUrl
+            ? { url: c.managerUrl, cas: c.casUrl, user: c.user, password: { file: c.passwordFile }, tls: { fingerprint: c.fingerprint }, peerRealmsEncoding: 'confirmed', clientDownload: 'assumed-api' }
+            : { url: c.managerUrl, user: c.user, password: { file: c.passwordFile }, tls: { fingerprint: c.fingerprint } },
+          ...(c.mrsVersion ? { mrsVersion: c.mrsVersion } : {}),
           ...(c.fragment.cloud ? { cloud: c.fragment.cloud } : {}),
           ...(c.fragment.nodes ? { nodes: c.fragment.nodes } : {}),
           ...(c.fragment.clients ? { clients: c.fragment.clients } : {}),

@@ -15,6 +15,7 @@ import { SimServer } from './manager/server.js';
 import { SimCluster } from './manager/state.js';
 import { PLUGIN_MODULES, loadPlugin, type ClusterFragment, type PluginOptions, type SandboxHub, type StartedPlugin } from './plugins.js';
 import { resolveNames, SandboxError } from './names.js';
+import { startMrs3 } from './v3/index.js';
 
 export { SandboxError } from './names.js';
 export { parseFaultFile, type FaultFile } from './faults.js';
@@ -40,6 +41,8 @@ export interface SandboxOptions {
   closedGroups?: boolean;
   /** Every cluster's Manager profile; a faults file's `clusters.<name>.manager` overrides it. */
   manager?: ManagerProfile;
+  /** Every cluster's MRS release (3.x: the MRS 3.x profile); a faults file's `clusters.<name>.mrsVersion` overrides it. */
+  mrsVersion?: string;
 }
 
 export interface SandboxClusterInfo {
@@ -85,6 +88,13 @@ async function startPlugins(layout: SandboxLayout, stateDir: string, hub: Sandbo
   }
 }
 
+/** `--manager` and `--mrs-version` for every cluster; the faults file's `clusters.<name>` wins. */
+const overridesOf = (options: SandboxOptions, faults: FaultFile, name: string) => ({ ...(options.manager ? { manager: options.manager } : {}), ...(options.mrsVersion ? { mrsVersion: options.mrsVersion } : {}), ...faults.clusters[name] });
+
+/** An MRS 3.x Manager has no CAS (HTTP Basic on 28443 only), nor has a cluster without Kerberos. */
+const portsOf = (sim: SimCluster) => (sim.kerberos && !sim.mrs3 ? (['manager', 'cas'] as const) : (['manager'] as const));
+const casUrlOf = (sim: SimCluster) => (sim.mrs3 ? '' : `https://${sim.layout.managerIp}:${CAS_PORT}`);
+
 const kdcFaultsOf = (faults: FaultFile) => Object.fromEntries(Object.entries(faults.clusters).flatMap(([n, o]) => (o.kdc ? [[n, o.kdc]] : [])));
 
 /** The simulated KDC on both KDC addresses of each cluster, honouring its `kdc` and `clockSkewSeconds` faults. */
@@ -118,7 +128,16 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   const servers: SimServer[] = [];
   const simKdcs: SimKdc[] = [];
   const plugins = new Map<string, StartedPlugin>();
-  const listeners: ((cluster: string, peers: { realm_name: string; ip_port: string }[]) => void)[] = [];
+  const listeners: ((cluster: string, peers: { realm_name: string; ip_port: string }[]) => void | Promise<void>)[] = [];
+  const lastPeers = new Map<string, string>();
+  /** Tells the listeners (the kdc plugin) when a cluster's peers changed; settles when they have followed. */
+  const peersChanged = async (sim: SimCluster): Promise<void> => {
+    const now = JSON.stringify(sim.peers);
+    if (now === lastPeers.get(sim.name)) return;
+    lastPeers.set(sim.name, now);
+    await Promise.all(listeners.map((l) => l(sim.name, sim.peers.map((p) => ({ ...p })))));
+  };
+  let mrs3: { stop(): Promise<void> } | undefined;
   const base = { stateDir, configPath: join(stateDir, FILES.config), subnet, restartMs, running: true };
   const types = new Map(names.map((n) => [n, faults.clusters[n]?.type ?? 'analysis']));
   const sims: SimCluster[] = [];
@@ -134,31 +153,27 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     });
   };
   const stop = async () => {
+    await mrs3?.stop();
     await Promise.allSettled([...servers.map((s) => s.close()), ...[...plugins.values()].map((p) => p.stop()), ...simKdcs.map((k) => k.stop())]);
     base.running = false;
     persist();
   };
   try {
     for (const cl of layout.clusters) {
-      const overrides = { ...(options.manager ? { manager: options.manager } : {}), ...faults.clusters[cl.name] };
+      const overrides = overridesOf(options, faults, cl.name);
       const password = `Sbx-${randomBytes(9).toString('base64url')}@1`;
-      let lastPeers = '';
       const sim = new SimCluster(cl, password, restartMs, overrides, () => {
-        const now = JSON.stringify(sim.peers);
-        if (now !== lastPeers) {
-          lastPeers = now;
-          for (const l of listeners) l(sim.name, sim.peers.map((p) => ({ ...p })));
-        }
+        void peersChanged(sim);
         onChange();
       });
       if (options.seedPeer) sim.peers = [{ realm_name: 'PARTNER.MRS', ip_port: `127.${subnet}.249.11:21732,127.${subnet}.249.12:21732` }];
-      lastPeers = JSON.stringify(sim.peers);
+      lastPeers.set(sim.name, JSON.stringify(sim.peers));
       const cert = await managerCert(cl.managerIp);
       writeFileSync(join(stateDir, FILES.secrets, `${cl.name}.password`), `${password}\n`, { mode: 0o600 });
       writeFileSync(join(stateDir, FILES.certs, `${cl.name}.pem`), cert.cert, { mode: 0o644 });
       sims.push(sim);
-      infos.push({ name: cl.name, realm: cl.realm, managerUrl: `https://${cl.managerIp}:${MANAGER_PORT}`, casUrl: `https://${cl.managerIp}:${CAS_PORT}`, fingerprint: cert.fingerprint, kdcs: sim.kdcs });
-      for (const port of sim.kerberos ? (['manager', 'cas'] as const) : (['manager'] as const)) {
+      infos.push({ name: cl.name, realm: cl.realm, managerUrl: `https://${cl.managerIp}:${MANAGER_PORT}`, casUrl: casUrlOf(sim), fingerprint: cert.fingerprint, kdcs: sim.kdcs });
+      for (const port of portsOf(sim)) {
         const server = new SimServer(sim, port, cert, plan);
         await server.listen().catch((error: NodeJS.ErrnoException) => {
           throw new SandboxError(error.code === 'EADDRINUSE' ? 'SANDBOX_ADDRESS_IN_USE' : 'SANDBOX_LISTEN', `cannot listen on ${cl.managerIp}:${port === 'manager' ? MANAGER_PORT : CAS_PORT} (${error.code ?? error.message})`);
@@ -175,13 +190,17 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     if (options.plugins !== false) await startPlugins(layout, stateDir, hub, plugins, {
       closedGroups: options.closedGroups,
       ...(cloudFaults ? { cloudFaults } : {}),
-      kdc: Object.fromEntries(Object.entries(faults.clusters).map(([n, o]) => [n, { version: o.version, refuseKeyChange: o.refuseKeyChange }])),
+      kdc: Object.fromEntries(sims.map((s) => [s.name, { version: faults.clusters[s.name]?.version ?? s.mrsVersion, refuseKeyChange: faults.clusters[s.name]?.refuseKeyChange }])),
       kdcFaults: kdcFaultsOf(faults),
     });
     // Clusters without a real KDC (no krb5kdc, --no-plugins, or a faulted port) get the simulated one.
     simKdcs.push(...(await startSimKdcs(sims, plugins)));
+    mrs3 = await startMrs3({ stateDir, sims, sshRunning: plugins.has('ssh'), onChange, applyPeers: async (sim) => {
+      await peersChanged(sim);
+      onChange();
+    } });
     const fragments = (name: string): ClusterFragment => Object.assign({}, ...[...plugins.values()].map((p) => p.clusters[name] ?? {})) as ClusterFragment;
-    writeClustersYaml(stateDir, sims.map((sim, i) => ({ name: sim.name, type: types.get(sim.name) as 'analysis', managerUrl: infos[i]?.managerUrl ?? '', casUrl: infos[i]?.casUrl ?? '', user: sim.user, passwordFile: `${FILES.secrets}/${sim.name}.password`, fingerprint: infos[i]?.fingerprint ?? '', fragment: fragments(sim.name) })));
+    writeClustersYaml(stateDir, sims.map((sim, i) => ({ name: sim.name, type: types.get(sim.name) as 'analysis', managerUrl: infos[i]?.managerUrl ?? '', casUrl: infos[i]?.casUrl ?? '', ...(sim.mrsVersion ? { mrsVersion: sim.mrsVersion } : {}), user: sim.user, passwordFile: `${FILES.secrets}/${sim.name}.password`, fingerprint: infos[i]?.fingerprint ?? '', fragment: fragments(sim.name) })));
     persist();
   } catch (error) {
     await stop();

@@ -1,7 +1,7 @@
 /** Errors the sandbox reports to its callers (the CLI maps `code` to an exit status). */
 export class SandboxError extends Error {
   constructor(
-    readonly code: 'SANDBOX_NAMES' | 'SANDBOX_FAULTS' | 'SANDBOX_ADDRESS_IN_USE' | 'SANDBOX_LISTEN',
+    readonly code: 'SANDBOX_NAMES' | 'SANDBOX_FAULTS' | 'SANDBOX_ADDRESS_IN_USE' | 'SANDBOX_LISTEN' | 'SANDBOX_CONSOLE' | 'SANDBOX_NOT_RUNNING' | 'SANDBOX_MRS3',
     message: string,
   ) {
     super(message);

@@ -28,8 +28,12 @@ export interface ManagerView {
 
 export interface SandboxHub {
   managers: ManagerView[];
-  /** Called after every accepted `peer_realms` save (e.g. to create cross-realm principals in a KDC). */
-  onPeerRealmsSaved(listener: (cluster: string, peers: { realm_name: string; ip_port: string }[]) => void): void;
+  /**
+   * Called after every accepted `peer_realms` save (e.g. to create cross-realm principals in a
+   * KDC); on MRS 3.x after restart-RealmConfig.sh applied the console's save. A listener may
+   * return a promise: restart-RealmConfig.sh returns only after it settled.
+   */
+  onPeerRealmsSaved(listener: (cluster: string, peers: { realm_name: string; ip_port: string }[]) => void | Promise<void>): void;
 }
 
 export interface StartedPlugin {

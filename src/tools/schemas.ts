@@ -12,6 +12,7 @@ import { rotateResultSchema } from '../workflow/rotate/result.js';
 import { sshDoctorResultSchema } from '../workflow/ssh-doctor/result.js';
 import { sshTrustResultSchema } from '../workflow/ssh-trust/result.js';
 import { clientExportResultSchema } from '../workflow/clients/export-schema.js';
+import { sandboxConsoleResultSchema } from '../cli/sandbox-console-result.js';
 
 /**
  * Every JSON Schema published under `schemas/`, generated from the zod source of truth.
@@ -40,6 +41,7 @@ export const published: PublishedSchema[] = [
   { file: 'ssh-trust.schema.json', schema: sshTrustResultSchema, io: 'output', title: 'mrs-trust ssh trust / ssh revoke --json result' },
   { file: 'topology.schema.json', schema: topologySchema, io: 'input', title: 'mrs-trust mesh topology file' },
   { file: 'mesh-result.schema.json', schema: meshResultSchema, io: 'output', title: 'mrs-trust mesh --json result' },
+  { file: 'sandbox-console.schema.json', schema: sandboxConsoleResultSchema, io: 'output', title: 'mrs-trust sandbox console-save / console-stop / console-start --json result' },
 ];
 
 export function render(entry: PublishedSchema): string {

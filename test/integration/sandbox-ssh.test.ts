@@ -124,6 +124,7 @@ describe('sandbox SSH hosts (in-process ssh2 servers) driven by the ssh2 adapter
       expect(found).toEqual({
         realm: 'BETA.MRS',
         kdcs: [{ ip: '127.62.2.11', port: 21732 }, { ip: '127.62.2.12', port: 21732 }],
+        peers: [],
         source: 'root@127.62.2.12:2222:/opt/client/KrbClient/kerberos/var/krb5kdc/krb5.conf',
       });
       await expect(discoverFromNodes([connect('beta', 'nodes', 0)], 'clusters.beta')).rejects.toMatchObject({ code: 'KRB5CONF_NOT_FOUND', hint: expect.stringContaining('clusters.beta.manager.discovery') });

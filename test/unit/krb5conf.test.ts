@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseKrb5Conf, realmAndKdcs } from '../../src/domain/krb5conf.js';
+import { otherRealms, parseKrb5Conf, realmAndKdcs } from '../../src/domain/krb5conf.js';
 
 const MRS_CLIENT = `[kdcdefaults]
 kdc_ports = 127.0.0.1:21732
@@ -70,5 +70,24 @@ describe('krb5.conf parser', () => {
     const result = realmAndKdcs(parseKrb5Conf(text));
     expect(result.ok).toBe(false);
     expect(result.ok ? '' : result.reason).toMatch(reason);
+  });
+});
+
+describe('otherRealms: the peers a node krb5.conf lists (MRS 3.x, after restart-RealmConfig.sh)', () => {
+  const text = [
+    '[libdefaults]', ' default_realm = ALPHA.MRS', '[realms]',
+    ' ALPHA.MRS = {', '  kdc = 10.0.0.1:21732', '  admin_server = 10.0.0.1:21730', ' }',
+    ' BETA.MRS = {', '  kdc = 10.1.0.1:21732', '  kdc = 10.1.0.2:21732', ' }',
+    ' V6.MRS = {', '  kdc = [fd00::1]:21732', '  kdc = fd00::2', ' }',
+    ' EMPTY.MRS = {', '  admin_server = 10.2.0.1', ' }',
+  ].join('\n');
+  it('every realm but the own one, kdc lines joined as ip_port (IPv6 in brackets, no port → 88), realms without kdc left out', () => {
+    expect(otherRealms(parseKrb5Conf(text), 'ALPHA.MRS')).toEqual([
+      { realm_name: 'BETA.MRS', ip_port: '10.1.0.1:21732,10.1.0.2:21732' },
+      { realm_name: 'V6.MRS', ip_port: '[fd00::1]:21732,[fd00::2]:88' },
+    ]);
+  });
+  it('a krb5.conf with only its own realm has no peers', () => {
+    expect(otherRealms(parseKrb5Conf('[libdefaults]\n default_realm = A.MRS\n[realms]\n A.MRS = {\n kdc = 1.2.3.4:21732\n }\n'), 'A.MRS')).toEqual([]);
   });
 });

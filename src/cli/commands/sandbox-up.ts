@@ -21,6 +21,7 @@ export interface UpFlags {
   plugins?: boolean;
   closedGroups?: boolean;
   manager?: string;
+  mrsVersion?: string;
 }
 
 function integer(flag: string, text: string | undefined, min: number, max: number): number | undefined {
@@ -44,6 +45,10 @@ export function startOptions(ctx: CliContext, flags: UpFlags): SandboxStartOptio
     closedGroups: Boolean(flags.closedGroups),
   };
   if (flags.faults !== undefined) options.faults = resolve(ctx.cwd, flags.faults);
+  if (flags.mrsVersion !== undefined) {
+    if (!/^\d+\.\d+(\.\d+)?([.-][0-9A-Za-z.-]+)?$/.test(flags.mrsVersion)) throw new UsageError('BAD_FLAG', `--mrs-version: "${flags.mrsVersion}" is not a version such as 3.1.0 or 2.1.0`);
+    options.mrsVersion = flags.mrsVersion;
+  }
   if (flags.manager !== undefined) {
     const profiles = ['assumed', 'documented', 'documented-reads'] as const;
     const profile = profiles.find((p) => p === flags.manager);
@@ -107,7 +112,7 @@ async function background(ctx: CliContext, options: SandboxStartOptions, flags: 
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const logPath = join(dir, SANDBOX_FILES.log);
   const log = openSync(logPath, 'w', 0o600);
-  const passOn = (['clusters', 'count', 'restartMs', 'subnet', 'manager'] as const).flatMap((k) => (flags[k] === undefined ? [] : [`--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`, String(flags[k])]));
+  const passOn = (['clusters', 'count', 'restartMs', 'subnet', 'manager', 'mrsVersion'] as const).flatMap((k) => (flags[k] === undefined ? [] : [`--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`, String(flags[k])]));
   const args = [...process.execArgv, process.argv[1] as string, 'sandbox', 'up', '--child', '--state-dir', dir, ...passOn, ...(options.seedPeer ? ['--seed-peer'] : []), ...(options.plugins === false ? ['--no-plugins'] : []), ...(options.closedGroups ? ['--closed-groups'] : []), ...(options.faults ? ['--faults', options.faults] : [])];
   const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', log, log, 'ipc'], cwd: ctx.cwd, env: ctx.env });
   closeSync(log);

@@ -83,6 +83,8 @@ export function crossReference(clusters: ClusterStatus[]): StatusResult {
 
 /** `6.5.1 (MRS 2.1.0 from clusters.yaml)`: the reported version, and the one used when it differs. */
 function versionText(c: ClusterStatus): string {
+  // MRS 3.x: no public call reports a version; the one clusters.yaml gives is the one used.
+  if (c.healthRead === false && c.mrsVersion === '-') return `MRS ${c.versionUsed} (from clusters.yaml)`;
   return c.versionUsed && c.versionSource !== 'manager' ? `${c.mrsVersion} (MRS ${c.versionUsed} from ${c.versionSource})` : c.mrsVersion;
 }
 

@@ -114,6 +114,7 @@ export async function startKdcs(layout: SandboxLayout, stateDir: string, hub: Sa
       errors.push(`${cluster}: ${error.message}`);
     });
     chains.set(cluster, next);
+    return next;
   });
   return {
     clusters,

@@ -12,6 +12,8 @@ export interface SimRequest {
   /** Which listener: the Manager (28443) or CAS (20009). */
   port: 'manager' | 'cas';
   params: string[];
+  /** The Authorization header (MRS 3.x Basic authentication). */
+  authorization?: string;
 }
 
 export interface SimReply {
@@ -28,6 +30,8 @@ export interface Route {
   pattern: RegExp;
   /** Needs a Manager session (JSESSIONID / FISessionId). */
   auth: boolean;
+  /** Served only by MRS 3.x Managers (and then nothing else is). */
+  v3?: true;
   handle(sim: SimCluster, req: SimRequest): SimReply | Promise<SimReply>;
 }
 

@@ -9,9 +9,10 @@ import { clientDownloadRoutes } from './client-download-route.js';
 import { casRoutes, notLoggedIn } from './cas-routes.js';
 import { html, parseCookies, readBody, refuse, send, type Route, type SimReply, type SimRequest } from './http.js';
 import { documentedRoutes } from './routes.js';
+import { v3Routes } from './v3-routes.js';
 import type { SimCluster } from './state.js';
 
-const ROUTES: Route[] = [...casRoutes, ...documentedRoutes, ...assumedRoutes, ...clientDownloadRoutes];
+const ROUTES: Route[] = [...casRoutes, ...documentedRoutes, ...assumedRoutes, ...clientDownloadRoutes, ...v3Routes];
 
 function findRoute(method: string, path: string, port: SimRequest['port']): { route: Route; params: string[] } | undefined {
   for (const route of ROUTES) {
@@ -25,6 +26,11 @@ function findRoute(method: string, path: string, port: SimRequest['port']): { ro
 function hasSession(sim: SimCluster, req: SimRequest): boolean {
   const id = req.cookies.get(sim.kerberos ? CAS.securitySession : CAS.plainSession);
   return id !== undefined && sim.sessions.has(id);
+}
+
+function requestOf(req: import('node:http').IncomingMessage, parts: { method: string; url: URL; body: string; port: SimRequest['port']; params: string[] }): SimRequest {
+  const { method, url, body, port, params } = parts;
+  return { method, path: url.pathname, query: url.searchParams, cookies: parseCookies(req.headers.cookie), body, port, params, ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}) };
 }
 
 /** Applies `malformed` to a finished reply. */
@@ -80,6 +86,11 @@ export class SimServer {
     return status !== undefined;
   }
 
+  /** A 3.x Manager serves only the 3.x routes, a 2.x one never serves them; then the profile decides. */
+  private serves(route: Route): boolean {
+    return Boolean(route.v3) === this.sim.mrs3 && profileServes(this.sim.profile, route.name);
+  }
+
   private async handle(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse): Promise<void> {
     // A skewed Manager clock (faults: clockSkewSeconds) shows in every reply's Date header.
     const skew = this.sim.overrides.clockSkewSeconds;
@@ -93,7 +104,7 @@ export class SimServer {
       return;
     }
     const { route, params } = found;
-    if (!profileServes(this.sim.profile, route.name)) {
+    if (!this.serves(route)) {
       // A guessed endpoint on a documented-only Manager: as if it did not exist.
       send(res, refuse(404, '12-4000404', `no such endpoint: ${method} ${url.pathname}`));
       return;
@@ -101,7 +112,7 @@ export class SimServer {
     const faults = this.faults.match(this.sim.name, route.name);
     if (await this.preempt(faults, req, res)) return;
     if (faults.some((f) => f.expireSession)) this.sim.sessions.clear();
-    const request: SimRequest = { method, path: url.pathname, query: url.searchParams, cookies: parseCookies(req.headers.cookie), body, port: this.port, params };
+    const request = requestOf(req, { method, url, body, port: this.port, params });
     let reply = route.auth && !hasSession(this.sim, request) ? notLoggedIn(this.sim) : await route.handle(this.sim, request);
     const malformed = faults.find((f) => f.malformed)?.malformed;
     if (malformed) reply = malform(reply, malformed);

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ClusterLayout } from '../layout.js';
 import { KDC_PORT } from '../layout.js';
-import type { ClusterOverrides, ManagerProfile } from '../faults.js';
+import { MRS3_VERSION, type ClusterOverrides, type ManagerProfile } from '../faults.js';
 import type { PeerRow } from './rules.js';
 
 export type SimHealth = 'GOOD' | 'CONCERNING' | 'BAD' | 'UNKNOWN';
@@ -46,6 +46,14 @@ export class SimCluster {
   /** docs/sandbox.md "Manager profiles". */
   readonly profile: ManagerProfile;
   readonly layout: ClusterLayout;
+  /** The configured MRS release (faults `mrsVersion`, `sandbox up --mrs-version`), if any. */
+  readonly mrsVersion: string | undefined;
+  /** An MRS 3.x cluster: Basic-auth Manager, no CAS; peers change only through restart-RealmConfig.sh. */
+  readonly mrs3: boolean;
+  /** MRS 3.x: applied peers = `peers`; the console's saved list and cluster run state (src/sandbox/v3/). */
+  readonly console = { peers: [] as PeerRow[], clustersRunning: true, saves: 0 };
+  /** MRS 3.x: each restart-RealmConfig.sh run. */
+  readonly realmConfigRuns: { node: string; at: string; peers: PeerRow[]; clustersRunning: boolean; ok: boolean; output: string }[] = [];
   peers: PeerRow[] = [];
   configVersion = 1;
   krbConfigReads = 0;
@@ -72,7 +80,9 @@ export class SimCluster {
     this.layout = layout;
     this.name = layout.name;
     this.realm = layout.realm;
-    this.version = overrides.version ?? 'MRS 2.1.0';
+    this.mrsVersion = overrides.mrsVersion;
+    this.mrs3 = MRS3_VERSION.test(overrides.mrsVersion ?? '');
+    this.version = overrides.version ?? (overrides.mrsVersion ? `MRS ${overrides.mrsVersion}` : 'MRS 2.1.0');
     this.kerberos = overrides.kerberos ?? true;
     this.passwordMustChange = overrides.passwordMustChange ?? false;
     this.profile = overrides.manager ?? 'assumed';
@@ -150,12 +160,27 @@ export class SimCluster {
     for (const id of this.commands.keys()) this.progress(id);
   }
 
+  /** MRS 3.x: the management node that is active (status-oms.sh HAActive). */
+  get omActive(): 'master1' | 'master2' {
+    return this.overrides.omActive ?? 'master2';
+  }
+
   snapshot() {
     this.settle();
     return {
       name: this.name,
       realm: this.realm,
       version: this.version,
+      ...(this.mrsVersion ? { mrsVersion: this.mrsVersion } : {}),
+      ...(this.mrs3
+        ? {
+            mrs3: {
+              activeNode: `${this.omActive}.${this.name}`,
+              console: { peers: this.console.peers.map((p) => ({ ...p })), clustersRunning: this.console.clustersRunning, saves: this.console.saves },
+              realmConfigRuns: this.realmConfigRuns.map((r) => ({ ...r, peers: r.peers.map((p) => ({ ...p })) })),
+            },
+          }
+        : {}),
       kerberos: this.kerberos,
       managerProfile: this.profile,
       kdcs: this.kerberos ? this.kdcs : [],

@@ -79,7 +79,9 @@ export class SimSshHost {
       USER: 'root',
       LOGNAME: 'root',
       SHELL: '/bin/bash',
-      PATH: process.env.PATH ?? '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+      // The host's own /.sandbox/bin first: MRS 3.x nodes get an `su` there that runs `su - omm -c`
+      // as the sandbox's omm (src/sandbox/v3/om-node-files.ts); other hosts have none.
+      PATH: `${join(r, '.sandbox', 'bin')}:${process.env.PATH ?? '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'}`,
       LANG: 'C.UTF-8',
       TMPDIR: join(r, 'tmp'),
       // Per-host Kerberos files: never the machine's /etc/krb5.conf or /tmp/krb5cc_0.
