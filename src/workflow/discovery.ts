@@ -78,8 +78,7 @@ async function peersOnly(s: DiscoverySources): Promise<Pick<KerberosFacts, 'peer
 
 async function kerberosOf(s: DiscoverySources, info: ClusterInfo): Promise<Omit<KerberosFacts, 'kdcSource'> & { kdcSource: string }> {
   if (!info.kerberos) return { realm: '', kdcs: [], peers: [], configVersion: '', kdcSource: 'none (Kerberos is off)' };
-  if (isMrs3(s.mrsVersion)) {
-    if (!s.fromNodes) throw new Error(`${s.name}: MRS 3.x discovery without nodes`);
+  if (isMrs3(s.mrsVersion) && s.fromNodes) {
     const node = await s.fromNodes();
     return { realm: node.realm, kdcs: node.kdcs, peers: node.peers ?? [], configVersion: '', kdcSource: `krb5.conf ${node.source ?? 'on a node'}` };
   }
@@ -139,8 +138,9 @@ function once<T>(fn: (() => Promise<T>) | undefined): (() => Promise<T>) | undef
 export async function discoverCluster(s: DiscoverySources): Promise<Discovered> {
   const info = await s.manager.readClusterInfo();
   const cloud = once(s.cloud);
-  const v3 = isMrs3(s.mrsVersion);
-  const [services, kerberos, hosts, version] = await Promise.all([v3 ? Promise.resolve([]) : s.manager.readHealth(), kerberosOf(s, info), hostsOf(s, cloud), versionOf(s, info, cloud)]);
-  if (v3) s.note(`${s.name}: MRS 3.x has no public API for service health; check the Manager home page`);
-  return { info, version, ...kerberos, services, healthRead: !v3, hosts };
+  const [services, kerberos, hosts, version] = await Promise.all([s.manager.readHealth(), kerberosOf(s, info), hostsOf(s, cloud), versionOf(s, info, cloud)]);
+  // The 3.x Manager profile lists no services (no public API): health is "not read", never "all GOOD".
+  const healthRead = !(isMrs3(s.mrsVersion) && services.length === 0);
+  if (!healthRead) s.note(`${s.name}: MRS 3.x has no public API for service health; check the Manager home page`);
+  return { info, version, ...kerberos, services, healthRead, hosts };
 }
