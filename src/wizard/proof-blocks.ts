@@ -19,6 +19,18 @@ export interface Block<T> {
   secrets: TypedSecret[];
 }
 
+/** Where a Kerberos principal's password lives (`verify.password`, `kerberos.admin.password`), and the value when missing. */
+function principalPassword(deps: WizardDeps, name: string, principal: string, role: 'verify' | 'kadmin') {
+  const spec: SecretSpec = {
+    key: 'password',
+    what: `the password of ${principal}`,
+    envDefault: `MRS_${upper(name)}_${role.toUpperCase()}_PASSWORD`,
+    fileDefault: secretFile(name, `${role}.password`),
+    valuePrompt: (_, where) => `Password of ${principal} (hidden; ${where})`,
+  };
+  return askSecret(deps, spec, `clusters.${name}.${role === 'verify' ? 'verify' : 'kerberos.admin'}.password`, `the password of ${principal}`);
+}
+
 /** `verify`: a user of this cluster who kinits on its client hosts, and a service of it the peer's user asks a ticket for. */
 export async function askVerify(deps: WizardDeps, name: string): Promise<Block<{ principal: string; password: { env?: string; file?: string }; service: string }>> {
   const a: Answers = await ask(
@@ -31,14 +43,7 @@ export async function askVerify(deps: WizardDeps, name: string): Promise<Block<{
   );
   if (a.add !== true) return { secrets: [] };
   const principal = a.principal as string;
-  const spec: SecretSpec = {
-    key: 'password',
-    what: `the password of ${principal}`,
-    envDefault: `MRS_${upper(name)}_VERIFY_PASSWORD`,
-    fileDefault: secretFile(name, 'verify.password'),
-    valuePrompt: (_, where) => `Password of ${principal} (hidden; ${where})`,
-  };
-  const { ref, secrets } = await askSecret(deps, spec, `clusters.${name}.verify.password`, `the password of ${principal}`);
+  const { ref, secrets } = await principalPassword(deps, name, principal, 'verify');
   return { value: { principal, password: ref, service: a.service as string }, secrets };
 }
 
@@ -55,14 +60,7 @@ export async function askAdmin(deps: WizardDeps, name: string, hosts: string[], 
   );
   if (a.add !== true) return { secrets: [] };
   const principal = a.principal as string;
-  const spec: SecretSpec = {
-    key: 'password',
-    what: `the password of ${principal}`,
-    envDefault: `MRS_${upper(name)}_KADMIN_PASSWORD`,
-    fileDefault: secretFile(name, 'kadmin.password'),
-    valuePrompt: (_, where) => `Password of ${principal} (hidden; ${where})`,
-  };
-  const { ref, secrets } = await askSecret(deps, spec, `clusters.${name}.kerberos.admin.password`, `the password of ${principal}`);
+  const { ref, secrets } = await principalPassword(deps, name, principal, 'kadmin');
   return { value: { principal, password: ref, host: a.host as string }, secrets };
 }
 

@@ -7,6 +7,7 @@ import { rotateResultSchema } from '../../src/workflow/rotate/result.js';
 import { verifyResultSchema } from '../../src/workflow/verify/result.js';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
 import { runCli } from '../support/cli.js';
+import { expectPublished } from '../support/published-schema.js';
 import { sampleProcesses } from '../support/processes.js';
 import { statusResultSchema } from '../../src/cli/status-result.js';
 import { requireBinary } from '../support/require-binary.js';
@@ -71,6 +72,7 @@ describe.skipIf(!kdc.available)('rotate changes the four cross-realm keys in loc
     const rotate = await cli(sb, ['rotate', 'alpha', 'beta', '--yes', '--json', '--save-password', saved]);
     const processes = await ps.stop();
     expect(rotate.code, rotate.stderr).toBe(0);
+    expectPublished('rotate-result.schema.json', JSON.parse(rotate.stdout));
     const result = rotateResultSchema.parse(JSON.parse(rotate.stdout));
     expect(result.ok).toBe(true);
     expect(result.principals.map((p) => [p.cluster, p.principal, p.state, p.kvnoBefore])).toEqual([
@@ -124,6 +126,7 @@ describe.skipIf(!kdc.available)('rotate changes the four cross-realm keys in loc
     const rotate = await cli(faulty, ['rotate', 'alpha', 'beta', '--yes', '--json']);
     expect(rotate.code, rotate.stderr).toBe(4);
     expect(rotate.stderr).toContain('ROTATE_FAILED');
+    expectPublished('rotate-result.schema.json', JSON.parse(rotate.stdout));
     const result = rotateResultSchema.parse(JSON.parse(rotate.stdout));
     expect(result.ok).toBe(false);
     expect(result.principals.map((p) => p.state)).toEqual(['restored', 'restored', 'restored', 'unchanged']);

@@ -7,6 +7,7 @@ import { verifyResultSchema } from '../../src/workflow/verify/result.js';
 import { statusResultSchema } from '../../src/cli/status-result.js';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
 import { runCli } from '../support/cli.js';
+import { expectPublished } from '../support/published-schema.js';
 import { sampleProcesses } from '../support/processes.js';
 import { requireBinary } from '../support/require-binary.js';
 
@@ -20,7 +21,9 @@ describe.skipIf(!kdc.available)('verify proves an existing trust with real MIT K
   const cli = (args: string[]) => runCli([...args, '--config', sb.configPath], { env });
   const verify = async () => {
     const run = await cli(['verify', 'alpha', 'beta', '--json']);
-    return { code: run.code, result: verifyResultSchema.parse(JSON.parse(run.stdout)), stderr: run.stderr };
+    const doc = JSON.parse(run.stdout) as unknown;
+    expectPublished('verify-result.schema.json', doc);
+    return { code: run.code, result: verifyResultSchema.parse(doc), stderr: run.stderr };
   };
 
   beforeAll(async () => {

@@ -2,18 +2,16 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
 import { precheckResultSchema, type PrecheckResult } from '../../src/workflow/precheck/result.js';
 import { runCli } from '../support/cli.js';
+import { expectPublished } from '../support/published-schema.js';
 
 // Issue #16 acceptance on the sandbox: each sandbox fault shows up as the right failing check with
 // its fix, and nothing else fails; a healthy pair exits 0. One sandbox, one pair per fault, so each
 // fault is seen alone. Subnet 183 belongs to this file.
 const SUBNET = 183;
 
-/** The published JSON Schema (schemas/precheck.schema.json), not the zod source it was made from. */
-const published = z.fromJSONSchema(JSON.parse(readFileSync(new URL('../../schemas/precheck.schema.json', import.meta.url), 'utf8')));
 
 const PAIRS = {
   kdcClosed: ['alpha', 'beta'],
@@ -31,7 +29,7 @@ const cli = (...args: string[]) => runCli(['--config', sb.configPath, 'precheck'
 async function precheckJson(a: string, b: string): Promise<{ code: number; doc: PrecheckResult; stderr: string }> {
   const r = await cli(a, b, '--json');
   const raw = JSON.parse(r.stdout) as unknown;
-  expect(published.safeParse(raw).success, JSON.stringify(published.safeParse(raw).error?.issues?.slice(0, 3))).toBe(true);
+  expectPublished('precheck.schema.json', raw);
   return { code: r.code, doc: precheckResultSchema.parse(raw), stderr: r.stderr };
 }
 
