@@ -21,7 +21,8 @@ const DOCS_PNG = new URL('../../docs/precheck-report.png', import.meta.url);
 /** Flags for a root user on a closed network (no sandbox, nothing phoning home). */
 const CHROMIUM_ARGS = ['--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
 
-const digitless = (text: string) => text.replace(/\d+/g, '#');
+/** Measured numbers (times, offsets with their sign, milliseconds) as '#': they differ between two runs. */
+const digitless = (text: string) => text.replace(/[+-]?\d+/g, '#');
 const anchor = (c: PrecheckResult['checks'][number]) => `#check-${c.name}-${c.cluster ?? 'pair'}`;
 
 describe.skipIf(!browserBinary.available)('the HTML pre-check report in headless Chromium', () => {
@@ -92,7 +93,7 @@ describe.skipIf(!browserBinary.available)('the HTML pre-check report in headless
       const text = await section.innerText();
       expect(text, c.name).toContain(c.title);
       expect(text).toMatch(/^FAIL/i);
-      // The JSON run came a moment after the HTML one: times and milliseconds differ, nothing else.
+      // The JSON run came a moment after the HTML one: times, offsets and milliseconds differ, nothing else.
       for (const line of c.found) expect(digitless(text)).toContain(digitless(line));
       const fix = section.locator('dt', { hasText: 'Fix' });
       if (c.fixSteps.length > 0) {

@@ -87,7 +87,8 @@ describeWithSshd('ssh adapter vs real sshd: authentication and exec', () => {
       // The host's `timeout` ends it one second after the client's deadline.
       const gone = await host.exec(`for i in $(seq 1 200); do test -d /proc/${pid} || exit 0; sleep 0.05; done; exit 1`);
       expect(gone.exitCode).toBe(0);
-      expect((await host.exec('ps -eo pid,ppid,args | grep "slee[p] 30" || true')).stdout).toBe('');
+      // Exactly `sleep 30` (end of line): other tests' `sleep 300` share the process list.
+      expect((await host.exec('ps -eo pid,ppid,args | grep "slee[p] 30$" || true')).stdout).toBe('');
     } finally {
       await host.close();
     }
