@@ -76,7 +76,7 @@ describe.skipIf(!kdc.available)('the KDC probe against a live MIT krb5kdc', () =
           expect(simulated.outcome).toBe('reply');
           const [r, s] = [real, simulated].map((o) => (o as { reply: Uint8Array }).reply);
           expect(withoutClock(parseKdcReply(s as Uint8Array)), `${realmAsked} ${transport}`).toEqual(withoutClock(parseKdcReply(r as Uint8Array)));
-          expect(s?.length).toBe(r?.length);
+          // (Lengths may differ by an octet: susec is a DER INTEGER of 2 or 3 octets, depending on its value.)
         }
       }
       const garbage = new TextEncoder().encode('GET / HTTP/1.0\r\n\r\n');
