@@ -4,6 +4,7 @@ import { shellQuote } from '../domain/shell.js';
 import { UsageError } from '../errors/index.js';
 import type { LinkRequest, Mrs3Deps } from '../workflow/link/context.js';
 import { mrs3Roles } from '../workflow/link3/roles.js';
+import { DONE_IN_RESUMED_RUN } from '../workflow/engine.js';
 import type { CliContext } from './context.js';
 import { linkCluster } from './link-wiring.js';
 import type { LinkInput } from './commands/link.js';
@@ -30,7 +31,7 @@ function checkOneWay(input: LinkInput, clusters: ClusterConfig[]): void {
  */
 function checkDowntimeFor(ctx: CliContext, input: LinkInput, request: LinkRequest, names: string[]): void {
   if (input.dryRun || input.allowDowntime) return;
-  if (input.resume?.steps.some((st) => st.id === 'confirm-downtime' && st.status === 'done')) return;
+  if (input.resume?.steps.some((st) => st.id === 'confirm-downtime' && (st.status === 'done' || st.message === DONE_IN_RESUMED_RUN))) return;
   if (ctx.stdinIsTTY && ctx.global.input) return;
   throw new UsageError('DOWNTIME_NOT_CONFIRMED', `link ${request.a} ${request.b} follows the MRS 3.x procedure, which interrupts service on ${names.join(' and ')}; without a terminal that needs --allow-downtime (separate from --yes); nothing was done`, {
     hint: 'pass --allow-downtime to confirm the downtime, or run on a terminal to type the confirmation',

@@ -5,12 +5,14 @@ import type { Manager } from '../ports/manager.js';
 import type { Area, Endpoint, PrecheckDeps } from '../workflow/precheck/context.js';
 import { kerberosFallback, linkCluster } from './link-wiring.js';
 import type { CliContext } from './context.js';
+import { procedureOf } from '../domain/mrs3/procedure.js';
 import { cloudFacts } from './cloud-facts.js';
 
 function endpoints(c: ClusterConfig): Endpoint[] {
   const manager = new URL(c.manager.url);
   const list: Endpoint[] = [{ what: 'Manager', host: manager.hostname.replace(/^\[|\]$/g, ''), port: Number(manager.port || 28443) }];
-  if (c.manager.cas) {
+  // MRS 3.x logs in with HTTP Basic on the Manager port: it has no CAS to reach.
+  if (c.manager.cas && procedureOf(c.mrsVersion) !== '3.x') {
     const cas = new URL(c.manager.cas);
     list.push({ what: 'CAS', host: cas.hostname.replace(/^\[|\]$/g, ''), port: Number(cas.port || 20009) });
   }

@@ -79,11 +79,15 @@ export function parseTimeout(text: string | undefined): number {
   return Number(text);
 }
 
+/** Steps that ask on the terminal (or print a checklist): no live row, so the question has the terminal to itself. */
+const ASKING_STEPS = new Set(['confirm', 'confirm-downtime', 'console-steps', 'start-clusters']);
+
 /** Typed confirmation on a terminal: the user types `A-B`, as a guard against the wrong pair. */
 async function confirmOnTerminal(ctx: CliContext, plan: Plan): Promise<boolean> {
   const expected = `${plan.clusters[0]}-${plan.clusters[1]}`;
   const prompter = await ctx.adapters.prompter();
-  const typed = await prompter.input({ message: `This restarts KrbServer on both clusters. Type ${expected} to continue (anything else cancels):` });
+  const what = plan.sides.some((side) => side.mrs3) ? 'This changes the trust on both clusters as planned above' : 'This restarts KrbServer on both clusters';
+  const typed = await prompter.input({ message: `${what}. Type ${expected} to continue (anything else cancels):` });
   return typed.trim() === expected;
 }
 
@@ -185,7 +189,7 @@ export async function executeLink(ctx: CliContext, input: LinkInput): Promise<Li
   const mrs3 = mrs3Cli(ctx, input, request, clusters);
   // On a terminal, a live task list; otherwise plain lines or JSON lines (ctx.out decides).
   const steps = stepsFor({ clusters: Object.fromEntries(clusters.map((c) => [c.name, linkCluster(c)])) }, request);
-  const live = ctx.out.progress === 'auto' ? createTaskList(steps.map((st) => ({ id: st.id, title: st.title, ...(st.scopes ? { scopes: [input.a, input.b] } : {}), quiet: st.id === 'confirm' })), process.stderr) : undefined;
+  const live = ctx.out.progress === 'auto' ? createTaskList(steps.map((st) => ({ id: st.id, title: st.title, ...(st.scopes ? { scopes: [input.a, input.b] } : {}), quiet: ASKING_STEPS.has(st.id) })), process.stderr) : undefined;
   checkTarballNames(input);
   const deps = await buildLinkDeps(ctx, config, clusters, {
     action,

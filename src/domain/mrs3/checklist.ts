@@ -77,6 +77,16 @@ function consoleItems(s: ChecklistSide): ChecklistItem[] {
   return [login, ...rowItems(s), { by: 'mrs-trust', text: `${s.cluster} is the accessed side of a one-way trust: no script and no restart here (admin_guide_000429); the ticket test proves this row.` }];
 }
 
+/**
+ * "After cross-Manager cluster mutual trust is configured, the clients of each cluster need to be
+ * downloaded and installed again": the configuration files go to a node, where refresh-clients
+ * fetches them (docs/clients.md, the 3.x "Download Client → Server" path).
+ */
+const downloadClient = (s: ChecklistSide): ChecklistItem => ({
+  by: 'you',
+  text: `Download the client configuration to a node: home page > More > Download Client > Configuration Files Only > Save to Path on Server /tmp/FusionInsight-Client/ on a node listed in clusters.${s.cluster}.nodes (mrs-trust then refreshes the client hosts from it).`,
+});
+
 function startItems(s: ChecklistSide): ChecklistItem[] {
   const login: ChecklistItem = { by: 'you', text: `Log in to ${where(s)} again.` };
   if (s.role === 'one-way-local') {
@@ -84,12 +94,14 @@ function startItems(s: ChecklistSide): ChecklistItem[] {
       login,
       { by: 'you', text: 'Choose More > Restart Configuration-Expired Instances (upper right of the home page), enter the administrator password, tick the impact confirmation, click OK, and wait until the restart finishes. (If the system domain name was changed, More > Restart instead.)' },
       { by: 'you', text: 'Log out of the Manager and log in again: a successful login means the configuration is in effect.' },
+      downloadClient(s),
       { by: 'mrs-trust', text: `Then mrs-trust waits for every service of ${s.cluster} to be healthy.` },
     ];
   }
   return [
     login,
     { by: 'you', text: 'Start all clusters: on the home page, for each cluster click the menu next to its name > Start, click OK, and wait until it is started.' },
+    downloadClient(s),
     { by: 'mrs-trust', text: `Then mrs-trust waits for every service of ${s.cluster} to be healthy.` },
   ];
 }

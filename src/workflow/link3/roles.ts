@@ -30,6 +30,17 @@ export function sidePlan(s: LinkState, name: string): SidePlan {
 /** The 3.x sides of the plan, in the order of the command line. */
 export const mrs3Sides = (s: LinkState): string[] => (s.plan?.sides ?? []).filter((x) => x.mrs3).map((x) => x.cluster);
 
+const writes = (kind: string) => kind === 'added' || kind === 'updated';
+
+/** The 3.x sides whose row must be added or changed: the only ones with console steps (a second link shows none). */
+export const mrs3Changing = (s: LinkState): string[] => (s.plan?.sides ?? []).filter((x) => x.mrs3 && writes(x.change.kind)).map((x) => x.cluster);
+
+/** Why a side has nothing to do in a 3.x step (a 2.x side, or a 3.x side that already lists the peer); undefined = it has. */
+export function notOnThisSide(s: LinkState, name: string): string | undefined {
+  if (!mrs3Sides(s).includes(name)) return 'MRS 2.x side: its own procedure';
+  return mrs3Changing(s).includes(name) ? undefined : 'MRS 3.x side already lists the peer: nothing to do in the console';
+}
+
 /** The 2.x sides: they keep link's own write, restart and verify steps. */
 export const mrs2Sides = (s: LinkState): string[] => [s.request.a, s.request.b].filter((n) => !s.plan?.sides.find((x) => x.cluster === n)?.mrs3);
 

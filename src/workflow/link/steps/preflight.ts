@@ -1,6 +1,7 @@
 import { linkPreflight, NOT_BLOCKING, unlinkPreflight } from '../../../domain/preflight.js';
 import { ruleChecks } from '../../../domain/precheck/rules.js';
 import { CheckError } from '../../../errors/index.js';
+import { procedureOf } from '../../../domain/mrs3/procedure.js';
 import type { Step } from '../../engine.js';
 import type { LinkState } from '../context.js';
 
@@ -33,8 +34,11 @@ export const preflight: Step<LinkState> = {
         s.deps.events.emit({ type: 'warning', message: `${c.id} ${c.status}: ${c.found.slice(0, -1).join('; ')}; after link: ${c.fix.slice(1, 3).join(' ')}` });
       }
     }
-    // Client configurations: refuse now rather than after both restarts (issue #12 item 9).
-    const clients = s.deps.clients?.preflight && !s.request.skipClients ? await s.deps.clients.preflight([a, b].map((f) => ({ cluster: f.name, realm: f.realm, ...(f.mrsVersion ? { mrsVersion: f.mrsVersion } : {}) })), s.request.action === 'unlink' ? 'unlink' : 'link', s.deps.signal) : undefined;
+    // Client configurations: refuse now rather than after both restarts (issue #12 item 9). A 3.x
+    // side's configuration naming the peer exists only once its console steps are done (the start
+    // checklist downloads it to a node): it is fetched, and checked, by refresh-clients.
+    const checked = [a, b].filter((f) => s.request.action !== 'link' || procedureOf(s.deps.clusters[f.name]?.mrsVersion) !== '3.x');
+    const clients = s.deps.clients?.preflight && !s.request.skipClients && checked.length > 0 ? await s.deps.clients.preflight(checked.map((f) => ({ cluster: f.name, realm: f.realm, ...(f.mrsVersion ? { mrsVersion: f.mrsVersion } : {}) })), s.request.action === 'unlink' ? 'unlink' : 'link', s.deps.signal) : undefined;
     return { message: clients ? `all rules pass; ${clients}` : 'all rules pass' };
   },
 };

@@ -3,11 +3,11 @@ import { planChangesAnything } from '../../../domain/plan.js';
 import { InterruptedError, UsageError } from '../../../errors/index.js';
 import type { Step } from '../../engine.js';
 import type { LinkState } from '../../link/context.js';
-import { mrs3Sides, roleOf } from '../roles.js';
+import { mrs3Changing, roleOf } from '../roles.js';
 
 /** What the 3.x console procedure interrupts, per side (shown before the typed confirmation). */
 export function downtimeLines(s: LinkState): string[] {
-  return mrs3Sides(s).flatMap((name) => {
+  return mrs3Changing(s).flatMap((name) => {
     const what = downtimeOf(roleOf(s, name));
     return what ? [`${name}: ${what}`] : [];
   });

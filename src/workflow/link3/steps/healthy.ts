@@ -3,7 +3,7 @@ import { CheckError } from '../../../errors/index.js';
 import type { Step } from '../../engine.js';
 import { sides, type LinkState } from '../../link/context.js';
 import { checklistOf, unconfirm } from '../checklists.js';
-import { mrs3Sides, resumeCommand, roleOf } from '../roles.js';
+import { notOnThisSide, resumeCommand, roleOf } from '../roles.js';
 
 const DEFAULT_START_TIMEOUT_MS = 15 * 60_000;
 
@@ -17,7 +17,8 @@ export const waitHealthy: Step<LinkState> = {
   title: 'Wait for every service of the MRS 3.x side to be healthy again',
   scopes: sides,
   skip(s, scope) {
-    if (!mrs3Sides(s).includes(scope as string)) return 'MRS 2.x side: the restart step waited for KrbServer';
+    const none = notOnThisSide(s, scope as string);
+    if (none) return none;
     if (!hasPhase(roleOf(s, scope as string), 'start')) return 'the accessed side of a one-way trust was not restarted';
     return s.request.dryRun ? 'dry run: nothing was stopped' : undefined;
   },

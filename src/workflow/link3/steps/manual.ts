@@ -3,9 +3,9 @@ import { CheckError } from '../../../errors/index.js';
 import type { Step } from '../../engine.js';
 import type { LinkState } from '../../link/context.js';
 import { checklistOf, recordOf, recordUpdate } from '../checklists.js';
-import { mrs3Sides, resumeCommand, roleOf } from '../roles.js';
+import { mrs3Changing, resumeCommand, roleOf } from '../roles.js';
 
-const sidesFor = (s: LinkState, phase: ChecklistPhase) => mrs3Sides(s).filter((n) => hasPhase(roleOf(s, n), phase));
+const sidesFor = (s: LinkState, phase: ChecklistPhase) => mrs3Changing(s).filter((n) => hasPhase(roleOf(s, n), phase));
 
 function manualRequired(s: LinkState, pending: { checklist: Checklist; lines: string[] }[]): CheckError {
   const resume = resumeCommand(s);
@@ -34,7 +34,7 @@ function manualStep(phase: ChecklistPhase, id: string, title: string): Step<Link
   return {
     id,
     title,
-    skip: (s) => (sidesFor(s, phase).length === 0 ? 'no MRS 3.x side needs it' : undefined),
+    skip: (s) => (sidesFor(s, phase).length === 0 ? 'no MRS 3.x side has a row to add' : undefined),
     async run(s) {
       const pending: { checklist: Checklist; lines: string[] }[] = [];
       const done: string[] = [];

@@ -6,12 +6,12 @@ import type { OmNodes } from '../../../ports/om-node.js';
 import type { Step } from '../../engine.js';
 import { sides, type LinkState } from '../../link/context.js';
 import { checklistOf, unconfirm, wantedRow } from '../checklists.js';
-import { mrs3Sides, resumeCommand, roleOf } from '../roles.js';
+import { mrs3Changing, notOnThisSide, resumeCommand, roleOf } from '../roles.js';
 
 /** The script restarts the realm configuration; the page says services recover "in about 1 minute". */
 const SCRIPT_TIMEOUT_MS = 15 * 60_000;
 
-const scriptSides = (s: LinkState) => mrs3Sides(s).filter((n) => runsRealmScript(roleOf(s, n)));
+const scriptSides = (s: LinkState) => mrs3Changing(s).filter((n) => runsRealmScript(roleOf(s, n)));
 
 function nodesOf(s: LinkState, name: string): OmNodes {
   const nodes = s.deps.mrs3?.nodes[name];
@@ -44,7 +44,7 @@ export const applyRealmConfig: Step<LinkState> = {
   id: 'apply-realm-config',
   title: 'Run restart-RealmConfig.sh as omm on the active management node; check the console step took effect',
   scopes: sides,
-  skip: (s, scope) => (scriptSides(s).includes(scope as string) ? undefined : mrs3Sides(s).includes(scope as string) ? 'the accessed side of a one-way trust runs no script' : 'MRS 2.x side: KrbServer was restarted instead'),
+  skip: (s, scope) => notOnThisSide(s, scope as string) ?? (scriptSides(s).includes(scope as string) ? undefined : 'the accessed side of a one-way trust runs no script'),
   skipIfDoneBefore: true,
   async run(s, scope) {
     const name = scope as string;
