@@ -38,8 +38,8 @@ export function clientKrb5Conf(realm: string, kdcs: string[]): string {
  * `<Component>/config/*` into the client directory and the first krb5.conf found into the
  * client krb5.conf, then prints the two documented success lines. A tar that does not extract,
  * or holds no krb5.conf, fails with exit 1 and `Failed to refresh components client config.`
- * Faults (docs/ssh.md): the file /.sandbox/refresh-fault on the host holds `hang`, `fail` or
- * `slow <ms>`.
+ * Faults (docs/ssh.md): the file /.sandbox/refresh-fault on the host holds `hang`, `fail`,
+ * `slow <ms>` or `stale` (prints success, changes nothing: a broken client).
  */
 export const REFRESH_SCRIPT = `#!/bin/sh
 # mrs-trust sandbox: simulated MRS client refreshConfig.sh
@@ -52,6 +52,7 @@ case "$fault" in
   hang*) echo "Refreshing components client config..."; while :; do sleep 1; done ;;
   fail*) fail "Refreshing failed (sandbox fault)." ;;
   slow*) sleep "$(echo "$fault" | awk '{ printf "%.3f", $2 / 1000 }')" ;;
+  stale*) echo "ReFresh components client config is complete."; echo "Succeed to refresh components client config."; exit 0 ;;
 esac
 [ -d "$client_dir" ] || fail "The client directory $client_dir does not exist."
 work=$(mktemp -d "\${TMPDIR:-/tmp}/refreshConfig.XXXXXX") || fail "Cannot create a work directory."
