@@ -122,7 +122,9 @@ describe('link failure modes against the sandbox', () => {
   });
 
   it('two runs on one cluster at once: the second exits 3 naming the lock and its owner', async () => {
-    await withSandbox({ restartMs: 3000 }, async (sb) => {
+    // The first run's restart must outlast the second run's start-up (seconds on a loaded machine):
+    // the restart wait ends within ~0.5 s of the restart, so the window is the restart itself.
+    await withSandbox({ restartMs: 12_000 }, async (sb) => {
       const first = runCli(['link', 'alpha', 'beta', '--config', sb.configPath, '--yes']);
       const journal = join(sb.stateDir, '.mrs-trust', 'journal', 'alpha+beta.json');
       // Wait until the first run is writing (it holds both locks from its start); generous: on a loaded
