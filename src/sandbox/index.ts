@@ -130,6 +130,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   const plugins = new Map<string, StartedPlugin>();
   const listeners: ((cluster: string, peers: { realm_name: string; ip_port: string }[]) => void | Promise<void>)[] = [];
   const lastPeers = new Map<string, string>();
+  const runningListeners: ((cluster: string, running: boolean) => Promise<void>)[] = [];
   /** Tells the listeners (the kdc plugin) when a cluster's peers changed; settles when they have followed. */
   const peersChanged = async (sim: SimCluster): Promise<void> => {
     const now = JSON.stringify(sim.peers);
@@ -184,6 +185,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     const hub: SandboxHub = {
       managers: sims.map((s) => ({ name: s.name, realm: s.realm, kdcs: s.kdcs, peers: () => s.peers.map((p) => ({ ...p })) })),
       onPeerRealmsSaved: (listener) => listeners.push(listener),
+      onClustersRunning: (listener) => runningListeners.push(listener),
     };
     // `cloud:` in the faults file (docs/sandbox.md "Faults") is read by the cloud plugin itself.
     const cloudFaults = (faults as { cloud?: Record<string, unknown> }).cloud;
@@ -195,10 +197,14 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     });
     // Clusters without a real KDC (no krb5kdc, --no-plugins, or a faulted port) get the simulated one.
     simKdcs.push(...(await startSimKdcs(sims, plugins)));
-    mrs3 = await startMrs3({ stateDir, sims, sshRunning: plugins.has('ssh'), onChange, applyPeers: async (sim) => {
-      await peersChanged(sim);
-      onChange();
-    } });
+    mrs3 = await startMrs3({
+      stateDir, sims, sshRunning: plugins.has('ssh'), onChange,
+      applyPeers: async (sim) => {
+        await peersChanged(sim);
+        onChange();
+      },
+      clustersRunning: async (sim, running) => void (await Promise.all(runningListeners.map((l) => l(sim.name, running)))),
+    });
     const fragments = (name: string): ClusterFragment => Object.assign({}, ...[...plugins.values()].map((p) => p.clusters[name] ?? {})) as ClusterFragment;
     writeClustersYaml(stateDir, sims.map((sim, i) => ({ name: sim.name, type: types.get(sim.name) as 'analysis', managerUrl: infos[i]?.managerUrl ?? '', casUrl: infos[i]?.casUrl ?? '', ...(sim.mrsVersion ? { mrsVersion: sim.mrsVersion } : {}), user: sim.user, passwordFile: `${FILES.secrets}/${sim.name}.password`, fingerprint: infos[i]?.fingerprint ?? '', fragment: fragments(sim.name) })));
     persist();

@@ -34,6 +34,11 @@ export interface SandboxHub {
    * return a promise: restart-RealmConfig.sh returns only after it settled.
    */
   onPeerRealmsSaved(listener: (cluster: string, peers: { realm_name: string; ip_port: string }[]) => void | Promise<void>): void;
+  /**
+   * MRS 3.x: the person at the console stopped (false) or started (true) all clusters; a KDC
+   * stops answering while its cluster is stopped (KrbServer is one of the cluster's services).
+   */
+  onClustersRunning(listener: (cluster: string, running: boolean) => Promise<void>): void;
 }
 
 export interface StartedPlugin {

@@ -183,8 +183,14 @@ describe('management nodes and restart-RealmConfig.sh (as omm, on the active nod
     expect(JSON.parse(stop.stdout)).toMatchObject({ ok: true, cluster: 'beta', action: 'stop', clustersRunning: false });
     const beta = sb.snapshot().clusters[1] as unknown as { mrs3: { console: { clustersRunning: boolean } } };
     expect(beta.mrs3.console.clustersRunning).toBe(false);
+    // KrbServer stops with the clusters: the real KDC no longer answers, alpha's still does.
+    if (kdc.available) {
+      expect(await listening(`127.${SUBNET}.2.11`, 21732)).toBe(false);
+      expect(await listening(`127.${SUBNET}.1.11`, 21732)).toBe(true);
+    }
     const start = await runCli(['sandbox', 'console-start', 'beta', '--state-dir', sb.stateDir]);
     expect(start.code, start.stderr).toBe(0);
     expect(start.stdout).toContain('all clusters started');
+    if (kdc.available) expect(await listening(`127.${SUBNET}.2.11`, 21732)).toBe(true);
   });
 });

@@ -116,6 +116,14 @@ export async function startKdcs(layout: SandboxLayout, stateDir: string, hub: Sa
     chains.set(cluster, next);
     return next;
   });
+  // MRS 3.x console Stop/Start of all clusters: KrbServer stops with them, so does the real KDC.
+  hub.onClustersRunning(async (cluster, running) => {
+    const kdc = kdcs.get(cluster);
+    if (!kdc) return;
+    await (chains.get(cluster) ?? Promise.resolve());
+    if (running && kdc.pid === undefined) await kdc.start();
+    if (!running && kdc.pid !== undefined) await kdc.stop();
+  });
   return {
     clusters,
     state: () => ({ available: true, kdcs: [...kdcs.entries()].map(([name, k]) => ({ cluster: name, realm: k.realm, listen: k.listen, pid: k.pid, dir: k.dir })), errors }),

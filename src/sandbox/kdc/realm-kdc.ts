@@ -101,6 +101,8 @@ export class RealmKdc {
   /** Starts krb5kdc; it binds before it forks, so once the parent exits it answers. */
   async start(): Promise<void> {
     const pidFile = join(this.dir, 'krb5kdc.pid');
+    // A start after a stop (an MRS 3.x "stop/start all clusters") must not read the old pid.
+    await rm(pidFile, { force: true });
     await run('krb5kdc', ['-r', this.realm, '-P', pidFile], { env: this.#env });
     for (let i = 0; i < 100 && this.#pid === undefined; i += 1) {
       const text = await readFile(pidFile, 'utf8').catch(() => '');
@@ -114,6 +116,7 @@ export class RealmKdc {
   /** kadmind, like krb5kdc: binds, forks, writes its pid file. */
   async #startAdmin(): Promise<number> {
     const pidFile = join(this.dir, 'kadmind.pid');
+    await rm(pidFile, { force: true });
     await run('kadmind', ['-r', this.realm, '-P', pidFile], { env: this.#env });
     for (let i = 0; i < 200; i += 1) {
       const text = await readFile(pidFile, 'utf8').catch(() => '');

@@ -23,6 +23,8 @@ export interface RealmConfigDeps {
   sims: SimCluster[];
   /** Sets the applied peers and waits until every listener (the kdc plugin) has followed. */
   applyPeers(sim: SimCluster): Promise<void>;
+  /** All clusters of this Manager stopped or started on the console: their KDCs follow (kdc plugin). */
+  clustersRunning(sim: SimCluster, running: boolean): Promise<void>;
   onChange(): void;
 }
 
@@ -103,6 +105,8 @@ export class RealmConfigWatcher {
     const state = await readConsoleFile(path);
     this.#consoleMtime.set(sim.name, mtime);
     if (!state) return;
+    // The KDCs have stopped or started before the console command returns (it waits for `saves`).
+    if (state.clustersRunning !== sim.console.clustersRunning) await this.deps.clustersRunning(sim, state.clustersRunning);
     Object.assign(sim.console, { peers: state.peers, clustersRunning: state.clustersRunning, saves: state.saves });
     this.deps.onChange();
   }
