@@ -98,6 +98,9 @@ function crossChecks(file: ClustersFile): void {
     if (cluster.manager.discovery === 'krb5conf' && !(cluster.nodes && cluster.nodes.length > 0)) {
       throw new ConfigError(`clusters.${name}.manager.discovery`, 'krb5conf discovery needs at least one entry under nodes');
     }
+    if (cluster.manager.trustDomains === 'captured' && !isMrs3(cluster.mrsVersion)) {
+      throw new ConfigError(`clusters.${name}.manager.trustDomains`, 'captured is for MRS 3.x clusters only: set mrsVersion to the 3.x version, or remove trustDomains');
+    }
     if (isMrs3(cluster.mrsVersion) && !(cluster.nodes && cluster.nodes.length > 0)) {
       // The realm, KDC service IPs and applied peers of 3.x are read from a node's krb5.conf, and
       // restart-RealmConfig.sh runs on its management nodes: both need SSH (docs/mrs3.md).

@@ -138,6 +138,10 @@ export const managerSchema = strict({
     .literal('confirmed')
     .optional()
     .describe('confirmed: you checked that this Manager reads back peer_realms as mrs-trust writes it (e.g. one peer added in the Manager UI shows in `mrs-trust status`); needed before the first peer is written onto an empty peer_realms'),
+  trustDomains: z
+    .enum(['checklist', 'captured'])
+    .default('checklist')
+    .describe('MRS 3.x only. checklist: the Peer Mutual Trust Domain and the stop/start of all clusters are console steps printed as a checklist (no public API); captured: the adapter sends the calls of src/adapters/manager/v3/captured.ts instead, after you captured them from a live Manager with --trace-http and made that file match (docs/assumptions.md "MRS 3.x")'),
   clientDownload: z
     .enum(['off', 'assumed-api'])
     .default('off')

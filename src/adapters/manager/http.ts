@@ -110,7 +110,7 @@ export class ManagerHttp {
   }
 
   /** Sends with retries for reads; returns the raw response (status not yet judged). */
-  async send(method: 'GET' | 'POST', url: string, endpoint: string, read: boolean, data?: unknown, form?: boolean, timeoutMs?: number, maxRedirects?: number): Promise<AxiosResponse<string>> {
+  async send(method: 'GET' | 'POST' | 'PUT', url: string, endpoint: string, read: boolean, data?: unknown, form?: boolean, timeoutMs?: number, maxRedirects?: number): Promise<AxiosResponse<string>> {
     const attempts = read ? this.settings.retries + 1 : 1;
     let failure: RemoteError | CheckError | undefined;
     for (let attempt = 1; attempt <= attempts; attempt++) {

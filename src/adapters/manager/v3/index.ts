@@ -9,6 +9,8 @@ import { ManagerHttp } from '../http.js';
 import { createAgent } from '../tls.js';
 import { httpSettings, type ManagerLog, type ManagerOptions } from '../settings.js';
 import { judgeSessionReply } from './session.js';
+import { capturedTrustDomains } from './captured.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 const warnedInsecure = new Set<string>();
 
@@ -67,8 +69,10 @@ class BasicManager implements Manager, ManagerV3 {
     return judgeSessionReply(this.cluster, this.config.manager.user, reply);
   }
 
+  /** The guessed calls (captured.ts) only when clusters.yaml says `manager.trustDomains: captured`; else the console checklist. */
   trustDomains(): TrustDomainCalls | undefined {
-    return undefined;
+    if (this.config.manager.trustDomains !== 'captured') return undefined;
+    return capturedTrustDomains(this.#http, { sleep: (ms, signal) => sleep(ms, undefined, { signal }), now: () => Date.now() });
   }
 
   async login(): Promise<void> {
