@@ -151,7 +151,8 @@ const MRS3_APPLY: Record<Mrs3Role, string> = {
 export function renderPlan(plan: Plan): string[] {
   const lines: string[] = [`Plan: ${plan.action} ${plan.clusters[0]} ↔ ${plan.clusters[1]}`];
   for (const s of plan.sides) {
-    lines.push('', `${s.cluster} (${s.realm}, MRS ${s.mrsVersion}, config version ${s.configVersion})`);
+    // A 3.x side has no configuration version to compare (the console is the writer).
+    lines.push('', `${s.cluster} (${s.realm}, MRS ${s.mrsVersion}${s.configVersion ? `, config version ${s.configVersion}` : ''})`);
     lines.push(`  peer_realms: ${describeChange(s.change)}`);
     const others = s.peersAfter.filter((p) => p.realm_name !== s.change.realm);
     for (const p of others) lines.push(`               = keep    ${p.realm_name}  ${p.ip_port}`);
