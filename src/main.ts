@@ -88,8 +88,8 @@ const adapters: AdapterFactories = {
     return createNetworkProbe();
   },
   async sandbox() {
-    const [{ startSandbox }, { consoleSave, consoleClusters }] = await Promise.all([import('./sandbox/index.js'), import('./sandbox/v3/index.js')]);
-    return { start: startSandbox, console: { save: consoleSave, clusters: consoleClusters } };
+    const [{ startSandbox }, { consoleSave, consoleClusters, consoleDownload }] = await Promise.all([import('./sandbox/index.js'), import('./sandbox/v3/index.js')]);
+    return { start: startSandbox, console: { save: consoleSave, clusters: consoleClusters, download: consoleDownload } };
   },
   async clientFiles() {
     const { createLocalClientFiles } = await import('./adapters/client-config/files.js');

@@ -213,6 +213,13 @@ export function buildProgram(hooks: ProgramHooks): Command {
       .action(action(() => import('./commands/sandbox-console.js').then((m) => ({ run: name === 'console-stop' ? m.stop : m.start }))));
   }
 
+  sandbox
+    .command('console-download')
+    .description('MRS 3.x: stand in for the person at the console — Download Client > Configuration Files Only > Save to Path on Server (onto master1; needs started clusters)')
+    .argument('<cluster>', 'a 3.x cluster of the running sandbox')
+    .option('--state-dir <dir>', 'state directory', '.mrs-trust/sandbox')
+    .action(action(() => import('./commands/sandbox-console.js').then((m) => ({ run: m.download }))));
+
   const clients = program.command('clients').description('client hosts of the clusters');
   clients
     .command('refresh')

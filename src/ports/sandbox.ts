@@ -38,6 +38,8 @@ export interface SandboxConsole {
   save(stateDir: string, cluster: string, edit: { set: { realm_name: string; ip_port: string }[]; remove: string[] }): Promise<SandboxConsoleState>;
   /** Stop (false) or start (true) all clusters. */
   clusters(stateDir: string, cluster: string, running: boolean): Promise<SandboxConsoleState>;
+  /** Download Client > Configuration Files Only > Save to Path on Server, onto the first management node. */
+  download(stateDir: string, cluster: string): Promise<{ node: string; path: string; peers: string[] }>;
 }
 
 export interface SandboxClusterSummary {

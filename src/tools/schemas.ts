@@ -12,7 +12,7 @@ import { rotateResultSchema } from '../workflow/rotate/result.js';
 import { sshDoctorResultSchema } from '../workflow/ssh-doctor/result.js';
 import { sshTrustResultSchema } from '../workflow/ssh-trust/result.js';
 import { clientExportResultSchema } from '../workflow/clients/export-schema.js';
-import { sandboxConsoleResultSchema } from '../cli/sandbox-console-result.js';
+import { sandboxConsoleDownloadSchema, sandboxConsoleResultSchema } from '../cli/sandbox-console-result.js';
 
 /**
  * Every JSON Schema published under `schemas/`, generated from the zod source of truth.
@@ -42,6 +42,7 @@ export const published: PublishedSchema[] = [
   { file: 'topology.schema.json', schema: topologySchema, io: 'input', title: 'mrs-trust mesh topology file' },
   { file: 'mesh-result.schema.json', schema: meshResultSchema, io: 'output', title: 'mrs-trust mesh --json result' },
   { file: 'sandbox-console.schema.json', schema: sandboxConsoleResultSchema, io: 'output', title: 'mrs-trust sandbox console-save / console-stop / console-start --json result' },
+  { file: 'sandbox-console-download.schema.json', schema: sandboxConsoleDownloadSchema, io: 'output', title: 'mrs-trust sandbox console-download --json result' },
 ];
 
 export function render(entry: PublishedSchema): string {

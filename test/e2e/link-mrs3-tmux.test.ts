@@ -3,11 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
-import { mkdir } from 'node:fs/promises';
-import { dirname } from 'node:path';
-import { writeClientConfigTarball } from '../../src/sandbox/client-config.js';
-import { SSH_FILES } from '../../src/sandbox/ssh/index.js';
-import { consoleClusters, consoleSave } from '../../src/sandbox/v3/index.js';
+import { consoleClusters, consoleDownload, consoleSave } from '../../src/sandbox/v3/index.js';
 import { BIN } from '../support/cli.js';
 import { requireBinary } from '../support/require-binary.js';
 import { TmuxSession } from '../support/tmux.js';
@@ -31,13 +27,6 @@ async function waitCount(t: TmuxSession, pattern: RegExp, count: number, polls =
   throw new Error(`screen never showed ${pattern} ${count} times:\n${t.screen()}`);
 }
 
-/** The person's "Download Client > Configuration Files Only > Server" of a started 3.x cluster, onto its master1. */
-async function downloadClientToNode(sb: RunningSandbox, name: string): Promise<void> {
-  const c = sb.snapshot().clusters.find((x) => x.name === name) as ReturnType<RunningSandbox['snapshot']>['clusters'][number];
-  const path = join(sb.stateDir, SSH_FILES.hostRoot(`master1.${name}`), '/tmp/FusionInsight-Client/FusionInsight_Cluster_1_Services_Client.tar');
-  await mkdir(dirname(path), { recursive: true });
-  await writeClientConfigTarball(path, { cluster: name, realm: c.realm, kdcs: c.kdcs, peers: c.peers });
-}
 
 describe.skipIf(!tmux.available)('link on MRS 3.x in a real terminal (tmux)', () => {
   let sb: RunningSandbox;
@@ -81,11 +70,11 @@ describe.skipIf(!tmux.available)('link on MRS 3.x in a real terminal (tmux)', ()
     expect(runs('beta')).toEqual([expect.objectContaining({ node: 'master2.beta', ok: true })]);
     expect(started).toContain('Download Client > Configuration Files Only');
     await consoleClusters(sb.stateDir, 'alpha', true);
-    await downloadClientToNode(sb, 'alpha');
+    await consoleDownload(sb.stateDir, 'alpha');
     t.send('y', 'Enter');
     await waitCount(t, /beta: done\?/, 2);
     await consoleClusters(sb.stateDir, 'beta', true);
-    await downloadClientToNode(sb, 'beta');
+    await consoleDownload(sb.stateDir, 'beta');
     t.send('y', 'Enter');
 
     const done = await t.waitFor(/EXIT=\d+/, 2400);

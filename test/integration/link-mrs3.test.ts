@@ -1,12 +1,9 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
-import { writeClientConfigTarball } from '../../src/sandbox/client-config.js';
-import { SSH_FILES } from '../../src/sandbox/ssh/index.js';
-import { consoleClusters, consoleSave } from '../../src/sandbox/v3/index.js';
+import { consoleClusters, consoleDownload, consoleSave } from '../../src/sandbox/v3/index.js';
 import { linkResultSchema } from '../../src/workflow/link/result.js';
 import { runCli } from '../support/cli.js';
 import { requireBinary } from '../support/require-binary.js';
@@ -21,13 +18,6 @@ const kdcs = (subnet: number, i: number) => `127.${subnet}.${i}.11:21732,127.${s
 type Snapshot = ReturnType<RunningSandbox['snapshot']>['clusters'][number] & { mrs3?: { realmConfigRuns: { node: string; ok: boolean; clustersRunning: boolean }[] } };
 const cluster = (sb: RunningSandbox, name: string) => sb.snapshot().clusters.find((c) => c.name === name) as Snapshot;
 
-/** The person's "Download Client > Configuration Files Only > Server" of a started 3.x cluster, onto its master1. */
-async function downloadClientToNode(sb: RunningSandbox, name: string): Promise<void> {
-  const c = cluster(sb, name);
-  const path = join(sb.stateDir, SSH_FILES.hostRoot(`master1.${name}`), '/tmp/FusionInsight-Client/FusionInsight_Cluster_1_Services_Client.tar');
-  await mkdir(dirname(path), { recursive: true });
-  await writeClientConfigTarball(path, { cluster: name, realm: c.realm, kdcs: c.kdcs, peers: c.peers });
-}
 
 function secrets(sb: RunningSandbox): string[] {
   return ['alpha', 'beta'].map((c) => readFileSync(join(sb.stateDir, `secrets/${c}.password`), 'utf8').trim());
@@ -69,6 +59,10 @@ describe('link on MRS 3.x without a terminal (sandbox 3.1.0)', () => {
     await consoleClusters(sb.stateDir, 'alpha', false);
     await consoleSave(sb.stateDir, 'alpha', { set: [{ realm_name: 'BETA.MRS', ip_port: kdcs(SUBNET, 2) }], remove: [] });
     await consoleClusters(sb.stateDir, 'beta', false);
+    // Stopped clusters have no client to download, as on the real home page.
+    const early = await runCli(['sandbox', 'console-download', 'alpha', '--state-dir', sb.stateDir]);
+    expect(early.code).toBe(2);
+    expect(early.stderr).toMatch(/clusters are stopped; start them first \(sandbox console-start alpha\)/);
     const undone = await runCli(['resume', 'alpha', 'beta', ...link]);
     expect(undone.code, undone.stderr).toBe(3);
     expect(undone.stderr).toContain('[CONSOLE_STEP_NOT_DONE]');
@@ -88,8 +82,12 @@ describe('link on MRS 3.x without a terminal (sandbox 3.1.0)', () => {
     await consoleClusters(sb.stateDir, 'alpha', true);
     await consoleClusters(sb.stateDir, 'beta', true);
     expect(start.stderr).toContain('Download Client > Configuration Files Only');
-    await downloadClientToNode(sb, 'alpha');
-    await downloadClientToNode(sb, 'beta');
+    // The person's Download Client > Save to Path on Server, through the sandbox CLI.
+    for (const name of ['alpha', 'beta']) {
+      const saved = await runCli(['sandbox', 'console-download', name, '--state-dir', sb.stateDir, '--json']);
+      expect(saved.code, saved.stderr).toBe(0);
+      expect(JSON.parse(saved.stdout)).toMatchObject({ cluster: name, node: `master1.${name}`, peers: [name === 'alpha' ? 'BETA.MRS' : 'ALPHA.MRS'] });
+    }
     const done = await runCli(['resume', 'alpha', 'beta', ...link, '--json']);
     expect(done.code, done.stderr).toBe(0);
     const result = linkResultSchema.parse(JSON.parse(done.stdout));
@@ -127,7 +125,7 @@ describe('link on a mixed pair: alpha MRS 2.x, beta MRS 3.x', () => {
     await consoleSave(sb.stateDir, 'beta', { set: [{ realm_name: 'ALPHA.MRS', ip_port: kdcs(SUBNET, 1) }], remove: [] });
     expect((await runCli(['resume', 'alpha', 'beta', ...link])).code).toBe(3);
     await consoleClusters(sb.stateDir, 'beta', true);
-    await downloadClientToNode(sb, 'beta');
+    await consoleDownload(sb.stateDir, 'beta');
     const done = await runCli(['resume', 'alpha', 'beta', ...link, '--json']);
     expect(done.code, done.stderr).toBe(0);
     const result = linkResultSchema.parse(JSON.parse(done.stdout));

@@ -1,7 +1,7 @@
 import { UsageError, type MrsTrustError } from '../../errors/index.js';
 import type { SandboxConsoleState } from '../../ports/sandbox.js';
 import type { CliContext } from '../context.js';
-import type { SandboxConsoleResult } from '../sandbox-console-result.js';
+import type { SandboxConsoleDownload, SandboxConsoleResult } from '../sandbox-console-result.js';
 import { stateDirOf } from '../sandbox-files.js';
 import { sandboxError } from '../with-sandbox.js';
 
@@ -54,3 +54,16 @@ async function runState(ctx: CliContext, cluster: string, flags: ConsoleFlags, r
 
 export const stop = (ctx: CliContext, cluster: string, flags: ConsoleFlags = {}) => runState(ctx, cluster, flags, false);
 export const start = (ctx: CliContext, cluster: string, flags: ConsoleFlags = {}) => runState(ctx, cluster, flags, true);
+
+/** `sandbox console-download CLUSTER`: the person's "Download Client > Configuration Files Only > Save to Path on Server". */
+export async function download(ctx: CliContext, cluster: string, flags: ConsoleFlags = {}): Promise<void> {
+  const starter = await ctx.adapters.sandbox();
+  let saved: { node: string; path: string; peers: string[] };
+  try {
+    saved = await starter.console.download(stateDirOf(ctx.cwd, flags.stateDir), cluster);
+  } catch (error) {
+    throw sandboxError(error) as MrsTrustError;
+  }
+  const result: SandboxConsoleDownload = { ok: true, cluster, action: 'download', ...saved };
+  ctx.out.result(result, () => [`${cluster}: client configuration saved to ${saved.node}:${saved.path} (peers in its krb5.conf: ${saved.peers.join(', ') || 'none'})`]);
+}

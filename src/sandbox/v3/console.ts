@@ -1,7 +1,9 @@
 import { mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { writeClientConfigTarball } from '../client-config.js';
 import { FILES } from '../files.js';
+import { SSH_FILES } from '../ssh/index.js';
 import { peerRealmsProblem, type PeerRow } from '../manager/rules.js';
 import { SandboxError } from '../names.js';
 import { consoleFileOf, readConsoleFile, writeConsoleFile, type ConsoleState } from './console-file.js';
@@ -25,7 +27,7 @@ export interface ConsoleEdit {
 interface StateDoc {
   pid: number;
   running: boolean;
-  clusters: { name: string; realm: string; mrs3?: { console: { saves: number } } }[];
+  clusters: { name: string; realm: string; kdcs?: string[]; peers?: PeerRow[]; mrs3?: { console: { saves: number } } }[];
 }
 
 function readState(stateDir: string): StateDoc {
@@ -89,4 +91,25 @@ export async function consoleSave(stateDir: string, cluster: string, edit: Conso
 export async function consoleClusters(stateDir: string, cluster: string, running: boolean): Promise<ConsoleState> {
   const { state } = await current(stateDir, cluster);
   return commit(stateDir, cluster, { peers: state.peers, clustersRunning: running }, state);
+}
+
+/** Where "Save to Path on Server" puts the configuration-only client on the first management node. */
+export const CONSOLE_CLIENT_PATH = '/tmp/FusionInsight-Client/FusionInsight_Cluster_1_Services_Client.tar';
+
+/**
+ * Home page > More > Download Client > Configuration Files Only > Save to Path on Server: the
+ * cluster's client configuration as it is now (its realm, KDCs and the peers restart-RealmConfig.sh
+ * applied, not rows merely saved in the console) written onto master1. As on a real Manager it
+ * needs started clusters.
+ */
+export async function consoleDownload(stateDir: string, cluster: string): Promise<{ node: string; path: string; peers: string[] }> {
+  const found = mrs3Cluster(readState(stateDir), cluster);
+  const { state } = await current(stateDir, cluster);
+  if (!state.clustersRunning) throw new SandboxError('SANDBOX_CONSOLE', `${cluster}: the clusters are stopped; start them first (sandbox console-start ${cluster})`);
+  const node = `master1.${cluster}`;
+  const local = join(stateDir, SSH_FILES.hostRoot(node), CONSOLE_CLIENT_PATH);
+  mkdirSync(dirname(local), { recursive: true });
+  const peers = found.peers ?? [];
+  await writeClientConfigTarball(local, { cluster, realm: found.realm, kdcs: found.kdcs ?? [], peers });
+  return { node, path: CONSOLE_CLIENT_PATH, peers: peers.map((p) => p.realm_name) };
 }

@@ -6,7 +6,7 @@ import { writeConsoleFile } from './console-file.js';
 import { installOmNode, omsStatusTable } from './om-node-files.js';
 import { RealmConfigWatcher, writeNodeKrb5, type RealmConfigDeps } from './realm-config.js';
 
-export { consoleClusters, consoleSave, type ConsoleEdit } from './console.js';
+export { consoleClusters, consoleDownload, consoleSave, type ConsoleEdit } from './console.js';
 
 /**
  * The MRS 3.x side of a sandbox (docs/sandbox.md "MRS 3.x"), after the plugins started: each 3.x
