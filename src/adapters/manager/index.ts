@@ -5,7 +5,7 @@ import { CheckError, RemoteError } from '../../errors/index.js';
 import { samePeerList } from '../../domain/peers.js';
 import { isMrs3, majorOf, resolveVersion } from '../../domain/version.js';
 import { createManagerV3 } from './v3/index.js';
-import { httpSettings, type ManagerLog, type ManagerOptions } from './settings.js';
+import type { ManagerLog, ManagerOptions } from './settings.js';
 import type { PeerEntry } from '../../domain/peers.js';
 import type { ClusterInfo, CommandProgress, HostInfo, KerberosFacts, Manager, ServiceStatus } from '../../ports/manager.js';
 import { clusterStatusResObjSchema, clustersResObjSchema, envelopeOf, PATHS } from '../../wire/manager/documented.js';
@@ -16,12 +16,11 @@ import { readHealth } from './health.js';
 import { casLogin, casLogout } from './cas.js';
 import { readServerTime } from './clock.js';
 import type { ClockSample } from '../../domain/precheck/outcomes.js';
-import { ManagerHttp } from './http.js';
-import { createAgent } from './tls.js';
+import type { ManagerHttp } from './http.js';
+import { managerHttp } from './connect.js';
 
 export { httpSettings, type ManagerLog, type ManagerOptions } from './settings.js';
 
-const warnedInsecure = new Set<string>();
 
 /** Save failures after which the Manager may or may not have applied the save. */
 const UNKNOWN_OUTCOME = new Set(['MANAGER_SESSION', 'MANAGER_TIMEOUT', 'MANAGER_CONNECTION_RESET', 'MANAGER_HTTP_5XX', 'MANAGER_HTTP_ERROR', 'MANAGER_BAD_REPLY']);
@@ -46,18 +45,7 @@ class HttpManager implements Manager {
   ) {
     this.cluster = config.name;
     this.#env = options.env ?? process.env;
-    const settings = httpSettings(options);
-    const agent = createAgent(
-      config,
-      this.#jar,
-      () => {
-        if (warnedInsecure.has(config.name)) return;
-        warnedInsecure.add(config.name);
-        log.warn(`clusters.${config.name}.manager.tls.insecure: the Manager certificate is NOT verified; pin it with tls.fingerprint`);
-      },
-      settings.timeoutMs,
-    );
-    this.#http = new ManagerHttp(config, agent, settings);
+    this.#http = managerHttp(config, this.#jar, log, options);
   }
 
   private url(path: string): string {

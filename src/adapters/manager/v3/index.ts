@@ -5,14 +5,13 @@ import { CheckError } from '../../../errors/index.js';
 import type { ClusterInfo, CommandProgress, HostInfo, KerberosFacts, Manager, ServiceStatus } from '../../../ports/manager.js';
 import type { ManagerV3, SessionInfo, TrustDomainCalls } from '../../../ports/manager-v3.js';
 import { V3_PATHS } from '../../../wire/manager/v3.js';
-import { ManagerHttp } from '../http.js';
-import { createAgent } from '../tls.js';
-import { httpSettings, type ManagerLog, type ManagerOptions } from '../settings.js';
+import type { ManagerHttp } from '../http.js';
+import { managerHttp } from '../connect.js';
+import type { ManagerLog, ManagerOptions } from '../settings.js';
 import { judgeSessionReply } from './session.js';
 import { capturedTrustDomains } from './captured.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-const warnedInsecure = new Set<string>();
 
 /**
  * The MRS 3.x profile of the Manager adapter (FusionInsight Manager 8.x), chosen when
@@ -38,18 +37,7 @@ class BasicManager implements Manager, ManagerV3 {
   ) {
     this.cluster = config.name;
     this.#env = options.env ?? process.env;
-    const settings = httpSettings(options);
-    const agent = createAgent(
-      config,
-      new CookieJar(),
-      () => {
-        if (warnedInsecure.has(config.name)) return;
-        warnedInsecure.add(config.name);
-        log.warn(`clusters.${config.name}.manager.tls.insecure: the Manager certificate is NOT verified; pin it with tls.fingerprint`);
-      },
-      settings.timeoutMs,
-    );
-    this.#http = new ManagerHttp(config, agent, settings);
+    this.#http = managerHttp(config, new CookieJar(), log, options);
   }
 
   /** Basic credentials on the client, once: they are never logged (--trace-http redacts Authorization). */
