@@ -1,5 +1,6 @@
 import type { PeerEntry } from '../domain/peers.js';
 import type { Manager } from '../ports/manager.js';
+import { abortableManager } from './abortable.js';
 
 /**
  * A write the run would have made; in a dry run these are the plan, as the ports saw it.
@@ -44,4 +45,17 @@ export function recordingManager(inner: Manager, writes: RecordedWrite[]): Manag
       return { state: 'COMPLETE', percent: 100 };
     },
   };
+}
+
+/**
+ * The Managers a run uses: each aborts in-flight reads on the run's signal (abortable.ts), and in a
+ * dry run records its writes instead of making them. Shared by link and mesh.
+ */
+export function runManagers(managers: Readonly<Record<string, Manager | undefined>>, names: readonly string[], options: { signal: AbortSignal; dryRun: boolean; writes: RecordedWrite[] }): Record<string, Manager> {
+  return Object.fromEntries(
+    names.map((n) => {
+      const inner = abortableManager(managers[n] as Manager, options.signal);
+      return [n, options.dryRun ? recordingManager(inner, options.writes) : inner];
+    }),
+  );
 }

@@ -2,8 +2,7 @@ import type { PeerChange } from '../../domain/peers.js';
 import type { Plan } from '../../domain/plan.js';
 import { InterruptedError, UsageError, isMrsTrustError } from '../../errors/index.js';
 import type { Manager } from '../../ports/manager.js';
-import { recordingManager, type RecordedWrite } from '../dry-run.js';
-import { abortableManager } from '../abortable.js';
+import { runManagers, type RecordedWrite } from '../dry-run.js';
 import { DONE_IN_RESUMED_RUN, runSteps, type EngineIo, type Step, type StepReport } from '../engine.js';
 import { link3Steps } from '../link3/steps.js';
 import { usesMrs3 } from '../link3/roles.js';
@@ -115,12 +114,7 @@ export async function runLink(deps: LinkDeps, request: LinkRequest): Promise<{ r
   const lost: { error?: Error } = {};
   const lock = request.dryRun ? undefined : await deps.locks.acquire(names, { command: `${request.action} ${names.join(' ')}` }, { onCompromised: (error) => (lost.error = error) });
   const writes: RecordedWrite[] = [];
-  const managers: Record<string, Manager> = Object.fromEntries(
-    names.map((n) => {
-      const inner = abortableManager(deps.managers[n] as Manager, deps.signal);
-      return [n, request.dryRun ? recordingManager(inner, writes) : inner];
-    }),
-  );
+  const managers = runManagers(deps.managers, names, { signal: deps.signal, dryRun: request.dryRun, writes });
   try {
     const journal = await startJournal(deps, request, names);
     const state: LinkState = {

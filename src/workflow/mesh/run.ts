@@ -4,7 +4,7 @@ import { journalKey } from '../../domain/journal.js';
 import type { PeerChange } from '../../domain/peers.js';
 import { CheckError, isMrsTrustError, PartialError, UsageError } from '../../errors/index.js';
 import type { Manager } from '../../ports/manager.js';
-import { recordingManager, type RecordedWrite } from '../dry-run.js';
+import { runManagers, type RecordedWrite } from '../dry-run.js';
 import { runSteps, type StepReport } from '../engine.js';
 import { RunJournal } from '../run-journal.js';
 import type { MeshDeps, MeshRequest, MeshState } from './context.js';
@@ -47,7 +47,7 @@ function validate(deps: MeshDeps, request: MeshRequest): void {
 }
 
 function newState(deps: MeshDeps, request: MeshRequest, journal: RunJournal, writes: RecordedWrite[]): MeshState {
-  const managers: Record<string, Manager> = Object.fromEntries(request.clusters.map((n) => [n, request.dryRun ? recordingManager(deps.managers[n] as Manager, writes) : (deps.managers[n] as Manager)]));
+  const managers = runManagers(deps.managers, request.clusters, { signal: deps.signal, dryRun: request.dryRun, writes });
   const limit = pLimit(Math.max(1, request.parallel));
   return {
     request,
