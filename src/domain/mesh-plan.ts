@@ -1,6 +1,6 @@
 import type { ClusterFacts } from './facts.js';
 import { distinctPeerCount, findPeer, mergePeer, peerEntry, removePeer, sameEntry, undoAgainst, type PeerChange, type PeerEntry } from './peers.js';
-import { KRB_SERVICE } from './plan.js';
+import { KRB_SERVICE, type ClusterPlanBase } from './plan.js';
 import type { Problem } from './preflight.js';
 import { partnersOf, type Pair } from './topology.js';
 
@@ -8,19 +8,12 @@ import { partnersOf, type Pair } from './topology.js';
 export const MESH_PLAN_VERSION = 1;
 
 /** One cluster's whole target `peer_realms`: every change made in one save and one restart. */
-export interface MeshSide {
-  cluster: string;
-  realm: string;
-  mrsVersion: string;
-  configVersion: string;
-  peersBefore: PeerEntry[];
-  peersAfter: PeerEntry[];
+export interface MeshSide extends ClusterPlanBase {
   /** Every row added, updated or removed (`--prune`), in order; unchanged rows are not listed. */
   changes: PeerChange[];
   /** KrbServer when anything changes on this cluster, else empty: at most one restart per cluster. */
   restart: string[];
   peerLimit: number;
-  clientHosts: string[];
 }
 
 export interface MeshPlan {

@@ -15,7 +15,8 @@ export interface SecurityGroupRulePlan {
   description: string;
 }
 
-export interface SidePlan {
+/** What a plan says of one cluster, for `link` (SidePlan) and `mesh` (MeshSide) alike. */
+export interface ClusterPlanBase {
   cluster: string;
   realm: string;
   mrsVersion: string;
@@ -23,12 +24,15 @@ export interface SidePlan {
   configVersion: string;
   peersBefore: PeerEntry[];
   peersAfter: PeerEntry[];
-  change: PeerChange;
-  /** Services to restart; empty when nothing changes on this side. */
+  /** Services to restart; empty when nothing changes on this cluster. */
   restart: string[];
-  securityGroupRules: SecurityGroupRulePlan[];
   /** Client hosts to refresh (host names or addresses from clusters.yaml). */
   clientHosts: string[];
+}
+
+export interface SidePlan extends ClusterPlanBase {
+  change: PeerChange;
+  securityGroupRules: SecurityGroupRulePlan[];
   /** The restart is owed by an earlier run that saved but did not finish restarting. */
   restartPendingBefore?: boolean;
   /** Rollback only: ids of the security-group rules `precheck --fix` added, to remove. */
