@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { buildProgram } from './cli/program.js';
+import { packageFile } from './package-root.js';
 import type { AdapterFactories, CliContext, GlobalOptions } from './cli/context.js';
 import type { Prompter } from './ports/prompter.js';
 import type { Secret } from './domain/secret.js';
@@ -14,7 +15,7 @@ import type { HttpTrace } from './adapters/http-trace/index.js';
 const EXIT = { usage: 2, internal: 1, interrupted: 130 } as const;
 
 function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  const pkg = JSON.parse(readFileSync(packageFile('package.json'), 'utf8')) as { version: string };
   return pkg.version;
 }
 

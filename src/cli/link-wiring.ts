@@ -115,9 +115,28 @@ export async function buildLinkDeps(
   ctx: CliContext,
   config: LoadedConfig,
   clusters: ClusterConfig[],
-  how: { action: PlanAction; events: EventSink; confirm: (plan: Plan) => Promise<boolean>; clients?: { tarballs?: Record<string, string>; managerDownload?: boolean; skip?: boolean }; mrs3?: Omit<Mrs3Deps, 'nodes'> },
+  how: {
+    action: PlanAction;
+    events: EventSink;
+    confirm: (plan: Plan) => Promise<boolean>;
+    clients?: { tarballs?: Record<string, string>; managerDownload?: boolean; skip?: boolean };
+    mrs3?: Omit<Mrs3Deps, 'nodes'>;
+    /** Log in to both Managers now: the run is about to start, and the CAS round trips overlap the rest of the wiring (discovery waits for the same login). */
+    eagerLogin?: boolean;
+  },
 ): Promise<LinkDeps> {
   const deps: LinkDeps = await baseDeps(ctx, config, clusters, how.events, how.confirm);
+  if (how.eagerLogin) for (const m of Object.values(deps.managers)) m.login().catch(() => undefined); // its error is discovery's to report
+  try {
+    return await wirePlugins(ctx, config, clusters, how, deps);
+  } catch (error) {
+    // The run never starts, so its `finally` never logs out: a session opened early is closed here.
+    if (how.eagerLogin) await Promise.allSettled(Object.values(deps.managers).map((m) => m.logout()));
+    throw error;
+  }
+}
+
+async function wirePlugins(ctx: CliContext, config: LoadedConfig, clusters: ClusterConfig[], how: Parameters<typeof buildLinkDeps>[3], deps: LinkDeps): Promise<LinkDeps> {
   // The network pre-check (Managers, KDC probe, clocks; security groups with cloud access), as `precheck` runs it.
   if (how.action === 'link') {
     const { buildPrecheckDeps } = await import('./precheck-wiring.js');

@@ -3,18 +3,22 @@
  * real cluster). Pure: the caller passes the times it observed.
  *
  * The rate, and why: at most one progress read every 4 s while the end is far off (the
- * documentation gives no limit; 3–5 s is what an operator's console does), and one every 0.5 s
- * only around the moment the reported percentage says the command ends. The percentage's own
- * rate (first and last reading) predicts that moment; a poll that finds the command still running
- * after its predicted end doubles the short interval (0.5 → 1 → 2 → 4 s), so a Manager whose
- * percentage stalls at 99 % is not polled faster than every 4 s for long. Without a usable
- * percentage (none, or no movement yet) the interval backs off from 0.5 s to 4 s as before.
+ * documentation gives no limit; 3–5 s is what an operator's console does), and faster only at
+ * the moment the reported percentage says the command ends. The percentage's own rate (first
+ * and last reading) predicts that moment, and one read is aimed just after it. A
+ * read that still finds the command running there is repeated after 0.1 s, then 0.2, 0.4 … up to
+ * 4 s: the prediction is only as good as one reported percent (±0.5 % of the run: ±50 ms of a
+ * 10 s sandbox restart, ±1 s of a 3-minute one), so the end is usually seen within ~0.1 s, and a
+ * Manager whose percentage stalls at 99 % costs a handful of reads before the 4 s rate is back.
+ * Without a usable percentage (none, or no movement yet) the interval backs off from 0.5 s to 4 s.
  * The point: a restart that ends just after a poll no longer waits up to 4 s more.
  */
 export const POLL_MIN_MS = 500;
 export const POLL_MAX_MS = 4000;
 /** Asked a little after the predicted end, so the reading is taken once the command is done. */
-const MARGIN_MS = 100;
+const MARGIN_MS = 25;
+/** The first repeat after a read at the predicted end found the command still running. */
+export const POLL_RETRY_MS = 100;
 
 export interface PollReading {
   /** Milliseconds on any monotonic clock. */
@@ -50,7 +54,8 @@ export function nextPoll(state: PollSchedule, reading: PollReading): PollSchedul
   const rate = (reading.percent - first.percent) / (reading.atMs - first.atMs);
   // A reported whole percent p means somewhere in [p, p + 1): aim at the middle.
   const etaMs = Math.max(0, 100 - reading.percent - 0.5) / rate;
-  const floor = Math.min(POLL_MAX_MS, POLL_MIN_MS * 2 ** Math.max(0, misses - 1));
+  // Aimed at the predicted end, however near; each read there that still finds it running doubles the wait.
+  const floor = Math.min(POLL_MAX_MS, POLL_RETRY_MS * 2 ** Math.max(0, misses - 1));
   const delayMs = Math.round(clamp(etaMs + MARGIN_MS, floor, POLL_MAX_MS));
   return { first, last: reading, delayMs, predictedEndMs: reading.atMs + etaMs, misses };
 }

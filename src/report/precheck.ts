@@ -1,11 +1,11 @@
-import { fileURLToPath } from 'node:url';
 import { Eta } from 'eta';
 import { describeFix, type SgFinding } from '../domain/security-groups.js';
 import type { PrecheckCheck, PrecheckResult } from '../workflow/precheck/result.js';
 import { padRows } from './table.js';
+import { packageFile } from '../package-root.js';
 
-/** `templates/` ships with the package (package.json "files"); src/report and dist/report are both two levels down. */
-const TEMPLATES = fileURLToPath(new URL('../../templates/', import.meta.url));
+/** `templates/` ships with the package (package.json "files"). */
+const TEMPLATES = packageFile('templates');
 
 let text: Eta | undefined;
 let html: Eta | undefined;

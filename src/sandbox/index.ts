@@ -13,7 +13,7 @@ import { startSimKdc, type SimKdc } from './kdc/sim-kdc.js';
 import { CAS_PORT, KDC_PORT, MANAGER_PORT, sandboxLayout, type SandboxLayout } from './layout.js';
 import { SimServer } from './manager/server.js';
 import { SimCluster } from './manager/state.js';
-import { PLUGIN_MODULES, loadPlugin, type ClusterFragment, type PluginOptions, type SandboxHub, type StartedPlugin } from './plugins.js';
+import { PLUGINS, type ClusterFragment, type PluginOptions, type SandboxHub, type StartedPlugin } from './plugins.js';
 import { resolveNames, SandboxError } from './names.js';
 import { startMrs3 } from './v3/index.js';
 
@@ -82,10 +82,7 @@ function snapshotOf(base: { stateDir: string; configPath: string; subnet: number
 }
 
 async function startPlugins(layout: SandboxLayout, stateDir: string, hub: SandboxHub, started: Map<string, StartedPlugin>, options: PluginOptions): Promise<void> {
-  for (const spec of PLUGIN_MODULES) {
-    const start = await loadPlugin(spec);
-    if (start) started.set(spec.name, await start(layout, stateDir, hub, options));
-  }
+  for (const plugin of PLUGINS) started.set(plugin.name, await (await plugin.load())(layout, stateDir, hub, options));
 }
 
 /** `--manager` and `--mrs-version` for every cluster; the faults file's `clusters.<name>` wins. */

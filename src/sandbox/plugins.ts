@@ -60,29 +60,15 @@ export interface PluginOptions {
   kdc?: Record<string, { version?: string | undefined; refuseKeyChange?: boolean | undefined }>;
 }
 
-/** A plugin module exports one function under `entry`: `(layout, stateDir, hub, options) => StartedPlugin`. */
+/** What a plugin exports to start it: `(layout, stateDir, hub, options) => StartedPlugin`. */
 export type PluginStart = (layout: SandboxLayout, stateDir: string, hub: SandboxHub, options: PluginOptions) => Promise<StartedPlugin>;
 
-export const PLUGIN_MODULES = [
-  { name: 'ssh', module: './ssh/index.js', entry: 'startSshHosts' },
-  { name: 'cloud', module: './cloud/index.js', entry: 'startCloud' },
-  { name: 'kdc', module: './kdc/index.js', entry: 'startKdcs' },
-] as const;
-
-/** Imports a plugin if its module exists; any other import failure is a real error. */
-export async function loadPlugin(spec: (typeof PLUGIN_MODULES)[number]): Promise<PluginStart | undefined> {
-  // A plain string (not a literal) so TypeScript does not require the module to exist yet.
-  const specifier: string = spec.module;
-  let module: Record<string, unknown>;
-  try {
-    module = (await import(specifier)) as Record<string, unknown>;
-  } catch (error) {
-    const e = error as NodeJS.ErrnoException;
-    const missing = e.code === 'ERR_MODULE_NOT_FOUND' || /Cannot find module|Failed to load url|does not exist/i.test(String(e.message));
-    if (missing && String(e.message).includes(spec.module.replace(/^\.\//, '').replace(/\.js$/, ''))) return undefined;
-    throw error;
-  }
-  const start = module[spec.entry];
-  if (typeof start !== 'function') throw new Error(`sandbox plugin ${spec.module} does not export ${spec.entry}()`);
-  return start as PluginStart;
-}
+/**
+ * The plugins, started in this order. Literal imports, loaded only when a sandbox starts: the CLI
+ * bundle (scripts/bundle.mjs) can only include a module it sees named.
+ */
+export const PLUGINS: readonly { name: string; load: () => Promise<PluginStart> }[] = [
+  { name: 'ssh', load: async () => (await import('./ssh/index.js')).startSshHosts },
+  { name: 'cloud', load: async () => (await import('./cloud/index.js')).startCloud as PluginStart },
+  { name: 'kdc', load: async () => (await import('./kdc/index.js')).startKdcs },
+];

@@ -136,9 +136,15 @@ function once<T>(fn: (() => Promise<T>) | undefined): (() => Promise<T>) | undef
 
 /** Reads one cluster (read-only). The Manager must be logged in. */
 export async function discoverCluster(s: DiscoverySources): Promise<Discovered> {
-  const info = await s.manager.readClusterInfo();
   const cloud = once(s.cloud);
-  const [services, kerberos, hosts, version] = await Promise.all([s.manager.readHealth(), kerberosOf(s, info), hostsOf(s, cloud), versionOf(s, info, cloud)]);
+  // Health and hosts do not depend on the cluster info: they are read alongside it (one round
+  // trip less per cluster). The info's own error, if any, is the one reported.
+  const servicesRead = s.manager.readHealth();
+  const hostsRead = hostsOf(s, cloud);
+  servicesRead.catch(() => undefined);
+  hostsRead.catch(() => undefined);
+  const info = await s.manager.readClusterInfo();
+  const [services, kerberos, hosts, version] = await Promise.all([servicesRead, kerberosOf(s, info), hostsRead, versionOf(s, info, cloud)]);
   // The 3.x Manager profile lists no services (no public API): health is "not read", never "all GOOD".
   const healthRead = !(isMrs3(s.mrsVersion) && services.length === 0);
   if (!healthRead) s.note(`${s.name}: MRS 3.x has no public API for service health; check the Manager home page`);

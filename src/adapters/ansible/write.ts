@@ -1,11 +1,11 @@
 import { chmod, copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import type { AnsibleExport } from '../../workflow/clients/export.js';
+import { packageFile } from '../../package-root.js';
 
-/** `templates/` ships with the package; src/adapters/ansible and dist/adapters/ansible are three levels down. */
-const TEMPLATES = fileURLToPath(new URL('../../../templates/ansible/', import.meta.url));
+/** `templates/ansible/` ships with the package (package.json "files"). */
+const TEMPLATES = packageFile('templates', 'ansible');
 export const PLAYBOOK = 'refresh-clients.yml';
 const FILES = [PLAYBOOK, 'refresh-source.yml'];
 

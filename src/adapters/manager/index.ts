@@ -56,21 +56,36 @@ class HttpManager implements Manager {
     return (await resolveSecret(this.config.manager.password, `clusters.${this.cluster}.manager.password`, this.#env)).reveal();
   }
 
-  async login(): Promise<void> {
+  /**
+   * One login per session: `link` starts it as soon as the Manager exists (so the CAS round trips
+   * overlap the rest of the start-up) and discovery asks again; both wait for the same one. A
+   * failed login stays failed: asking again must not send a wrong password twice (account lockout).
+   */
+  login(): Promise<void> {
+    return (this.#session ??= this.casLogin());
+  }
+
+  #session?: Promise<void>;
+
+  private async casLogin(): Promise<void> {
     this.log.debug(`${this.cluster}: logging in to ${this.config.manager.url} as ${this.config.manager.user}`);
     await casLogin(this.#http, this.#jar, this.#env);
     // From now on a read that finds the session expired logs in again once (ManagerHttp.call).
-    this.#http.relogin = () => this.login();
+    this.#http.relogin = () => (this.#session = this.casLogin());
   }
 
   async logout(): Promise<void> {
     // A read still in flight must not log in again after this.
     this.#http.relogin = undefined;
+    this.#session = undefined;
     await casLogout(this.#http, this.log.debug);
     this.#http.agent.destroy();
   }
 
   async readClusterInfo(): Promise<ClusterInfo> {
+    // Both reads at once (one round trip); the status is looked at only after the version check.
+    const reading = this.#http.call({ method: 'GET', url: this.url(PATHS.clusterStatus), endpoint: `GET ${PATHS.clusterStatus}`, schema: envelopeOf(clusterStatusResObjSchema), read: true });
+    reading.catch(() => undefined);
     const list = await this.#http.call({ method: 'GET', url: this.url(PATHS.clusters), endpoint: `GET ${PATHS.clusters}`, schema: envelopeOf(clustersResObjSchema), read: true });
     const clusters = list.res_obj.clusters;
     const own = clusters.find((c) => String(c.id) === '1') ?? (clusters[0] as (typeof clusters)[number]);
@@ -82,7 +97,7 @@ class HttpManager implements Manager {
         hint: `set clusters.${this.cluster}.mrsVersion to that version ("${trusted.version}") for the 3.x profile (HTTP Basic, node krb5.conf); if this is a 2.x cluster, set mrsVersion to its 2.x version`,
       });
     }
-    const status = await this.#http.call({ method: 'GET', url: this.url(PATHS.clusterStatus), endpoint: `GET ${PATHS.clusterStatus}`, schema: envelopeOf(clusterStatusResObjSchema), read: true });
+    const status = await reading;
     const state = status.res_obj.state.toUpperCase();
     return { name: own.name, version: own.version, kerberos: own.stack_model === 'Sec', state: state === 'GOOD' || state === 'BAD' ? state : 'UNKNOWN' };
   }

@@ -5,7 +5,6 @@ import { UsageError } from '../../errors/index.js';
 import type { LinkRequest } from '../../workflow/link/context.js';
 import type { LinkResult } from '../../workflow/link/result.js';
 import { runLink, stepsFor } from '../../workflow/link/run.js';
-import { createTaskList } from '../progress/task-list.js';
 import { withSandbox } from '../with-sandbox.js';
 import { buildLinkDeps, linkCluster } from '../link-wiring.js';
 import { mrs3Cli } from '../mrs3-terminal.js';
@@ -189,7 +188,8 @@ export async function executeLink(ctx: CliContext, input: LinkInput): Promise<Li
   const mrs3 = mrs3Cli(ctx, input, request, clusters);
   // On a terminal, a live task list; otherwise plain lines or JSON lines (ctx.out decides).
   const steps = stepsFor({ clusters: Object.fromEntries(clusters.map((c) => [c.name, linkCluster(c)])) }, request);
-  const live = ctx.out.progress === 'auto' ? createTaskList(steps.map((st) => ({ id: st.id, title: st.title, ...(st.scopes ? { scopes: [input.a, input.b] } : {}), quiet: ASKING_STEPS.has(st.id) })), process.stderr) : undefined;
+  // listr2 is loaded only for a live terminal: plain and JSON progress never need it.
+  const live = ctx.out.progress === 'auto' ? (await import('../progress/task-list.js')).createTaskList(steps.map((st) => ({ id: st.id, title: st.title, ...(st.scopes ? { scopes: [input.a, input.b] } : {}), quiet: ASKING_STEPS.has(st.id) })), process.stderr) : undefined;
   checkTarballNames(input);
   const deps = await buildLinkDeps(ctx, config, clusters, {
     action,
@@ -201,6 +201,7 @@ export async function executeLink(ctx: CliContext, input: LinkInput): Promise<Li
       return input.confirmed ? true : confirmOnTerminal(ctx, plan);
     },
     ...(mrs3 ? { mrs3: mrs3.deps(live) } : {}),
+    eagerLogin: true,
   });
   const { result, plan } = await runLink(deps, request).finally(async () => {
     await live?.finish();

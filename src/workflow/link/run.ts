@@ -112,10 +112,12 @@ export async function runLink(deps: LinkDeps, request: LinkRequest): Promise<{ r
   validate(deps, request);
   const names = [request.a, request.b];
   const lost: { error?: Error } = {};
-  const lock = request.dryRun ? undefined : await deps.locks.acquire(names, { command: `${request.action} ${names.join(' ')}` }, { onCompromised: (error) => (lost.error = error) });
+  let lock: Awaited<ReturnType<LinkDeps['locks']['acquire']>> | undefined;
   const writes: RecordedWrite[] = [];
   const managers = runManagers(deps.managers, names, { signal: deps.signal, dryRun: request.dryRun, writes });
   try {
+    // Inside the try: a busy lock still logs out of a session the CLI opened early.
+    lock = request.dryRun ? undefined : await deps.locks.acquire(names, { command: `${request.action} ${names.join(' ')}` }, { onCompromised: (error) => (lost.error = error) });
     const journal = await startJournal(deps, request, names);
     const state: LinkState = {
       request,

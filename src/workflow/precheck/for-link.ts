@@ -25,7 +25,17 @@ export function networkPrecheck(deps: PrecheckDeps): Precheck {
     async run(a: ClusterFacts, b: ClusterFacts) {
       const only: Area[] = ['managers', 'kdcs', 'clock', ...(deps.clouds ? (['security-groups'] as const) : [])];
       const state: PrecheckState = { request: { a: a.name, b: b.name, only }, deps, facts: { [a.name]: a, [b.name]: b }, unread: {}, checks: [] };
-      for (const step of NETWORK_STEPS) if (step.skip?.(state) === undefined) await step.run(state);
+      // The checks are independent: all at once, each on its own list so the report keeps the steps' order.
+      const ran = await Promise.all(
+        NETWORK_STEPS.filter((step) => step.skip?.(state) === undefined).map(async (step) => {
+          const own: PrecheckState = { ...state, checks: [] };
+          await step.run(own);
+          return own;
+        }),
+      );
+      state.checks = ran.flatMap((r) => r.checks);
+      const groups = ran.find((r) => r.sg)?.sg;
+      if (groups) state.sg = groups;
       for (const c of state.checks.filter((x) => x.status === 'warn' || x.status === 'unknown')) {
         deps.events.emit({ type: 'warning', message: `precheck ${c.status}: ${c.cluster ? `${c.cluster} ` : ''}${c.id}: ${c.found.join('; ')}` });
       }

@@ -38,6 +38,7 @@ function realmsOf(s: LinkState): Record<string, string> {
 export const parity: Step<LinkState> = {
   id: 'parity',
   title: 'Compare kvno and enctypes of krbtgt/B@A and krbtgt/A@B in both KDCs',
+  readOnly: true,
   skip: (s) => (s.request.action === 'unlink' ? 'not needed to remove trust' : paritySkip(s)),
   async run(s) {
     const rows = await readParity(s.deps.kdcAdmin as Record<string, KdcAdmin>, realmsOf(s));

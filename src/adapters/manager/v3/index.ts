@@ -63,12 +63,20 @@ class BasicManager implements Manager, ManagerV3 {
     return capturedTrustDomains(this.#http, { sleep: (ms, signal) => sleep(ms, undefined, { signal }), now: () => Date.now() });
   }
 
-  async login(): Promise<void> {
+  /** One check per run however often asked (link starts it early, discovery asks again): a wrong password is sent once. */
+  login(): Promise<void> {
+    return (this.#checked ??= this.sessionCheck());
+  }
+
+  #checked?: Promise<void>;
+
+  private async sessionCheck(): Promise<void> {
     this.log.debug(`${this.cluster}: MRS 3.x session check at ${this.config.manager.url} as ${this.config.manager.user} (HTTP Basic)`);
     await this.checkSession();
   }
 
   async logout(): Promise<void> {
+    this.#checked = undefined;
     // Basic authentication has no session to end; the connections go.
     this.#http.agent.destroy();
   }

@@ -54,6 +54,7 @@ export interface DiscoverContext {
 export const discoverOne: Omit<Step<DiscoverContext>, 'scopes'> = {
   id: 'discover',
   title: 'Read realm, KDCs, peers and health from the Manager',
+  readOnly: true,
   async run(s, scope) {
     const name = scope as string;
     const manager = s.managers[name];

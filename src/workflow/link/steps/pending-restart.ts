@@ -22,6 +22,8 @@ export interface PendingRestartContext {
  */
 export const pendingRestartOne: Omit<Step<PendingRestartContext>, 'scopes'> = {
   id: 'check-pending-restart',
+  // Reads the Manager; what it clears is the journal's own record, written (and awaited) by itself.
+  readOnly: true,
   title: 'Check whether a restart left pending has happened since',
   skip: (s, scope) => (s.restartPending.has(scope as string) ? undefined : 'no restart pending'),
   async run(s, scope) {

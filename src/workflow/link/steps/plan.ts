@@ -43,6 +43,7 @@ function refuseUnconfigured3x(s: LinkState): void {
 export const plan: Step<LinkState> = {
   id: 'plan',
   title: 'Compute the plan for both clusters',
+  readOnly: true,
   async run(s) {
     refuseUnconfigured3x(s);
     const computed = planOf(s);
@@ -63,6 +64,7 @@ export const plan: Step<LinkState> = {
 export const confirm: Step<LinkState> = {
   id: 'confirm',
   title: 'Confirm the plan',
+  readOnly: true,
   skip(s) {
     if (!s.plan || !planChangesAnything(s.plan)) return 'nothing to change';
     if (s.request.dryRun) return 'dry run';

@@ -16,6 +16,7 @@ function factsOf(s: LinkState) {
 export const preflight: Step<LinkState> = {
   id: 'preflight',
   title: 'Check realms, Kerberos mode, health, overlap and the peer limit',
+  readOnly: true,
   skipIfDoneBefore: true,
   async run(s) {
     const [a, b] = factsOf(s);
@@ -47,6 +48,7 @@ export const preflight: Step<LinkState> = {
 export const precheck: Step<LinkState> = {
   id: 'precheck',
   title: 'Pre-check the network: Managers, KDCs (Kerberos probe), clocks, security groups',
+  readOnly: true,
   skipIfDoneBefore: true,
   skip(s) {
     if (s.request.action !== 'link') return 'not needed to remove trust';

@@ -23,6 +23,7 @@ function expectation(s: LinkState, name: string): { realm: string; expected: Pee
 export const verifyConfig: Step<LinkState> = {
   id: 'verify',
   title: 'Re-read both clusters and check the trust is configured',
+  readOnly: true,
   scopes: sides,
   skip: (s) => (s.request.dryRun ? 'dry run: nothing was written' : undefined),
   async run(s, scope) {
@@ -80,6 +81,7 @@ export async function ticketOneWay(s: LinkState, from: string): Promise<string> 
 export const verifyTicket: Step<LinkState> = {
   id: 'verify-ticket',
   title: 'Obtain a real cross-realm ticket both ways',
+  readOnly: true,
   skipIfDoneBefore: true,
   skip: ticketSkip,
   async run(s) {

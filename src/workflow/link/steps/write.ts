@@ -26,6 +26,7 @@ function drift(name: string, why: string): CheckError {
 export const checkDrift: Step<LinkState> = {
   id: 'check-drift',
   title: 'Re-read both clusters before writing',
+  readOnly: true,
   scopes: sides,
   skip: (s, scope) => (writes(sideOf(s, scope as string)) ? undefined : 'nothing to write on this side'),
   async run(s, scope) {
