@@ -24,3 +24,11 @@ it('checks the Manager port only (no CAS on 3.x) and passes on a healthy 3.x pai
   ]);
   expect(JSON.stringify(reach)).not.toMatch(/CAS/);
 });
+
+it('reads both Managers\' clocks on 3.x too (the Date header of the web root): the clock check passes, not "unknown"', async () => {
+  const r = await runCli(['precheck', 'alpha', 'beta', '--config', sb.configPath, '--json', '--only', 'clock']);
+  expect(r.code, r.stderr).toBe(0);
+  const doc = JSON.parse(r.stdout) as { checks: { name: string; status: string; found?: string[] }[] };
+  const clock = doc.checks.filter((c) => c.name === 'clock-skew');
+  expect(clock.map((c) => c.status), JSON.stringify(clock)).toEqual(['pass']);
+});

@@ -11,6 +11,8 @@ import type { ManagerLog, ManagerOptions } from '../settings.js';
 import { judgeSessionReply } from './session.js';
 import { capturedTrustDomains } from './captured.js';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { readServerTime } from '../clock.js';
+import type { ClockSample } from '../../../domain/precheck/outcomes.js';
 
 
 /**
@@ -79,6 +81,11 @@ class BasicManager implements Manager, ManagerV3 {
     this.#checked = undefined;
     // Basic authentication has no session to end; the connections go.
     this.#http.agent.destroy();
+  }
+
+  /** The pre-check's clock: the `Date` header of a plain GET of the web root, as on 2.x (clock.ts; any status carries it). */
+  readServerTime(): Promise<Omit<ClockSample, 'cluster'>> {
+    return readServerTime(this.#http, `${this.config.manager.url}/web/`);
   }
 
   /** No public 3.x call returns cluster name, version or state: the configured values, state UNKNOWN. */

@@ -21,6 +21,7 @@ const writesOn = (s: MeshState, name: string) => sideOf(s, name).changes.length 
 export const checkDrift: Step<MeshState> = {
   id: 'check-drift',
   title: 'Re-read every cluster before writing',
+  readOnly: true,
   scopes: live,
   skip: (s, scope) => (writesOn(s, scope as string) ? undefined : 'nothing to write on this cluster'),
   run: (s, scope) => s.limit(async () => ({ message: await assertUnchanged(s.managers[scope as string]!, sideOf(s, scope as string)) })),

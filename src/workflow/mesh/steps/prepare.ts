@@ -32,6 +32,7 @@ function unique(problems: Problem[]): Problem[] {
 export const preflight: Step<MeshState> = {
   id: 'preflight',
   title: 'Check realms, Kerberos mode, health, overlap and every cluster\'s peer limit',
+  readOnly: true,
   async run(s) {
     const pairs = s.request.pairs.map(([a, b]) => [s.facts[a], s.facts[b]] as const).filter((p) => p[0] && p[1]);
     const rule = s.request.action === 'rollback' ? unlinkPreflight : linkPreflight;
@@ -50,6 +51,7 @@ export const preflight: Step<MeshState> = {
 export const plan: Step<MeshState> = {
   id: 'plan',
   title: 'Compute each cluster\'s target peer_realms',
+  readOnly: true,
   async run(s) {
     const clientHosts = Object.fromEntries(Object.values(s.deps.clusters).map((c) => [c.name, c.clientHosts]));
     const computed = s.request.undo ? buildMeshUndoPlan(s.facts, s.request.undo, s.request.pairs) : buildMeshPlan(s.facts, s.request.pairs, { prune: s.request.prune, clientHosts });
@@ -79,6 +81,7 @@ export const plan: Step<MeshState> = {
 export const confirm: Step<MeshState> = {
   id: 'confirm',
   title: 'Confirm the plan',
+  readOnly: true,
   skip(s) {
     if (!s.plan || (!meshChangesAnything(s.plan) && s.restartPending.size === 0)) return 'nothing to change';
     if (s.request.dryRun) return 'dry run';

@@ -31,6 +31,7 @@ export const refreshClients: Step<MeshState> = {
 export const verifyConfig: Step<MeshState> = {
   id: 'verify',
   title: 'Re-read every cluster and check its peer_realms',
+  readOnly: true,
   scopes: live,
   skip: (s) => (s.request.dryRun ? 'dry run: nothing was written' : undefined),
   run: (s, scope) =>
@@ -51,6 +52,7 @@ export const verifyConfig: Step<MeshState> = {
 export const verifyTicket: Step<MeshState> = {
   id: 'verify-ticket',
   title: 'Obtain a real cross-realm ticket both ways, every pair',
+  readOnly: true,
   skip(s) {
     if (s.request.dryRun) return 'dry run: nothing was written';
     if (s.request.action === 'rollback') return 'rollback: nothing to prove';
