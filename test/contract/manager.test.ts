@@ -54,6 +54,21 @@ describe('CAS login (documented bodies)', () => {
     expect(await failure(manager().login())).toMatchObject({ code: 'PASSWORD_MUST_CHANGE', exitCode: 4 });
   });
 
+  it('one login however often asked (link starts it early, discovery asks again); a refused one is not sent twice', async () => {
+    const cas = casScope();
+    interceptLoginPage(cas);
+    let posts = 0;
+    interceptLoginPost(cas, { body: 'The credentials you provided cannot be determined to be authentic.', onBody: () => (posts += 1) });
+    const spare = interceptLoginPost(casScope(), { onBody: () => (posts += 1) });
+    const m = manager();
+    const [first, second] = await Promise.all([failure(m.login()), failure(m.login())]);
+    expect(first).toBe(second);
+    expect(await failure(m.login())).toBe(first);
+    expect(first).toMatchObject({ code: 'LOGIN_REFUSED' });
+    expect(posts).toBe(1);
+    expect(spare.isDone()).toBe(false);
+  });
+
   it('the credential POST is never retried, even on 5xx', async () => {
     const cas = casScope();
     interceptLoginPage(cas);

@@ -77,6 +77,8 @@ class HttpManager implements Manager {
   async logout(): Promise<void> {
     // A read still in flight must not log in again after this.
     this.#http.relogin = undefined;
+    // A login started early and still in flight (the run stopped before discovery) ends first, so the session it opens is the one closed.
+    await this.#session?.catch(() => undefined);
     this.#session = undefined;
     await casLogout(this.#http, this.log.debug);
     this.#http.agent.destroy();
