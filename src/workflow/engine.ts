@@ -38,9 +38,9 @@ export interface Step<C> {
   /**
    * The step changes nothing outside this process (it reads, checks, computes or asks). Its
    * journal records are then not waited for one by one — each is an fsync'd write, ~3 ms, and
-   * link runs ten such steps before its first write — but every step without this flag, and the
-   * end of the run, first waits until all of them are on disk (and stops on a failed one), so
-   * nothing is written to a cluster before the journal says what led to it.
+   * link runs ten such steps before its first write — but every step without this flag that is
+   * not skipped, and the end of the run, first waits until all of them are on disk (and stops on
+   * a failed one), so nothing is written to a cluster before the journal says what led to it.
    */
   readOnly?: boolean;
   /**
@@ -85,10 +85,10 @@ function record(io: EngineIo, step: Parameters<RunJournal['recordStep']>[0]): Pr
 /** Journal writes of read-only steps still on their way to disk (see `Step.readOnly`). */
 type InFlight = Promise<void>[];
 
-/** Journals a step event: waited for, or (a read-only step) left in flight until the next barrier. */
-function journal<C>(io: EngineIo, step: Step<C>, inFlight: InFlight, entry: Parameters<RunJournal['recordStep']>[0]): Promise<void> {
+/** Journals a step event: waited for, or (a read-only or skipped step) left in flight until the next barrier. */
+function journal(io: EngineIo, inFlight: InFlight, entry: Parameters<RunJournal['recordStep']>[0], wait: boolean): Promise<void> {
   const written = record(io, entry);
-  if (!step.readOnly) return written;
+  if (wait) return written;
   // Handled at the barrier; the no-op catch only keeps Node from calling it unhandled meanwhile.
   written.catch(() => undefined);
   inFlight.push(written);
@@ -135,11 +135,11 @@ async function runOne<C>(step: Step<C>, ctx: C, scope: string | undefined, io: E
   const reason = skipReason(step, ctx, scope, io);
   if (reason !== undefined) {
     io.events.emit({ type: 'step-done', step: step.id, ...at, outcome: 'skipped', message: reason });
-    await journal(io, step, inFlight, { id: step.id, ...at, status: 'skipped', message: reason });
+    await journal(io, inFlight, { id: step.id, ...at, status: 'skipped', message: reason }, false);
     return { id: step.id, ...at, status: 'skipped', message: reason };
   }
   io.events.emit({ type: 'step-start', step: step.id, title: step.title, ...at });
-  await journal(io, step, inFlight, { id: step.id, ...at, status: 'started' });
+  await journal(io, inFlight, { id: step.id, ...at, status: 'started' }, !step.readOnly);
   let outcome: ReturnType<typeof outcomeOf>;
   try {
     outcome = outcomeOf(step, ctx, scope, io, (await step.run(ctx, scope)) ?? {});
@@ -148,7 +148,7 @@ async function runOne<C>(step: Step<C>, ctx: C, scope: string | undefined, io: E
   }
   const { status, message } = outcome;
   io.events.emit({ type: 'step-done', step: step.id, ...at, outcome: status, ...(message === undefined ? {} : { message }) });
-  await journal(io, step, inFlight, { id: step.id, ...at, ...outcome });
+  await journal(io, inFlight, { id: step.id, ...at, ...outcome }, !step.readOnly);
   return { id: step.id, ...at, status, ...(message === undefined ? {} : { message }) };
 }
 
@@ -177,8 +177,9 @@ export async function runSteps<C>(steps: readonly Step<C>[], ctx: C, io: EngineI
   for (const step of steps) {
     if (io.signal.aborted) throw new InterruptedError('interrupted between steps; nothing more was written', { hint: 'run the same command again: it continues from what is in place' });
     io.guard?.();
-    if (!step.readOnly) await barrier(inFlight);
     const scopes = step.scopes?.(ctx);
+    // A step that writes starts once the journal holds everything before it; one that only skips changes nothing.
+    if (!step.readOnly && (scopes ?? [undefined]).some((scope) => skipReason(step, ctx, scope, io) === undefined)) await barrier(inFlight);
     if (scopes === undefined) {
       reports.push(await runOne(step, ctx, undefined, io, inFlight));
       continue;

@@ -68,6 +68,26 @@ describe('the engine and the journal', () => {
     expect(written.at(-1)?.steps.map((s) => `${s.id}:${s.status}`)).toEqual(['discover:done', 'plan:done', 'write:done']);
   });
 
+  it('a writing step that skips (nothing to do) does not wait for the disk either', async () => {
+    const { store, pending, finishAll } = slowStore();
+    const journal = await startJournal(store, finishAll);
+    const ran: string[] = [];
+    const steps: Step<object>[] = [
+      { id: 'discover', title: 'discover', readOnly: true, run: async () => void ran.push('discover') },
+      { id: 'refresh-clients', title: 'refresh', skip: () => 'no client hosts configured', run: async () => void ran.push('refresh') },
+      { id: 'verify', title: 'verify', readOnly: true, run: async () => void ran.push('verify') },
+    ];
+    const run = runSteps(steps, {}, { events: silentSink, journal, signal: new AbortController().signal });
+    await tick();
+    await tick();
+    expect(ran).toEqual(['discover', 'verify']);
+    expect(pending.length).toBeGreaterThan(0);
+    const settle = setInterval(finishAll, 1);
+    const reports = await run;
+    clearInterval(settle);
+    expect(reports.map((r) => `${r.id}:${r.status}`)).toEqual(['discover:done', 'refresh-clients:skipped', 'verify:done']);
+  });
+
   it('stops before a writing step when a read-only step could not be journaled', async () => {
     const { store, pending, finishAll } = slowStore();
     const journal = await startJournal(store, finishAll);

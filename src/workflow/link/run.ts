@@ -103,6 +103,12 @@ function engineIo(deps: LinkDeps, request: LinkRequest, journal: RunJournal, los
   };
 }
 
+/** Logs out of both Managers and unlocks, at once (neither waits for the other); a failed unlock is reported, as before. */
+async function closeRun(lock: { release(): Promise<void> } | undefined, managers: Manager[]): Promise<void> {
+  const [released] = await Promise.allSettled([lock?.release(), ...managers.map((m) => m.logout())]);
+  if (released?.status === 'rejected') throw released.reason;
+}
+
 /**
  * Runs `link`, `unlink` or `rollback` for one pair (also for `apply` and `resume`, with a given
  * plan): lock both clusters (sorted), journal every step, run the steps, and always log out and
@@ -150,7 +156,6 @@ export async function runLink(deps: LinkDeps, request: LinkRequest): Promise<{ r
       throw interruptedHint(error, request, wrote && !request.dryRun);
     }
   } finally {
-    await Promise.allSettled(names.map((n) => (deps.managers[n] as Manager).logout()));
-    await lock?.release();
+    await closeRun(lock, names.map((n) => deps.managers[n] as Manager));
   }
 }
