@@ -45,9 +45,9 @@ export async function withSandbox<T>(ctx: CliContext, options: WithSandboxOption
   const stateDir = await mkdtemp(join(tmpdir(), 'mrs-trust-sandbox-'));
   let handle: SandboxHandle | undefined;
   try {
-    // Subnets 150..249 for one-off runs: a `sandbox up` (default subnet 0) and the tests (fixed subnets below 150) are never disturbed.
+    // Subnets 200..249 for one-off runs: a `sandbox up` (default subnet 0) and the tests (fixed subnets below 200) are never disturbed.
     for (let attempt = 0; !handle; attempt++) {
-      const subnet = 150 + Math.floor(Math.random() * 100);
+      const subnet = 200 + Math.floor(Math.random() * 50);
       try {
         handle = await startSandbox(ctx, { stateDir, clusters: [...new Set(options.clusters)], subnet, seedPeer: options.seedPeer, restartMs: options.restartMs, plugins: options.plugins });
       } catch (error) {

@@ -12,7 +12,7 @@ import { sampleProcesses } from '../support/processes.js';
 import { statusResultSchema } from '../../src/cli/status-result.js';
 import { requireBinary } from '../support/require-binary.js';
 
-// Sandbox subnets 132, 133 and 181 (127.132.x.x, 127.133.x.x, 127.181.x.x) belong to this file.
+// Sandbox subnets 139, 140 and 181 (127.139.x.x, 127.140.x.x, 127.181.x.x) belong to this file.
 const kdc = requireBinary('krb5kdc', 'krb5-kdc');
 const env = { MRS_TRUST_HTTP_TIMEOUT_MS: '5000' };
 
@@ -46,9 +46,9 @@ describe.skipIf(!kdc.available)('rotate changes the four cross-realm keys in loc
     faultyDir = mkdtempSync(join(tmpdir(), 'mrs-rotate-fault-'));
     halfwayDir = mkdtempSync(join(tmpdir(), 'mrs-rotate-halfway-'));
     [sb, faulty, halfway] = await Promise.all([
-      startSandbox({ stateDir: dir, subnet: 132, restartMs: 30, clusters: ['alpha', 'beta'] }),
+      startSandbox({ stateDir: dir, subnet: 139, restartMs: 30, clusters: ['alpha', 'beta'] }),
       // beta's KDC refuses key changes of krbtgt/ALPHA.MRS@BETA.MRS: the 4th and last change.
-      startSandbox({ stateDir: faultyDir, subnet: 133, restartMs: 30, clusters: ['alpha', 'beta'], faults: { faults: [], clusters: { beta: { refuseKeyChange: true } } } }),
+      startSandbox({ stateDir: faultyDir, subnet: 140, restartMs: 30, clusters: ['alpha', 'beta'], faults: { faults: [], clusters: { beta: { refuseKeyChange: true } } } }),
       // alpha's KDC refuses key changes of krbtgt/BETA.MRS@ALPHA.MRS: the 2nd change, halfway.
       startSandbox({ stateDir: halfwayDir, subnet: 181, restartMs: 30, clusters: ['alpha', 'beta'], faults: { faults: [], clusters: { alpha: { refuseKeyChange: true } } } }),
     ]);

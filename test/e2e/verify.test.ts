@@ -11,7 +11,7 @@ import { expectPublished } from '../support/published-schema.js';
 import { sampleProcesses } from '../support/processes.js';
 import { requireBinary } from '../support/require-binary.js';
 
-// Sandbox subnet 131 (127.131.x.x) belongs to this file.
+// Sandbox subnet 138 (127.138.x.x) belongs to this file (131-137 are link-safety's).
 const kdc = requireBinary('krb5kdc', 'krb5-kdc');
 const env = { MRS_TRUST_HTTP_TIMEOUT_MS: '5000' };
 
@@ -28,7 +28,7 @@ describe.skipIf(!kdc.available)('verify proves an existing trust with real MIT K
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'mrs-verify-'));
-    sb = await startSandbox({ stateDir: dir, subnet: 131, restartMs: 30, clusters: ['alpha', 'beta'] });
+    sb = await startSandbox({ stateDir: dir, subnet: 138, restartMs: 30, clusters: ['alpha', 'beta'] });
   });
 
   afterAll(async () => {
