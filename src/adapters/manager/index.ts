@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { CookieJar } from 'tough-cookie';
 import type { ClusterConfig } from '../../config/load.js';
 import { resolveSecret } from '../../config/secrets.js';
@@ -77,8 +78,10 @@ class HttpManager implements Manager {
   async logout(): Promise<void> {
     // A read still in flight must not log in again after this.
     this.#http.relogin = undefined;
-    // A login started early and still in flight (the run stopped before discovery) ends first, so the session it opens is the one closed.
-    await this.#session?.catch(() => undefined);
+    // A login started early and still in flight (the run stopped before discovery) ends first, so
+    // the session it opens is the one closed; bounded like the logout calls (a hung Manager after
+    // Ctrl-C must not hold the exit for a full timeout).
+    if (this.#session) await Promise.race([this.#session.catch(() => undefined), sleep(Math.min(this.#http.settings.timeoutMs, 5000), undefined, { ref: false })]);
     this.#session = undefined;
     await casLogout(this.#http, this.log.debug);
     this.#http.agent.destroy();
