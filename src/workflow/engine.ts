@@ -130,9 +130,9 @@ async function failed<C>(step: Step<C>, at: { scope?: string }, io: EngineIo, ca
   return error;
 }
 
-async function runOne<C>(step: Step<C>, ctx: C, scope: string | undefined, io: EngineIo, inFlight: InFlight): Promise<StepReport> {
+/** Runs one step on one scope (or none); `reason` is its skip reason, decided by `runSteps`. */
+async function runOne<C>(step: Step<C>, ctx: C, scope: string | undefined, reason: string | undefined, io: EngineIo, inFlight: InFlight): Promise<StepReport> {
   const at = scope === undefined ? {} : { scope };
-  const reason = skipReason(step, ctx, scope, io);
   if (reason !== undefined) {
     io.events.emit({ type: 'step-done', step: step.id, ...at, outcome: 'skipped', message: reason });
     await journal(io, inFlight, { id: step.id, ...at, status: 'skipped', message: reason }, false);
@@ -178,13 +178,15 @@ export async function runSteps<C>(steps: readonly Step<C>[], ctx: C, io: EngineI
     if (io.signal.aborted) throw new InterruptedError('interrupted between steps; nothing more was written', { hint: 'run the same command again: it continues from what is in place' });
     io.guard?.();
     const scopes = step.scopes?.(ctx);
+    // Decided once per scope: the barrier below and the run agree on what is skipped.
+    const reasons = (scopes ?? [undefined]).map((scope) => skipReason(step, ctx, scope, io));
     // A step that writes starts once the journal holds everything before it; one that only skips changes nothing.
-    if (!step.readOnly && (scopes ?? [undefined]).some((scope) => skipReason(step, ctx, scope, io) === undefined)) await barrier(inFlight);
+    if (!step.readOnly && reasons.some((reason) => reason === undefined)) await barrier(inFlight);
     if (scopes === undefined) {
-      reports.push(await runOne(step, ctx, undefined, io, inFlight));
+      reports.push(await runOne(step, ctx, undefined, reasons[0], io, inFlight));
       continue;
     }
-    const settled = await Promise.allSettled(scopes.map((scope) => runOne(step, ctx, scope, io, inFlight)));
+    const settled = await Promise.allSettled(scopes.map((scope, i) => runOne(step, ctx, scope, reasons[i], io, inFlight)));
     settled.forEach((s, i) => {
       if (s.status === 'fulfilled') reports.push(s.value);
       else if (step.onScopeFailed) reports.push({ id: step.id, scope: scopes[i] as string, status: 'failed', error: describeError(s.reason) });
