@@ -107,24 +107,22 @@ async function mrs3Wiring(ctx: CliContext, clusters: ClusterConfig[], terminal: 
   return { ...terminal, nodes: Object.fromEntries(await Promise.all(v3.map(async (c) => [c.name, await managementNodesOf(ctx, c)] as const))) };
 }
 
+/** What the command wants wired besides the clusters: the action, its sinks, and the optional parts. */
+export interface LinkWiring {
+  action: PlanAction;
+  events: EventSink;
+  confirm: (plan: Plan) => Promise<boolean>;
+  clients?: { tarballs?: Record<string, string>; managerDownload?: boolean; skip?: boolean };
+  mrs3?: Omit<Mrs3Deps, 'nodes'>;
+  /** Log in to both Managers now: the run is about to start, and the CAS round trips overlap the rest of the wiring (discovery waits for the same login). */
+  eagerLogin?: boolean;
+}
+
 /**
  * Wires the adapters into the ports the link workflow uses: Managers, state (journal, locks,
  * clock), and the optional plug-ins (pre-check, krb5.conf discovery, client refresh).
  */
-export async function buildLinkDeps(
-  ctx: CliContext,
-  config: LoadedConfig,
-  clusters: ClusterConfig[],
-  how: {
-    action: PlanAction;
-    events: EventSink;
-    confirm: (plan: Plan) => Promise<boolean>;
-    clients?: { tarballs?: Record<string, string>; managerDownload?: boolean; skip?: boolean };
-    mrs3?: Omit<Mrs3Deps, 'nodes'>;
-    /** Log in to both Managers now: the run is about to start, and the CAS round trips overlap the rest of the wiring (discovery waits for the same login). */
-    eagerLogin?: boolean;
-  },
-): Promise<LinkDeps> {
+export async function buildLinkDeps(ctx: CliContext, config: LoadedConfig, clusters: ClusterConfig[], how: LinkWiring): Promise<LinkDeps> {
   const deps: LinkDeps = await baseDeps(ctx, config, clusters, how.events, how.confirm);
   if (how.eagerLogin) for (const m of Object.values(deps.managers)) m.login().catch(() => undefined); // its error is discovery's to report
   try {
@@ -136,7 +134,8 @@ export async function buildLinkDeps(
   }
 }
 
-async function wirePlugins(ctx: CliContext, config: LoadedConfig, clusters: ClusterConfig[], how: Parameters<typeof buildLinkDeps>[3], deps: LinkDeps): Promise<LinkDeps> {
+/** The optional parts of buildLinkDeps: pre-check, client refresh, ticket test, kadmin, 3.x nodes, rule removal. */
+async function wirePlugins(ctx: CliContext, config: LoadedConfig, clusters: ClusterConfig[], how: LinkWiring, deps: LinkDeps): Promise<LinkDeps> {
   // The network pre-check (Managers, KDC probe, clocks; security groups with cloud access), as `precheck` runs it.
   if (how.action === 'link') {
     const { buildPrecheckDeps } = await import('./precheck-wiring.js');
