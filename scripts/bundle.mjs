@@ -6,7 +6,7 @@
 // `tsc` still writes the per-file build (dist/**) first: the sandbox, the tools and the
 // benchmarks import from it; this step then replaces dist/main.js with the bundle.
 import { build } from 'esbuild';
-import { chmodSync, rmSync } from 'node:fs';
+import { chmodSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -38,6 +38,7 @@ const result = await build({
   target: 'node20',
   sourcemap: true,
   logLevel: 'warning',
+  // BUNDLE_META=FILE writes esbuild's metafile: which inputs went into which chunk, with sizes.
   metafile: Boolean(process.env.BUNDLE_META),
   // Native add-ons cannot be bundled: ssh2 (and its optional cpu-features) load from node_modules.
   external: ['ssh2', 'cpu-features'],
@@ -56,4 +57,4 @@ const result = await build({
 });
 // The bin must stay executable after every build.
 chmodSync(`${dist}/main.js`, 0o755);
-if (process.env.BUNDLE_META) (await import('node:fs')).writeFileSync(process.env.BUNDLE_META, JSON.stringify(result.metafile));
+if (process.env.BUNDLE_META) writeFileSync(process.env.BUNDLE_META, JSON.stringify(result.metafile));
