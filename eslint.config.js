@@ -5,6 +5,8 @@ import tseslint from 'typescript-eslint';
 
 const ioLibs = ['axios', 'ssh2', 'tar', '@inquirer/*', 'http-cookie-agent', 'tough-cookie', 'selfsigned', '@huaweicloud/*'];
 const ioPatterns = ioLibs.map((name) => ({ group: [name, `${name}/*`], message: 'I/O libraries belong in src/adapters/ (client) or src/sandbox/ (server).' }));
+// src/zod.ts configures zod before any schema exists; importing 'zod' directly could build one first.
+const zodPattern = { group: ['zod', 'zod/*'], allowTypeImports: true, message: 'import { z } from src/zod.ts (it configures zod once for the program).' };
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.mrs-trust/**'] },
@@ -20,23 +22,27 @@ export default tseslint.config(
   {
     files: ['src/**/*.ts'],
     ignores: ['src/adapters/**', 'src/sandbox/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [...ioPatterns, zodPattern] }] },
+  },
+  {
+    files: ['src/zod.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: ioPatterns }] },
   },
   {
     files: ['src/domain/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [...ioPatterns,
+      'no-restricted-imports': ['error', { patterns: [...ioPatterns, zodPattern,
         { group: ['node:*', 'fs', 'path', 'os', 'child_process', 'net', 'http', 'https'], message: 'src/domain/ is pure: no I/O.' },
         { group: ['**/adapters/**', '**/workflow/**', '**/cli/**', '**/config/**', '**/sandbox/**'], message: 'src/domain/ imports nothing above it.' }] }],
     },
   },
   {
     files: ['src/adapters/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/sandbox/**'], message: 'Adapters and the sandbox share only src/wire/.' }] }] },
+    rules: { 'no-restricted-imports': ['error', { patterns: [zodPattern, { group: ['**/sandbox/**'], message: 'Adapters and the sandbox share only src/wire/.' }] }] },
   },
   {
     files: ['src/sandbox/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/adapters/**', '**/workflow/**', '**/cli/**'], message: 'The sandbox shares only src/wire/ (and pure domain) with the tool.' }] }] },
+    rules: { 'no-restricted-imports': ['error', { patterns: [zodPattern, { group: ['**/adapters/**', '**/workflow/**', '**/cli/**'], message: 'The sandbox shares only src/wire/ (and pure domain) with the tool.' }] }] },
   },
   {
     files: ['test/**/*.ts', 'bench/**/*.{ts,mjs}', 'scripts/**/*.mjs', '*.config.*'],

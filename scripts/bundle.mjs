@@ -7,6 +7,7 @@
 // benchmarks import from it; this step then replaces dist/main.js with the bundle.
 import { build } from 'esbuild';
 import { chmodSync, rmSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -22,6 +23,36 @@ const withoutZodLocales = {
   setup(b) {
     b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) => (/[\\/]node_modules[\\/]zod[\\/]/.test(args.importer) ? { path: 'zod-locales', namespace: 'empty' } : undefined));
     b.onLoad({ filter: /.*/, namespace: 'empty' }, () => ({ contents: 'export {};', loader: 'js' }));
+  },
+};
+/**
+ * axios picks its `http` adapter in Node (its default order is xhr, http, fetch: xhr is absent
+ * there), and mrs-trust sends JSON and form-urlencoded bodies, never multipart. Yet loading axios
+ * evaluates its fetch adapter, which reads `Request` and `Response` from the global object (and
+ * utils.js reads `FormData`): that makes Node load its built-in undici (~25 ms), and form-data pulls in mime-db (~210 KB of
+ * JSON). In the bundle the fetch and xhr adapters are "not supported by the environment" (what
+ * axios itself reports for xhr in Node) and form-data is a class that says why it is missing.
+ * The http adapter, with its proxy and redirect handling, is axios's own.
+ */
+const axiosFormDataProbe = "const FormDataCtor = typeof G.FormData !== 'undefined' ? G.FormData : undefined;";
+const withoutUnusedAxiosParts = {
+  name: 'without-unused-axios-parts',
+  setup(b) {
+    // utils.js reads the global FormData (undici again) only for an `instanceof` shortcut; its
+    // own fallback still recognises a native FormData by its tag. Fails the build if axios changes.
+    b.onLoad({ filter: /[\\/]node_modules[\\/]axios[\\/]lib[\\/]utils\.js$/ }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      if (!source.includes(axiosFormDataProbe)) throw new Error(`scripts/bundle.mjs: ${args.path} no longer reads the global FormData as expected; review withoutUnusedAxiosParts`);
+      return { contents: source.replace(axiosFormDataProbe, 'const FormDataCtor = undefined;'), loader: 'js' };
+    });
+    const fromAxios = (importer) => /[\\/]node_modules[\\/]axios[\\/]lib[\\/]/.test(importer);
+    b.onResolve({ filter: /^\.\/(fetch|xhr)\.js$/ }, (args) => (fromAxios(args.importer) && /[\\/]adapters[\\/]adapters\.js$/.test(args.importer) ? { path: args.path, namespace: 'axios-absent-adapter' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'axios-absent-adapter' }, () => ({ contents: 'export const getFetch = () => false; export default false;', loader: 'js' }));
+    b.onResolve({ filter: /^form-data$/ }, (args) => (fromAxios(args.importer) ? { path: 'form-data', namespace: 'axios-absent-form-data' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'axios-absent-form-data' }, () => ({
+      contents: "export default class FormData { constructor() { throw new Error('multipart/form-data is not part of the mrs-trust bundle (scripts/bundle.mjs)'); } }",
+      loader: 'js',
+    }));
   },
 };
 const dist = `${root}dist`;
@@ -42,7 +73,7 @@ const result = await build({
   metafile: Boolean(process.env.BUNDLE_META),
   // Native add-ons cannot be bundled: ssh2 (and its optional cpu-features) load from node_modules.
   external: ['ssh2', 'cpu-features'],
-  plugins: [withoutZodLocales],
+  plugins: [withoutZodLocales, withoutUnusedAxiosParts],
   // Bundled CommonJS dependencies call require() and use __dirname; an ES module has neither.
   banner: {
     js: [

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../zod.js';
 
 /** The `--json` document of `sandbox console-save|console-stop|console-start` (schemas/sandbox-console.schema.json). */
 export const sandboxConsoleResultSchema = z.object({

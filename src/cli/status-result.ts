@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../zod.js';
 
 const health = z.enum(['GOOD', 'CONCERNING', 'BAD', 'UNKNOWN']);
 

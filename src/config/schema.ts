@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../zod.js';
 import { isIp } from '../domain/ip-port.js';
 import { didYouMean } from './suggest.js';
 

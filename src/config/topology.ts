@@ -1,5 +1,5 @@
 import { parseDocument } from 'yaml';
-import { z } from 'zod';
+import { z } from '../zod.js';
 import type { Topology } from '../domain/topology.js';
 import { ConfigError } from '../errors/index.js';
 import { firstIssue, friendlyError } from './issues.js';

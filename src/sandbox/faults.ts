@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
-import { z } from 'zod';
+import { z } from '../zod.js';
 import { SandboxError } from './names.js';
 
 /**

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../zod.js';
 import { clustersFileSchema } from '../config/schema.js';
 import { topologySchema } from '../config/topology.js';
 import { meshResultSchema } from '../workflow/mesh/result.js';

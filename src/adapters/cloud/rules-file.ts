@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { z } from 'zod';
+import { z } from '../../zod.js';
 import { formatPath } from '../../config/issues.js';
 import { UsageError } from '../../errors/index.js';
 import type { SecurityGroupRule } from '../../domain/security-groups.js';

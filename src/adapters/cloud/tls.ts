@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream';
 import tls from 'node:tls';
 import type { ClusterConfig } from '../../config/load.js';
 import { ConfigError } from '../../errors/index.js';
+import { pinnedContext } from '../pinned-context.js';
 
 /** Raised through axios when a pinned endpoint presents another certificate. */
 export class CloudPinMismatch extends Error {
@@ -24,6 +25,8 @@ type Callback = (error: Error | null, socket: Duplex) => void;
  * the request; on a mismatch the socket is destroyed and the server receives nothing.
  */
 class PinnedAgent extends Agent {
+  private readonly secureContext = pinnedContext();
+
   constructor(
     options: AgentOptions,
     private readonly pin: string,
@@ -33,7 +36,7 @@ class PinnedAgent extends Agent {
   }
 
   override createConnection(options: RequestOptions, callback?: Callback): Duplex | null | undefined {
-    const socket = tls.connect({ ...(options as tls.ConnectionOptions), rejectUnauthorized: false });
+    const socket = tls.connect({ ...(options as tls.ConnectionOptions), rejectUnauthorized: false, secureContext: this.secureContext });
     const onError = (error: Error) => callback?.(error, socket);
     socket.once('error', onError);
     // As for the Manager: the request's own timeout only starts once it has a socket, i.e. after

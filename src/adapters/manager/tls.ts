@@ -7,6 +7,7 @@ import { HttpsCookieAgent } from 'http-cookie-agent/http';
 import type { CookieJar } from 'tough-cookie';
 import type { ClusterConfig } from '../../config/load.js';
 import { ConfigError } from '../../errors/index.js';
+import { pinnedContext } from '../pinned-context.js';
 
 /** Thrown (through axios) when a pinned Manager presents another certificate. */
 export class PinMismatch extends Error {
@@ -22,6 +23,7 @@ export function normalizeFingerprint(text: string): string {
 }
 
 type Callback = (error: Error | null, socket: Duplex) => void;
+
 /** tough-cookie ships separate ESM and CJS typings; http-cookie-agent names the CJS one. Same runtime shape. */
 type AnyJar = { cookies: { jar: never } };
 
@@ -32,9 +34,10 @@ type AnyJar = { cookies: { jar: never } };
  * to the HTTP request: on a mismatch the socket is destroyed and the server receives nothing.
  */
 function pinnedAgent(options: AgentOptions & AnyJar, pin: string, handshakeTimeoutMs: number): Agent {
+  const secureContext = pinnedContext();
   class PinnedAgent extends HttpsCookieAgent {
     override createConnection(connectOptions: RequestOptions, callback?: Callback): Duplex | undefined {
-      const socket = tls.connect({ ...(connectOptions as tls.ConnectionOptions), rejectUnauthorized: false });
+      const socket = tls.connect({ ...(connectOptions as tls.ConnectionOptions), rejectUnauthorized: false, secureContext });
       const onError = (error: Error) => callback?.(error, socket);
       socket.once('error', onError);
       // The request's own timeout only starts once it has a socket, i.e. after this handshake.

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../../zod.js';
 
 /**
  * Cloud API faults, under `cloud:` in the sandbox faults file (docs/sandbox.md "Faults"), or set

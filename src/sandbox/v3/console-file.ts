@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { z } from 'zod';
+import { z } from '../../zod.js';
 import { writeAtomic } from '../files.js';
 
 /**

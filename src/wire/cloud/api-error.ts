@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../../zod.js';
 
 /**
  * Error bodies of Huawei Cloud APIs. Services answer `{error_code, error_msg, request_id}`

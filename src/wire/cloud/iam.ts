@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../../zod.js';
 
 /** IAM `POST /v3/auth/tokens` (password method, project scope); the token is in `X-Subject-Token`. */
 export const tokenRequestSchema = z.object({

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../../zod.js';
 
 /**
  * MRS cloud API payloads (public API reference: "Querying Cluster Details",

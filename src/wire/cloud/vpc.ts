@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../../zod.js';
 
 /**
  * VPC security-group rule payloads. v3: `GET|POST /v3/{project_id}/vpc/security-group-rules`

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../../zod.js';
 
 /**
  * ASSUMED (no public MRS page documents it): the API behind the Manager's "Download Client →

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../../zod.js';
 
 /**
  * Payloads of the MRS 2.x Manager web API that public documentation describes

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../../zod.js';
 
 /**
  * MRS 3.x (FusionInsight Manager 8.x) REST API, as far as public pages show it. Shared by the

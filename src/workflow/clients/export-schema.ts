@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../../zod.js';
 
 /** The `clients export --json` document; `schemas/clients-export.schema.json` is generated from it. */
 export const clientExportResultSchema = z.object({

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../../zod.js';
 
 /**
  * The `clients refresh --json` document (and the `refresh-clients` part of a link report).

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../../zod.js';
 import { PLAN_VERSION, type Plan } from '../../domain/plan.js';
 
 /** Bumped when the plan file's envelope changes; `apply` refuses a version it cannot read. */

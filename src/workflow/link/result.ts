@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../../zod.js';
 
 const peerEntry = z.object({ realm_name: z.string(), ip_port: z.string() });
 

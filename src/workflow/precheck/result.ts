@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../../zod.js';
 
 const fixRule = z.object({ cluster: z.string(), securityGroupId: z.string(), remoteGroupId: z.string(), description: z.string() });
 

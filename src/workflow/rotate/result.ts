@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../../zod.js';
 import { verifyCheckSchema } from '../verify/result.js';
 
 /** The `--json` document of `rotate` (schemas/rotate-result.schema.json). Never holds a password. */

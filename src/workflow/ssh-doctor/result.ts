@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../../zod.js';
 import { CAUSE_IDS } from '../../domain/ssh-doctor/causes.js';
 
 /**

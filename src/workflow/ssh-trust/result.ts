@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import { z } from '../../zod.js';
 import { summarize } from '../../domain/ssh-matrix.js';
 import type { StepReport } from '../engine.js';
 import type { SshTrustContext } from './types.js';

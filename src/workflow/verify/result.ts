@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../../zod.js';
 
 /** One check of `verify`: a step of the verify workflow, per side when it has sides. */
 export const verifyCheckSchema = z.object({

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../../../zod.js';
 import { samePeerList, type PeerEntry } from '../../../domain/peers.js';
 import { CheckError, RemoteError } from '../../../errors/index.js';
 import type { ClustersRunState, TrustDomainCalls } from '../../../ports/manager-v3.js';

@@ -1,0 +1,59 @@
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
+import { runCli } from '../support/cli.js';
+
+// Subnet 191 belongs to this file. scripts/bundle.mjs leaves parts of axios out of the bundle and
+// src/zod.ts turns zod's compiler off, both for start-up time (docs/development.md, "The build").
+// This proves on a real run of the built CLI that what is left out stays out, and that link still
+// works through what is left in (axios's http adapter, the pinned TLS context, zod's parsers).
+const chunksDir = fileURLToPath(new URL('../../dist/chunks/', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'mrs-bundle-'));
+let sb: RunningSandbox;
+
+beforeAll(async () => {
+  sb = await startSandbox({ stateDir: join(dir, 'sandbox'), subnet: 191, restartMs: 30, seedPeer: true, plugins: false });
+});
+afterAll(async () => {
+  await sb?.stop();
+});
+
+describe('the bundled CLI', () => {
+  it('links two clusters without loading undici and without compiling code at run time', async () => {
+    // Loaded before the CLI (NODE_OPTIONS=--import): counts `new Function` and, at exit, writes
+    // which built-in modules the process loaded.
+    const probe = join(dir, 'probe.mjs');
+    const report = join(dir, 'probe.json');
+    writeFileSync(
+      probe,
+      [
+        "import { writeFileSync } from 'node:fs';",
+        'let compiled = 0;',
+        'globalThis.Function = new Proxy(globalThis.Function, { construct(target, args) { compiled++; return Reflect.construct(target, args); } });',
+        `process.on('exit', () => writeFileSync(${JSON.stringify(report)}, JSON.stringify({ compiled, modules: process.moduleLoadList })));`,
+      ].join('\n'),
+    );
+    const run = await runCli(['link', 'alpha', 'beta', '--config', sb.configPath, '--yes', '--json'], { env: { NODE_OPTIONS: `--import ${probe}` } });
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ ok: true });
+    expect(sb.snapshot().clusters.map((c) => c.restartCount)).toEqual([1, 1]);
+    const seen = JSON.parse(readFileSync(report, 'utf8')) as { compiled: number; modules: string[] };
+    expect(seen.modules.some((m) => m.includes('undici')), 'undici (fetch, FormData) was loaded').toBe(false);
+    expect(seen.compiled, 'zod compiled a parser with new Function').toBe(0);
+  });
+
+  it('holds none of the axios parts it leaves out', () => {
+    const text = readdirSync(chunksDir)
+      .filter((f) => f.endsWith('.js'))
+      .map((f) => readFileSync(join(chunksDir, f), 'utf8'))
+      .join('\n');
+    for (const left of ['node_modules/mime-db/', 'node_modules/form-data/', 'node_modules/axios/lib/adapters/fetch.js', 'node_modules/axios/lib/adapters/xhr.js']) {
+      expect(text.includes(`// ${left}`), left).toBe(false);
+    }
+    // What is left in is there: the test above would not mean much otherwise.
+    expect(text.includes('// node_modules/axios/lib/adapters/http.js')).toBe(true);
+  });
+});
