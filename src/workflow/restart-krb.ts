@@ -1,4 +1,4 @@
-import type { RestartCommand } from '../domain/journal.js';
+import type { JournalDoc, RestartCommand } from '../domain/journal.js';
 import { KRB_SERVICE } from '../domain/plan.js';
 import { isMrsTrustError, RemoteError } from '../errors/index.js';
 import type { Clock } from '../ports/clock.js';
@@ -26,12 +26,15 @@ export interface RestartOutcome {
 
 /** Records (or clears) the command that applies this cluster's restart, before waiting on it. */
 export function journalRestartCommand(journal: RunJournal, cluster: string, command: RestartCommand | undefined): Promise<void> {
-  return journal.update((doc) => {
-    const commands = { ...(doc.restartCommands ?? {}) };
-    if (command) commands[cluster] = command;
-    else delete commands[cluster];
-    doc.restartCommands = commands;
-  });
+  return journal.update((doc) => setRestartCommand(doc, cluster, command));
+}
+
+/** The same change, made inside another journal write. */
+export function setRestartCommand(doc: JournalDoc, cluster: string, command: RestartCommand | undefined): void {
+  const commands = { ...(doc.restartCommands ?? {}) };
+  if (command) commands[cluster] = command;
+  else delete commands[cluster];
+  doc.restartCommands = commands;
 }
 
 function restartFailed(cluster: string, what: string, p: CommandProgress): RemoteError {

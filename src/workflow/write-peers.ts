@@ -2,7 +2,7 @@ import { samePeerList, type PeerEntry } from '../domain/peers.js';
 import type { JournalUndo } from '../domain/journal.js';
 import { CheckError } from '../errors/index.js';
 import type { Manager } from '../ports/manager.js';
-import { journalRestartCommand } from './restart-krb.js';
+import { journalRestartCommand, setRestartCommand } from './restart-krb.js';
 import type { RunJournal } from './run-journal.js';
 
 /** One cluster's whole-value `peer_realms` save, as a plan computed it. */
@@ -39,12 +39,12 @@ export async function assertUnchanged(manager: Manager, w: Pick<PeerWrite, 'clus
  * command id right after it, so a crash at any point can be rolled back and its restart finished.
  */
 export async function savePeersWithRestart(manager: Manager, journal: RunJournal, w: PeerWrite): Promise<{ configVersion?: string }> {
-  await journal.recordStep({ id: w.step, scope: w.cluster, status: 'started', undo: w.undo });
-  await journal.update((doc) => {
+  // One journal write holds all three before the save: the undo data, the pending restart, and
+  // no command id of an earlier run (stale once this save restarts KrbServer again).
+  await journal.recordStep({ id: w.step, scope: w.cluster, status: 'started', undo: w.undo }, (doc) => {
     if (!doc.restartPending.includes(w.cluster)) doc.restartPending.push(w.cluster);
+    setRestartCommand(doc, w.cluster, undefined);
   });
-  // Any command id of an earlier run is stale once this save restarts KrbServer again.
-  await journalRestartCommand(journal, w.cluster, undefined);
   const saved = await manager.savePeerRealms(w.peersAfter, { expectedVersion: w.configVersion, restart: true });
   if (saved.commandId) await journalRestartCommand(journal, w.cluster, { id: saved.commandId, via: 'save' });
   return saved.configVersion ? { configVersion: saved.configVersion } : {};

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -22,6 +22,15 @@ describe('file journal', () => {
     expect(statSync(join(state, 'journal', 'a+b.json')).mode & 0o777).toBe(0o600);
     expect(statSync(join(state, 'journal')).mode & 0o777).toBe(0o700);
     expect(readdirSync(join(state, 'journal'))).toEqual(['a+b.json']); // no temp files left behind
+  });
+  it('makes the directory again when it disappears during a run', async () => {
+    const state = dir();
+    const store = fileJournalStore(state);
+    await store.write('a+b', doc());
+    rmSync(join(state, 'journal'), { recursive: true });
+    await store.write('a+b', doc({ status: 'done' }));
+    expect((await store.read('a+b'))?.status).toBe('done');
+    expect(statSync(join(state, 'journal')).mode & 0o777).toBe(0o700);
   });
   it('refuses a corrupt journal with exit 3 and a hint', async () => {
     const state = dir();

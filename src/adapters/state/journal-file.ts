@@ -10,6 +10,7 @@ import { localIoError } from './io-errors.js';
 export function fileJournalStore(stateDir: string): JournalStore {
   const dir = join(stateDir, 'journal');
   const file = (key: string) => join(dir, `${key}.json`);
+  let dirReady = false;
   return {
     async read(key) {
       let text: string;
@@ -32,9 +33,19 @@ export function fileJournalStore(stateDir: string): JournalStore {
       return doc;
     },
     async write(key, doc) {
+      const text = `${JSON.stringify(doc, null, 2)}\n`;
       try {
-        await mkdir(dir, { recursive: true, mode: 0o700 });
-        await writeFileAtomic(file(key), `${JSON.stringify(doc, null, 2)}\n`, { mode: 0o600 });
+        // A run writes its journal a dozen times: the directory is made once, and again only if
+        // it disappeared meanwhile (the write then fails with ENOENT).
+        if (!dirReady) await mkdir(dir, { recursive: true, mode: 0o700 });
+        dirReady = true;
+        try {
+          await writeFileAtomic(file(key), text, { mode: 0o600 });
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+          await mkdir(dir, { recursive: true, mode: 0o700 });
+          await writeFileAtomic(file(key), text, { mode: 0o600 });
+        }
       } catch (error) {
         throw localIoError('write the journal', file(key), error);
       }

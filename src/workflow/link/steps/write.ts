@@ -2,7 +2,7 @@ import { samePeerList } from '../../../domain/peers.js';
 import type { SidePlan } from '../../../domain/plan.js';
 import { CheckError } from '../../../errors/index.js';
 import type { Step } from '../../engine.js';
-import { journalRestartCommand } from '../../restart-krb.js';
+import { savePeersWithRestart } from '../../write-peers.js';
 import { sides, type LinkState } from '../context.js';
 
 function sideOf(s: LinkState, name: string): SidePlan {
@@ -62,17 +62,11 @@ export const writePeerRealms: Step<LinkState> = {
     const name = scope as string;
     const side = sideOf(s, name);
     const undo = { kind: 'peer-change' as const, cluster: name, change: side.change };
-    await s.journal.recordStep({ id: 'write-peer-realms', scope: name, status: 'started', undo });
-    await s.journal.update((doc) => {
-      if (!doc.restartPending.includes(name)) doc.restartPending.push(name);
-    });
-    // Any command id of an earlier run is stale once this save restarts KrbServer again.
-    await journalRestartCommand(s.journal, name, undefined);
     // The documented way: the save itself restarts the affected services (the console's
     // "Restart the affected services or instances"); its command id is journaled at once, so a
     // run that dies while waiting lets the next one poll the same command.
-    const saved = await (s.managers[name] as NonNullable<LinkState['managers'][string]>).savePeerRealms(side.peersAfter, { expectedVersion: side.configVersion, restart: true });
-    if (saved.commandId) await journalRestartCommand(s.journal, name, { id: saved.commandId, via: 'save' });
+    const manager = s.managers[name] as NonNullable<LinkState['managers'][string]>;
+    const saved = await savePeersWithRestart(manager, s.journal, { cluster: name, configVersion: side.configVersion, peersBefore: side.peersBefore, peersAfter: side.peersAfter, undo, step: 'write-peer-realms' });
     if (saved.configVersion) s.configVersionAfter[name] = saved.configVersion;
     s.restartPending.add(name);
     const verb = side.change.kind === 'removed' ? 'removed' : side.change.kind === 'added' ? 'added' : 'updated';
