@@ -53,12 +53,15 @@ export function fileLockManager(stateDir: string, now: () => Date = () => new Da
         throw localIoError('create the lock directory', dir, error);
       });
       const held: { cluster: string; release: () => Promise<void> }[] = [];
+      // Taken one by one in sorted order (no deadlock between runs); given back all at once.
       const releaseAll = async () => {
-        for (const h of held.reverse()) {
-          await rm(ownerFile(h.cluster), { force: true }).catch(() => undefined);
-          // A compromised lock is no longer ours to release: releasing it fails, which is fine.
-          await h.release().catch(() => undefined);
-        }
+        await Promise.all(
+          held.splice(0).map(async (h) => {
+            await rm(ownerFile(h.cluster), { force: true }).catch(() => undefined);
+            // A compromised lock is no longer ours to release: releasing it fails, which is fine.
+            await h.release().catch(() => undefined);
+          }),
+        );
       };
       for (const cluster of [...new Set(clusters)].sort()) {
         try {

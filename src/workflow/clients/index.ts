@@ -10,7 +10,6 @@ import { DEFAULTS, type ClientRefreshDeps, type ClientRefreshRequest, type Partn
 
 export type { ClientRefreshDeps, ClientRefreshRequest, PartnerRealms, RefreshCluster, PreparedTarball } from './types.js';
 export type { ClientRefreshResult, HostResult } from './result-schema.js';
-export { clientRefreshResultSchema } from './result-schema.js';
 export { scenarioFor } from './routing.js';
 
 function validateClusters(request: ClientRefreshRequest): void {

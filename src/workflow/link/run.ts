@@ -103,9 +103,15 @@ function engineIo(deps: LinkDeps, request: LinkRequest, journal: RunJournal, los
   };
 }
 
-/** Logs out of both Managers and unlocks, at once (neither waits for the other); a failed unlock is reported, as before. */
-async function closeRun(lock: { release(): Promise<void> } | undefined, managers: Manager[]): Promise<void> {
-  const [released] = await Promise.allSettled([lock?.release(), ...managers.map((m) => m.logout())]);
+/** Logs out of every Manager once, however often it is asked (the end of the steps, then `finally`). */
+function logoutOnce(managers: Manager[]): () => Promise<unknown> {
+  let out: Promise<unknown> | undefined;
+  return () => (out ??= Promise.allSettled(managers.map((m) => m.logout())));
+}
+
+/** Unlocks while the logouts finish (neither waits for the other); a failed unlock is reported, as before. */
+async function closeRun(lock: { release(): Promise<void> } | undefined, logout: () => Promise<unknown>): Promise<void> {
+  const [released] = await Promise.allSettled([lock?.release(), logout()]);
   if (released?.status === 'rejected') throw released.reason;
 }
 
@@ -121,6 +127,7 @@ export async function runLink(deps: LinkDeps, request: LinkRequest): Promise<{ r
   let lock: Awaited<ReturnType<LinkDeps['locks']['acquire']>> | undefined;
   const writes: RecordedWrite[] = [];
   const managers = runManagers(deps.managers, names, { signal: deps.signal, dryRun: request.dryRun, writes });
+  const logout = logoutOnce(names.map((n) => deps.managers[n] as Manager));
   try {
     // Inside the try: a busy lock still logs out of a session the CLI opened early.
     lock = request.dryRun ? undefined : await deps.locks.acquire(names, { command: `${request.action} ${names.join(' ')}` }, { onCompromised: (error) => (lost.error = error) });
@@ -140,6 +147,8 @@ export async function runLink(deps: LinkDeps, request: LinkRequest): Promise<{ r
     };
     try {
       const steps = await runSteps(stepsFor(deps, request), state, engineIo(deps, request, journal, lost));
+      // No step calls a Manager any more: the logouts run while the journal takes its last write.
+      void logout();
       await journal.update((doc) => {
         doc.status = 'done';
       });
@@ -156,6 +165,6 @@ export async function runLink(deps: LinkDeps, request: LinkRequest): Promise<{ r
       throw interruptedHint(error, request, wrote && !request.dryRun);
     }
   } finally {
-    await closeRun(lock, names.map((n) => deps.managers[n] as Manager));
+    await closeRun(lock, logout);
   }
 }
