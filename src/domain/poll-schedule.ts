@@ -5,20 +5,21 @@
  * The rate, and why: at most one progress read every 4 s while the end is far off (the
  * documentation gives no limit; 3–5 s is what an operator's console does), and faster only at
  * the moment the reported percentage says the command ends. The percentage's own rate (first
- * and last reading) predicts that moment, and one read is aimed just after it. A
- * read that still finds the command running there is repeated after 0.1 s, then 0.2, 0.4 … up to
- * 4 s: the prediction is only as good as one reported percent (±0.5 % of the run: ±50 ms of a
- * 10 s sandbox restart, ±1 s of a 3-minute one), so the end is usually seen within ~0.1 s, and a
- * Manager whose percentage stalls at 99 % costs a handful of reads before the 4 s rate is back.
+ * and last reading) predicts that moment, known only to one reported percent (±0.5 % of the run:
+ * ±50 ms of a 10 s sandbox restart, ±1 s of a 3-minute one). So the reads there come 25 ms apart
+ * from just before the predicted end, four of them, then 50 ms, 0.1 s, 0.2 s … back to 4 s: the
+ * end is usually seen within ~25 ms, and a Manager whose percentage stalls at 99 % costs a
+ * handful of reads before the 4 s rate is back.
  * Without a usable percentage (none, or no movement yet) the interval backs off from 0.5 s to 4 s.
  * The point: a restart that ends just after a poll no longer waits up to 4 s more.
  */
 export const POLL_MIN_MS = 500;
 export const POLL_MAX_MS = 4000;
-/** Asked a little after the predicted end, so the reading is taken once the command is done. */
-const MARGIN_MS = 25;
-/** The first repeat after a read at the predicted end found the command still running. */
-export const POLL_RETRY_MS = 100;
+/** The first read near the end comes this long before the predicted end (half the fast cadence). */
+const EARLY_MS = 25;
+/** The cadence at the predicted end, for FAST_READS reads that still find the command running. */
+export const POLL_RETRY_MS = 25;
+const FAST_READS = 4;
 
 export interface PollReading {
   /** Milliseconds on any monotonic clock. */
@@ -44,7 +45,9 @@ const clamp = (n: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, n
 /** Records a reading of a still-running command and returns the state with the next delay in `delayMs`. */
 export function nextPoll(state: PollSchedule, reading: PollReading): PollSchedule {
   const first = state.first ?? reading;
-  const overdue = state.predictedEndMs !== undefined && reading.atMs >= state.predictedEndMs - MARGIN_MS;
+  // Once a read near the predicted end found it still running, every later one counts too: a
+  // percentage stalled at 99 % keeps moving its own prediction, and must not keep the fast cadence.
+  const overdue = state.misses > 0 || (state.predictedEndMs !== undefined && reading.atMs >= state.predictedEndMs - EARLY_MS);
   const misses = overdue ? state.misses + 1 : 0;
   const moved = reading.percent > first.percent && reading.atMs > first.atMs;
   if (!moved || reading.percent >= 100) {
@@ -54,8 +57,9 @@ export function nextPoll(state: PollSchedule, reading: PollReading): PollSchedul
   const rate = (reading.percent - first.percent) / (reading.atMs - first.atMs);
   // A reported whole percent p means somewhere in [p, p + 1): aim at the middle.
   const etaMs = Math.max(0, 100 - reading.percent - 0.5) / rate;
-  // Aimed at the predicted end, however near; each read there that still finds it running doubles the wait.
-  const floor = Math.min(POLL_MAX_MS, POLL_RETRY_MS * 2 ** Math.max(0, misses - 1));
-  const delayMs = Math.round(clamp(etaMs + MARGIN_MS, floor, POLL_MAX_MS));
+  // Aimed just before the predicted end, however near; past it, FAST_READS reads 25 ms apart,
+  // then each read that still finds it running doubles the wait.
+  const floor = Math.min(POLL_MAX_MS, POLL_RETRY_MS * 2 ** Math.max(0, misses - FAST_READS));
+  const delayMs = Math.round(clamp(etaMs - EARLY_MS, floor, POLL_MAX_MS));
   return { first, last: reading, delayMs, predictedEndMs: reading.atMs + etaMs, misses };
 }

@@ -70,6 +70,11 @@ export interface EngineIo {
   doneBefore?: (id: string, scope?: string) => boolean;
   /** Called between steps; throws to stop the run (e.g. a lock found compromised). */
   guard?: () => void;
+  /**
+   * Called once the last step has run, before the run waits for its journal writes: what needs
+   * no step any more (link's logouts) starts while the journal catches up.
+   */
+  stepsDone?: () => void;
 }
 
 function describeError(error: unknown): { code: string; message: string } {
@@ -100,6 +105,12 @@ async function barrier(inFlight: InFlight): Promise<void> {
   const settled = await Promise.allSettled(inFlight.splice(0));
   const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
   if (failed) throw failed.reason;
+}
+
+/** The last step has run: what needs no step any more starts, then the journal catches up. */
+async function endOfSteps(io: EngineIo, inFlight: InFlight): Promise<void> {
+  io.stepsDone?.();
+  await barrier(inFlight);
 }
 
 /** The skip reason of a step done in the run being resumed: a later resume counts it as done too. */
@@ -196,6 +207,6 @@ export async function runSteps<C>(steps: readonly Step<C>[], ctx: C, io: EngineI
     if (tolerated) for (const f of failed) step.onScopeFailed?.(ctx, f.scope, f.s.reason);
     else if (failed[0]) throw firstOwnError(failed.map((f) => f.s.reason), io);
   }
-  await barrier(inFlight);
+  await endOfSteps(io, inFlight);
   return reports;
 }

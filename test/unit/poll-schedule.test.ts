@@ -38,13 +38,16 @@ describe('poll schedule', () => {
     }
   });
 
-  it('a ~10 s restart (as in bench/link) is seen ~50 ms after its end on average, whenever its first read falls', () => {
+  it('a ~10 s restart (as in bench/link) is seen ~25 ms after its end on average, whenever its first read falls, in ~7 reads', () => {
     for (const duration of [9_000, 10_000, 12_000]) {
       // The first read 5–348 ms after the start.
-      const late = Array.from({ length: 50 }, (_, i) => (simulate(duration, 5 + i * 7).at(-1) as number) - duration);
+      const runs = Array.from({ length: 50 }, (_, i) => simulate(duration, 5 + i * 7));
+      const late = runs.map((times) => (times.at(-1) as number) - duration);
       const mean = late.reduce((a, b) => a + b, 0) / late.length;
-      expect(mean, `duration ${duration}`).toBeLessThan(75);
-      expect(Math.max(...late), `duration ${duration}`).toBeLessThanOrEqual(150);
+      // The old schedule (one read 25 ms after the predicted end, then 0.1 s, 0.2 s …) averaged ~50.
+      expect(mean, `duration ${duration}`).toBeLessThan(35);
+      expect(Math.max(...late), `duration ${duration}`).toBeLessThanOrEqual(100);
+      expect(Math.max(...runs.map((t) => t.length)), `duration ${duration}`).toBeLessThanOrEqual(9);
     }
   });
 
@@ -66,9 +69,9 @@ describe('poll schedule', () => {
       t += s.delayMs as number;
     }
     expect(delays.slice(-3)).toEqual([POLL_MAX_MS, POLL_MAX_MS, POLL_MAX_MS]);
-    // The repeats after the predicted end: 0.1, 0.2, 0.4 … s, a handful of reads in all.
-    expect(delays.filter((d) => d < POLL_MIN_MS).length).toBeLessThanOrEqual(3);
-    expect(delays.filter((d) => d < POLL_MAX_MS).length).toBeLessThanOrEqual(12);
+    // The repeats after the predicted end: four 25 ms apart, then 50 ms, 0.1, 0.2, 0.4 … s.
+    expect(delays.filter((d) => d < POLL_MIN_MS).length).toBeLessThanOrEqual(8);
+    expect(delays.filter((d) => d < POLL_MAX_MS).length).toBeLessThanOrEqual(14);
   });
 
   it('a command an earlier run started (already at 60 %) is predicted from its own rate', () => {

@@ -146,9 +146,9 @@ export async function runLink(deps: LinkDeps, request: LinkRequest): Promise<{ r
       parityAllowMissing: true,
     };
     try {
-      const steps = await runSteps(stepsFor(deps, request), state, engineIo(deps, request, journal, lost));
-      // No step calls a Manager any more: the logouts run while the journal takes its last write.
-      void logout();
+      // After the last step no Manager is called any more: the logouts run while the journal
+      // takes its last writes.
+      const steps = await runSteps(stepsFor(deps, request), state, { ...engineIo(deps, request, journal, lost), stepsDone: () => void logout() });
       await journal.update((doc) => {
         doc.status = 'done';
       });
