@@ -44,6 +44,11 @@ export interface Step<C> {
    */
   readOnly?: boolean;
   /**
+   * The step journals its own `started` record (with its undo data) before it writes anything
+   * (`savePeersWithRestart`), so the engine writes none: one fsync'd write before a save, not two.
+   */
+  recordsStart?: boolean;
+  /**
    * Scoped steps only: a failing scope does not stop the run; the engine reports it here (and
    * in the step reports) and goes on, so the workflow can leave that scope out of later steps
    * (`mesh`: one cluster failing leaves the others consistent). Interruptions still stop the run.
@@ -150,7 +155,7 @@ async function runOne<C>(step: Step<C>, ctx: C, scope: string | undefined, reaso
     return { id: step.id, ...at, status: 'skipped', message: reason };
   }
   io.events.emit({ type: 'step-start', step: step.id, title: step.title, ...at });
-  await journal(io, inFlight, { id: step.id, ...at, status: 'started' }, !step.readOnly);
+  if (!step.recordsStart) await journal(io, inFlight, { id: step.id, ...at, status: 'started' }, !step.readOnly);
   let outcome: ReturnType<typeof outcomeOf>;
   try {
     outcome = outcomeOf(step, ctx, scope, io, (await step.run(ctx, scope)) ?? {});

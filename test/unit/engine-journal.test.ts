@@ -105,4 +105,31 @@ describe('the engine and the journal', () => {
     clearInterval(settle);
     expect(wrote).toBe(false);
   });
+
+  it('a step that records its own start (with undo data) gets no engine record first: one write before it acts, not two', async () => {
+    const { store, written, finishAll } = slowStore();
+    const journal = await startJournal(store, finishAll);
+    const writesBefore: number[] = [];
+    const base = written.length;
+    const step: Step<object> = {
+      id: 'write-peer-realms',
+      title: 'write',
+      recordsStart: true,
+      run: async () => {
+        await journal.recordStep({ id: 'write-peer-realms', status: 'started', undo: { kind: 'peer-change', cluster: 'a', change: { kind: 'added', realm: 'B.MRS' } } as never });
+        writesBefore.push(written.length - base);
+      },
+    };
+    const settle = setInterval(finishAll, 1);
+    let done = false;
+    const reports = await runSteps([step], {}, { events: silentSink, journal, signal: new AbortController().signal, stepsDone: () => void (done = true) });
+    clearInterval(settle);
+    expect(writesBefore).toEqual([1]);
+    expect(done).toBe(true);
+    expect(reports.map((r) => `${r.id}:${r.status}`)).toEqual(['write-peer-realms:done']);
+    // Its own record carries the start; the engine's "done" updates it in place, undo kept.
+    const entry = written.at(-1)?.steps.find((x) => x.id === 'write-peer-realms');
+    expect(entry).toMatchObject({ status: 'done' });
+    expect(entry?.undo).toBeDefined();
+  });
 });

@@ -122,18 +122,24 @@ async function plainSession(http: ManagerHttp, jar: CookieJar): Promise<boolean>
   return hasCookie(jar, manager + '/web/', CAS.plainSession);
 }
 
-/** Best effort, never throws: the Manager session, then the CAS ticket. */
+/**
+ * Best effort, never throws: the Manager session and the CAS ticket, both at once (two different
+ * servers, neither logout needs the other; the run's end waits for the slower one only).
+ */
 export async function casLogout(http: ManagerHttp, debug: (line: string) => void): Promise<void> {
   const { url, cas } = http.cluster.manager;
-  for (const [method, target, endpoint] of [
+  const calls = [
     ['GET', `${url}${PATHS.logout}?is_timeout_logout=false`, `GET ${PATHS.logout}`],
     ['POST', `${cas}${PATHS.casLogout}`, `POST ${PATHS.casLogout}`],
-  ] as const) {
-    try {
-      // Short: a logout after a failure must not add two full timeouts to the error.
-      await http.send(method, target, endpoint, false, undefined, false, Math.min(http.settings.timeoutMs, 5000));
-    } catch (error) {
-      debug(`${http.cluster.name}: logout ${endpoint}: ${error instanceof Error ? error.message : String(error)}`);
-    }
-  }
+  ] as const;
+  await Promise.all(
+    calls.map(async ([method, target, endpoint]) => {
+      try {
+        // Short: a logout after a failure must not add a full timeout to the error.
+        await http.send(method, target, endpoint, false, undefined, false, Math.min(http.settings.timeoutMs, 5000));
+      } catch (error) {
+        debug(`${http.cluster.name}: logout ${endpoint}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }),
+  );
 }

@@ -49,6 +49,7 @@ export const writePeerRealms: Step<LinkState> = {
   id: 'write-peer-realms',
   title: 'Write peer_realms',
   scopes: sides,
+  recordsStart: true,
   would: (s, scope) => {
     const change = sideOf(s, scope as string).change;
     return `would ${change.kind === 'removed' ? 'remove' : change.kind === 'added' ? 'add' : 'update'} ${change.realm}`;

@@ -32,6 +32,7 @@ export const writePeerRealms: Step<MeshState> = {
   id: 'write-peer-realms',
   title: 'Write peer_realms (once per cluster)',
   scopes: live,
+  recordsStart: true,
   skip: (s, scope) => {
     if (!writesOn(s, scope as string)) return 'already as planned';
     return s.request.dryRun ? `dry run: would write ${sideOf(s, scope as string).changes.map((c) => `${c.kind} ${c.realm}`).join(', ')}` : undefined;
