@@ -6,7 +6,8 @@
 // `tsc` still writes the per-file build (dist/**) first: the sandbox, the tools and the
 // benchmarks import from it; this step then replaces dist/main.js with the bundle.
 import { build } from 'esbuild';
-import { chmodSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
@@ -55,6 +56,28 @@ const withoutUnusedAxiosParts = {
     }));
   },
 };
+const cjsShims = [
+  "import { createRequire as __mrsCreateRequire } from 'node:module';",
+  "import { fileURLToPath as __mrsFileURLToPath } from 'node:url';",
+  "import { dirname as __mrsDirname } from 'node:path';",
+  'const require = __mrsCreateRequire(import.meta.url);',
+  'const __filename = __mrsFileURLToPath(import.meta.url);',
+  'const __dirname = __mrsDirname(__filename);',
+].join(' ');
+
+/**
+ * esbuild puts the banner on every chunk, but only a few chunks hold CommonJS code that uses
+ * `require`, `__dirname` or `__filename` (4 of ~120). Elsewhere the line is blanked (not removed:
+ * the source maps keep their line numbers). Each shim line costs three built-in imports and a
+ * `createRequire`; link loads ~50 chunks, and dropping the unused ones saved ~15 ms of its
+ * start-up (docs/development.md). Any mention of the three names, even in a string, keeps it.
+ */
+function withShimsOnlyWhereUsed(text) {
+  const at = text.indexOf(cjsShims);
+  if (at < 0) return text;
+  const rest = text.slice(0, at) + text.slice(at + cjsShims.length);
+  return /\brequire\b|__dirname|__filename/.test(rest) ? text : rest;
+}
 const dist = `${root}dist`;
 rmSync(`${dist}/chunks`, { recursive: true, force: true });
 
@@ -75,17 +98,13 @@ const result = await build({
   external: ['ssh2', 'cpu-features'],
   plugins: [withoutZodLocales, withoutUnusedAxiosParts],
   // Bundled CommonJS dependencies call require() and use __dirname; an ES module has neither.
-  banner: {
-    js: [
-      "import { createRequire as __mrsCreateRequire } from 'node:module';",
-      "import { fileURLToPath as __mrsFileURLToPath } from 'node:url';",
-      "import { dirname as __mrsDirname } from 'node:path';",
-      'const require = __mrsCreateRequire(import.meta.url);',
-      'const __filename = __mrsFileURLToPath(import.meta.url);',
-      'const __dirname = __mrsDirname(__filename);',
-    ].join(' '),
-  },
+  banner: { js: cjsShims },
+  write: false,
 });
+for (const file of result.outputFiles) {
+  mkdirSync(dirname(file.path), { recursive: true });
+  writeFileSync(file.path, file.path.endsWith('.js') ? withShimsOnlyWhereUsed(file.text) : file.contents);
+}
 // The bin must stay executable after every build.
 chmodSync(`${dist}/main.js`, 0o755);
 if (process.env.BUNDLE_META) writeFileSync(process.env.BUNDLE_META, JSON.stringify(result.metafile));

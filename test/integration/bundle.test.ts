@@ -56,4 +56,18 @@ describe('the bundled CLI', () => {
     // What is left in is there: the test above would not mean much otherwise.
     expect(text.includes('// node_modules/axios/lib/adapters/http.js')).toBe(true);
   });
+
+  it('puts the CommonJS shims (require, __dirname) only in the chunks that use them, keeping line numbers', () => {
+    const shim = "const require = __mrsCreateRequire(import.meta.url);";
+    const chunks = readdirSync(chunksDir).filter((f) => f.endsWith('.js')).map((f) => readFileSync(join(chunksDir, f), 'utf8'));
+    const withShim = chunks.filter((text) => text.includes(shim));
+    for (const text of chunks) {
+      const body = text.split('\n').slice(1).join('\n');
+      expect(text.includes(shim), text.slice(0, 300)).toBe(/\brequire\b|__dirname|__filename/.test(body));
+      // Blanked, not removed: the first line is still there, so the source map still fits.
+      if (!text.includes(shim)) expect(text.startsWith('\n')).toBe(true);
+    }
+    expect(withShim.length).toBeGreaterThan(0);
+    expect(withShim.length).toBeLessThan(chunks.length / 4);
+  });
 });
