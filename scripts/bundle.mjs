@@ -91,6 +91,11 @@ const result = await build({
   platform: 'node',
   target: 'node20',
   sourcemap: true,
+  // Whitespace only (4.2 → 3.3 MB): Node 20 decodes and scans every chunk it loads, and link
+  // started ~25 ms sooner (docs/development.md). Names stay as written, so a stack trace still
+  // reads; the source maps give the lines. Not minifySyntax: it wraps functions in a way V8
+  // compiles eagerly, and start-up got slower.
+  minifyWhitespace: true,
   logLevel: 'warning',
   // BUNDLE_META=FILE writes esbuild's metafile: which inputs went into which chunk, with sizes.
   metafile: Boolean(process.env.BUNDLE_META),
