@@ -6,7 +6,7 @@ import tseslint from 'typescript-eslint';
 const ioLibs = ['axios', 'ssh2', 'tar', '@inquirer/*', 'http-cookie-agent', 'tough-cookie', 'selfsigned', '@huaweicloud/*'];
 const ioPatterns = ioLibs.map((name) => ({ group: [name, `${name}/*`], message: 'I/O libraries belong in src/adapters/ (client) or src/sandbox/ (server).' }));
 // src/zod.ts configures zod before any schema exists; importing 'zod' directly could build one first.
-const zodPattern = { group: ['zod', 'zod/*'], allowTypeImports: true, message: 'import { z } from src/zod.ts (it configures zod once for the program).' };
+const zodPattern = { group: ['zod', 'zod/*', '**/zod-api.js'], allowTypeImports: true, message: 'import { z } from src/zod.ts (it configures zod once for the program).' };
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.mrs-trust/**'] },
@@ -25,7 +25,7 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { patterns: [...ioPatterns, zodPattern] }] },
   },
   {
-    files: ['src/zod.ts'],
+    files: ['src/zod.ts', 'src/zod-api.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: ioPatterns }] },
   },
   {
