@@ -78,6 +78,21 @@ function withShimsOnlyWhereUsed(text) {
   const rest = text.slice(0, at) + text.slice(at + cjsShims.length);
   return /\brequire\b|__dirname|__filename/.test(rest) ? text : rest;
 }
+/**
+ * One tough-cookie in the bundle: our code imports its ES module build, http-cookie-agent (CommonJS)
+ * requires its CommonJS build, and esbuild would bundle both (~43 KB twice, and two CookieJar
+ * classes for one jar). Every import of it resolves to the ES module build.
+ */
+const oneToughCookie = {
+  name: 'one-tough-cookie',
+  setup(b) {
+    b.onResolve({ filter: /^tough-cookie$/ }, async (args) => {
+      if (args.pluginData?.oneToughCookie) return undefined;
+      const esm = await b.resolve('tough-cookie', { kind: 'import-statement', resolveDir: root, pluginData: { oneToughCookie: true } });
+      return esm.errors.length > 0 ? undefined : { path: esm.path };
+    });
+  },
+};
 const dist = `${root}dist`;
 rmSync(`${dist}/chunks`, { recursive: true, force: true });
 
@@ -101,7 +116,7 @@ const result = await build({
   metafile: Boolean(process.env.BUNDLE_META),
   // Native add-ons cannot be bundled: ssh2 (and its optional cpu-features) load from node_modules.
   external: ['ssh2', 'cpu-features'],
-  plugins: [withoutZodLocales, withoutUnusedAxiosParts],
+  plugins: [withoutZodLocales, withoutUnusedAxiosParts, oneToughCookie],
   // Bundled CommonJS dependencies call require() and use __dirname; an ES module has neither.
   banner: { js: cjsShims },
   write: false,
