@@ -146,12 +146,19 @@ export async function runLink(deps: LinkDeps, request: LinkRequest): Promise<{ r
       parityAllowMissing: true,
     };
     try {
-      // After the last step no Manager is called any more: the logouts run while the journal
-      // takes its last writes.
-      const steps = await runSteps(stepsFor(deps, request), state, { ...engineIo(deps, request, journal, lost), stepsDone: () => void logout() });
-      await journal.update((doc) => {
-        doc.status = 'done';
-      });
+      // Once the last step has run, no Manager is called any more and the run is done: the
+      // logouts start, and the final status joins the journal writes still on their way (one
+      // write less at the end). A write that fails after all is the run's error (catch below).
+      let done: Promise<void> = Promise.resolve();
+      const stepsDone = () => {
+        void logout();
+        done = journal.update((doc) => {
+          doc.status = 'done';
+        });
+        done.catch(() => undefined);
+      };
+      const steps = await runSteps(stepsFor(deps, request), state, { ...engineIo(deps, request, journal, lost), stepsDone });
+      await done;
       return { result: buildResult(state, steps), ...(state.plan ? { plan: state.plan } : {}) };
     } catch (error) {
       const interrupted = isMrsTrustError(error) && error.code === 'INTERRUPTED';
