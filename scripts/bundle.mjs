@@ -83,9 +83,21 @@ function withShimsOnlyWhereUsed(text) {
  * requires its CommonJS build, and esbuild would bundle both (~43 KB twice, and two CookieJar
  * classes for one jar). Every import of it resolves to the ES module build.
  */
+const toughCookieIpv6 = 'var IP_V6_REGEX_OBJECT = new RegExp(`^${IP_V6_REGEX}$`);';
 const oneToughCookie = {
   name: 'one-tough-cookie',
   setup(b) {
+    // tough-cookie tests every cookie domain against a large IPv6 expression before anything else;
+    // V8 compiles it on the first two tests (~9 ms, then ~2 ms, measured), in the middle of the
+    // CAS login. Every alternative of that expression holds a ':' (a group ending in ':' or a
+    // leading ':'), so a string without one can never match: the bundle asks that first, and the
+    // expression runs only for what may be an IPv6 literal. Same answers for every input.
+    b.onLoad({ filter: /[\\/]node_modules[\\/]tough-cookie[\\/]dist[\\/]index\.js$/ }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      if (!source.includes(toughCookieIpv6)) throw new Error(`scripts/bundle.mjs: ${args.path} no longer builds IP_V6_REGEX_OBJECT as expected; review oneToughCookie`);
+      const guarded = 'var IP_V6_REGEX_FULL = new RegExp(`^${IP_V6_REGEX}$`); var IP_V6_REGEX_OBJECT = { test: (s) => String(s).includes(":") && IP_V6_REGEX_FULL.test(s) };';
+      return { contents: source.replace(toughCookieIpv6, () => guarded), loader: 'js' };
+    });
     b.onResolve({ filter: /^tough-cookie$/ }, async (args) => {
       if (args.pluginData?.oneToughCookie) return undefined;
       const esm = await b.resolve('tough-cookie', { kind: 'import-statement', resolveDir: root, pluginData: { oneToughCookie: true } });

@@ -75,4 +75,17 @@ describe('the bundled CLI', () => {
     expect(withShim.length).toBeGreaterThan(0);
     expect(withShim.length).toBeLessThan(chunks.length / 4);
   });
+
+  it("asks tough-cookie's IPv6 expression only about strings with a ':', with the same answers", () => {
+    const text = readdirSync(chunksDir).filter((f) => f.endsWith('.js')).map((f) => readFileSync(join(chunksDir, f), 'utf8')).join('\n');
+    expect(text).toContain('IP_V6_REGEX_OBJECT={test:s=>String(s).includes(":")&&IP_V6_REGEX_FULL.test(s)}');
+    // The expression as tough-cookie builds it, from its own file.
+    const source = readFileSync(fileURLToPath(new URL('../../node_modules/tough-cookie/dist/index.js', import.meta.url)), 'utf8');
+    const body = /var IP_V6_REGEX = `([\s\S]*?)`/.exec(source)?.[1] as string;
+    const full = new RegExp(`^${body.replace(/\s*\/\/.*$/gm, '').replace(/\n/g, '').trim().replace(/\\\\/g, '\\')}$`);
+    const guarded = (s: unknown) => String(s).includes(':') && full.test(s as string);
+    const hosts = ['127.0.0.1', '10.1.2.3', 'mrs-manager.example.com', 'localhost', '', '::', '::1', '[::1]', 'fe80::1%eth0', '2001:db8::8a2e:370:7334', '1:2:3:4:5:6:7:8', '::ffff:192.0.2.1', '[2001:db8::]', ':::', '1::', ':', 'a:b', 'g::1', undefined, null];
+    expect(hosts.filter((h) => full.test(h as string)).length).toBeGreaterThan(6);
+    for (const h of hosts) expect(guarded(h), String(h)).toBe(full.test(h as string));
+  });
 });
