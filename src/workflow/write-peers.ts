@@ -25,9 +25,12 @@ function drift(name: string, why: string): CheckError {
   });
 }
 
-/** Re-reads one cluster and refuses (exit 3) when its configuration moved since the plan was made. */
-export async function assertUnchanged(manager: Manager, w: Pick<PeerWrite, 'cluster' | 'configVersion' | 'peersBefore'>): Promise<string> {
-  const now = await manager.readKerberosFacts();
+/**
+ * Re-reads one cluster's `peer_realms` and refuses (exit 3) when its configuration moved since the
+ * plan was made. Link and mesh run it on every side before writing any.
+ */
+export async function assertUnchanged(manager: Pick<Manager, 'readPeerRealms'>, w: Pick<PeerWrite, 'cluster' | 'configVersion' | 'peersBefore'>): Promise<string> {
+  const now = await manager.readPeerRealms();
   if (now.configVersion !== w.configVersion) throw drift(w.cluster, `config version ${w.configVersion} → ${now.configVersion}`);
   if (!samePeerList(now.peers, w.peersBefore)) throw drift(w.cluster, 'different rows');
   return `config version ${now.configVersion} unchanged`;

@@ -1,8 +1,6 @@
-import { samePeerList } from '../../../domain/peers.js';
 import type { SidePlan } from '../../../domain/plan.js';
-import { CheckError } from '../../../errors/index.js';
 import type { Step } from '../../engine.js';
-import { savePeersWithRestart } from '../../write-peers.js';
+import { assertUnchanged, savePeersWithRestart } from '../../write-peers.js';
 import { sides, type LinkState } from '../context.js';
 
 function sideOf(s: LinkState, name: string): SidePlan {
@@ -12,12 +10,6 @@ function sideOf(s: LinkState, name: string): SidePlan {
 }
 
 const writes = (side: SidePlan) => side.change.kind === 'added' || side.change.kind === 'updated' || side.change.kind === 'removed';
-
-function drift(name: string, why: string): CheckError {
-  return new CheckError('CONFIG_DRIFT', `${name}: peer_realms changed since it was read (${why}); nothing was written`, {
-    hint: 'someone else changed the KrbServer configuration: run the command again to plan from the new state',
-  });
-}
 
 /**
  * Before writing either side, re-read both and refuse if anything moved since discovery, so a
@@ -32,10 +24,7 @@ export const checkDrift: Step<LinkState> = {
   async run(s, scope) {
     const name = scope as string;
     const side = sideOf(s, name);
-    const now = await (s.managers[name] as NonNullable<LinkState['managers'][string]>).readPeerRealms();
-    if (now.configVersion !== side.configVersion) throw drift(name, `config version ${side.configVersion} → ${now.configVersion}`);
-    if (!samePeerList(now.peers, side.peersBefore)) throw drift(name, 'different rows');
-    return { message: `config version ${now.configVersion} unchanged` };
+    return { message: await assertUnchanged(s.managers[name] as NonNullable<LinkState['managers'][string]>, side) };
   },
 };
 
