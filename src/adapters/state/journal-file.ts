@@ -10,6 +10,7 @@ import { localIoError } from './io-errors.js';
 export function fileJournalStore(stateDir: string): JournalStore {
   const dir = join(stateDir, 'journal');
   const file = (key: string) => join(dir, `${key}.json`);
+  const makeDir = () => mkdir(dir, { recursive: true, mode: 0o700 });
   let dirReady = false;
   return {
     async read(key) {
@@ -37,15 +38,13 @@ export function fileJournalStore(stateDir: string): JournalStore {
       try {
         // A run writes its journal a dozen times: the directory is made once, and again only if
         // it disappeared meanwhile (the write then fails with ENOENT).
-        if (!dirReady) await mkdir(dir, { recursive: true, mode: 0o700 });
+        if (!dirReady) await makeDir();
         dirReady = true;
-        try {
+        await writeFileAtomic(file(key), text, { mode: 0o600 }).catch(async (error: NodeJS.ErrnoException) => {
+          if (error.code !== 'ENOENT') throw error;
+          await makeDir();
           await writeFileAtomic(file(key), text, { mode: 0o600 });
-        } catch (error) {
-          if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-          await mkdir(dir, { recursive: true, mode: 0o700 });
-          await writeFileAtomic(file(key), text, { mode: 0o600 });
-        }
+        });
       } catch (error) {
         throw localIoError('write the journal', file(key), error);
       }
