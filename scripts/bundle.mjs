@@ -84,6 +84,14 @@ function withShimsOnlyWhereUsed(text) {
  * classes for one jar). Every import of it resolves to the ES module build.
  */
 const toughCookieIpv6 = 'var IP_V6_REGEX_OBJECT = new RegExp(`^${IP_V6_REGEX}$`);';
+const toughCookieTldts = 'import { getDomain } from "tldts";';
+const tldtsOnFirstUse = [
+  'const DOTTED_QUAD = /^\\d{1,3}(?:\\.\\d{1,3}){3}$/;',
+  'export function getDomain(host, options) {',
+  '  if (typeof host === "string" && DOTTED_QUAD.test(host)) return null;',
+  '  return require("tldts").getDomain(host, options);',
+  '}',
+].join('\n');
 const oneToughCookie = {
   name: 'one-tough-cookie',
   setup(b) {
@@ -96,8 +104,17 @@ const oneToughCookie = {
       const source = await readFile(args.path, 'utf8');
       if (!source.includes(toughCookieIpv6)) throw new Error(`scripts/bundle.mjs: ${args.path} no longer builds IP_V6_REGEX_OBJECT as expected; review oneToughCookie`);
       const guarded = 'var IP_V6_REGEX_FULL = new RegExp(`^${IP_V6_REGEX}$`); var IP_V6_REGEX_OBJECT = { test: (s) => String(s).includes(":") && IP_V6_REGEX_FULL.test(s) };';
-      return { contents: source.replace(toughCookieIpv6, () => guarded), loader: 'js' };
+      if (!source.includes(toughCookieTldts)) throw new Error(`scripts/bundle.mjs: ${args.path} no longer imports getDomain from tldts as expected; review oneToughCookie`);
+      return { contents: source.replace(toughCookieIpv6, () => guarded).replace(toughCookieTldts, () => 'import { getDomain } from "tldts-on-first-use";'), loader: 'js', resolveDir: dirname(args.path) };
     });
+    // tldts (the public suffix list, ~140 KB) builds its lookup tables when it is loaded; tough-cookie
+    // asks it for the registrable domain of every cookie and request host. For a dotted-quad IPv4
+    // address tldts answers null before it looks at the list (its `detectIp`, on by default), and
+    // Managers are usually addressed that way: the bundle answers null for those itself and loads
+    // tldts (a CommonJS module, evaluated by esbuild's require() at the call) at the first host
+    // name. The bundle test compares the answers with tldts's own.
+    b.onResolve({ filter: /^tldts-on-first-use$/ }, (args) => ({ path: args.path, namespace: 'tldts-on-first-use', pluginData: { resolveDir: args.resolveDir } }));
+    b.onLoad({ filter: /.*/, namespace: 'tldts-on-first-use' }, (args) => ({ contents: tldtsOnFirstUse, loader: 'js', resolveDir: args.pluginData.resolveDir }));
     b.onResolve({ filter: /^tough-cookie$/ }, async (args) => {
       if (args.pluginData?.oneToughCookie) return undefined;
       const esm = await b.resolve('tough-cookie', { kind: 'import-statement', resolveDir: root, pluginData: { oneToughCookie: true } });

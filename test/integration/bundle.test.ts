@@ -88,4 +88,22 @@ describe('the bundled CLI', () => {
     expect(hosts.filter((h) => full.test(h as string)).length).toBeGreaterThan(6);
     for (const h of hosts) expect(guarded(h), String(h)).toBe(full.test(h as string));
   });
+
+  it("answers tough-cookie's getDomain for dotted quads without tldts, as tldts itself answers", async () => {
+    const text = readdirSync(chunksDir).filter((f) => f.endsWith('.js')).map((f) => readFileSync(join(chunksDir, f), 'utf8')).join('\n');
+    // What the bundle ships (scripts/bundle.mjs, oneToughCookie): the test below runs that expression.
+    const shipped = /DOTTED_QUAD=\/(.+?)\/;var init_tldts_on_first_use|DOTTED_QUAD=\/(.+?)\/\}/.exec(text);
+    const source = shipped?.[1] ?? shipped?.[2];
+    expect(source, 'the bundle holds the dotted-quad guard').toBeDefined();
+    expect(text).toContain('if(typeof host==="string"&&DOTTED_QUAD.test(host))return null;return require_');
+    const dottedQuad = new RegExp(source as string);
+    const { getDomain } = await import('tldts');
+    // tough-cookie's options (lib/getPublicSuffix.ts).
+    const options = { allowIcannDomains: true, allowPrivateDomains: true };
+    const guarded = (h: string) => (dottedQuad.test(h) ? null : getDomain(h, options));
+    const hosts = ['127.0.0.1', '10.1.2.3', '127.251.1.10', '999.999.999.999', '0.0.0.0', '01.02.03.04', '1.2.3', '1.2.3.4.5', '1.2.3.4.', '.1.2.3.4', '1.2.3.com', '1234.1.1.1', 'mrs-manager.example.com', 'example.co.uk', 'a.b.github.io', 'localhost', '', '::1', '[::1]', '1.2.3.4:8080'];
+    expect(hosts.filter((h) => dottedQuad.test(h)).length).toBeGreaterThan(4);
+    expect(hosts.filter((h) => getDomain(h, options) !== null).length).toBeGreaterThan(2);
+    for (const h of hosts) expect(guarded(h), h).toBe(getDomain(h, options));
+  });
 });
