@@ -1,4 +1,4 @@
-import type { JournalUndo } from '../domain/journal.js';
+import type { JournalDoc, JournalUndo } from '../domain/journal.js';
 import { InterruptedError, isMrsTrustError } from '../errors/index.js';
 import type { EventSink } from '../ports/events.js';
 import type { RunJournal } from './run-journal.js';
@@ -10,6 +10,11 @@ export interface StepResult {
   skipped?: string;
   /** Recorded in the journal for rollback. */
   undo?: JournalUndo;
+  /**
+   * A change to the journal document carried by the step's own `done` record (one write, not
+   * two): e.g. the restart step clearing the restart it owed.
+   */
+  journal?: (doc: JournalDoc) => void;
 }
 
 /**
@@ -41,6 +46,9 @@ export interface Step<C> {
    * link runs ten such steps before its first write — but every step without this flag that is
    * not skipped, and the end of the run, first waits until all of them are on disk (and stops on
    * a failed one), so nothing is written to a cluster before the journal says what led to it.
+   * A step without it waits for its `started` record; its `done` record, like every record,
+   * is waited for at the next such barrier: what comes after it until then only reads, and a
+   * run that dies before the record lands re-reads what the step did (resume, a pending restart).
    */
   readOnly?: boolean;
   /**
@@ -87,17 +95,17 @@ function describeError(error: unknown): { code: string; message: string } {
   return { code: 'INTERNAL', message: error instanceof Error ? error.message : String(error) };
 }
 
-/** Journals a step event when the workflow keeps a journal. */
-function record(io: EngineIo, step: Parameters<RunJournal['recordStep']>[0]): Promise<void> {
-  return io.journal ? io.journal.recordStep(step) : Promise.resolve();
+/** Journals a step event when the workflow keeps a journal; `also` changes the document in the same write. */
+function record(io: EngineIo, step: Parameters<RunJournal['recordStep']>[0], also?: (doc: JournalDoc) => void): Promise<void> {
+  return io.journal ? io.journal.recordStep(step, also) : Promise.resolve();
 }
 
 /** Journal writes of read-only steps still on their way to disk (see `Step.readOnly`). */
 type InFlight = Promise<void>[];
 
 /** Journals a step event: waited for, or (a read-only or skipped step) left in flight until the next barrier. */
-function journal(io: EngineIo, inFlight: InFlight, entry: Parameters<RunJournal['recordStep']>[0], wait: boolean): Promise<void> {
-  const written = record(io, entry);
+function journal(io: EngineIo, inFlight: InFlight, entry: Parameters<RunJournal['recordStep']>[0], wait: boolean, also?: (doc: JournalDoc) => void): Promise<void> {
+  const written = record(io, entry, also);
   if (wait) return written;
   // Handled at the barrier; the no-op catch only keeps Node from calling it unhandled meanwhile.
   written.catch(() => undefined);
@@ -156,15 +164,17 @@ async function runOne<C>(step: Step<C>, ctx: C, scope: string | undefined, reaso
   }
   io.events.emit({ type: 'step-start', step: step.id, title: step.title, ...at });
   if (!step.recordsStart) await journal(io, inFlight, { id: step.id, ...at, status: 'started' }, !step.readOnly);
-  let outcome: ReturnType<typeof outcomeOf>;
+  let ran: StepResult;
   try {
-    outcome = outcomeOf(step, ctx, scope, io, (await step.run(ctx, scope)) ?? {});
+    ran = (await step.run(ctx, scope)) ?? {};
   } catch (caught) {
     throw await failed(step, at, io, caught);
   }
+  const outcome = outcomeOf(step, ctx, scope, io, ran);
   const { status, message } = outcome;
   io.events.emit({ type: 'step-done', step: step.id, ...at, outcome: status, ...(message === undefined ? {} : { message }) });
-  await journal(io, inFlight, { id: step.id, ...at, ...outcome }, !step.readOnly);
+  // Not waited for here: the next step that writes, and the end of the run, wait (Step.readOnly).
+  await journal(io, inFlight, { id: step.id, ...at, ...outcome }, false, ran.journal);
   return { id: step.id, ...at, status, ...(message === undefined ? {} : { message }) };
 }
 

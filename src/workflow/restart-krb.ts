@@ -22,6 +22,18 @@ export interface RestartOutcome {
   /** `save`: the save's own restart; `journal`: a command an earlier run left running; `stop-start`: the documented fallback. */
   via: 'save' | 'journal' | 'stop-start';
   message: string;
+  /**
+   * Clears the restart this cluster owed (pending entry and command): the step's `done` record
+   * carries it (`StepResult.journal`), one write. Until it lands the journal still says "owed",
+   * and a run that dies first re-reads the journaled command and finds it COMPLETE.
+   */
+  journal: (doc: JournalDoc) => void;
+}
+
+/** The journal change once a cluster's restart is done. */
+function restartDone(doc: JournalDoc, cluster: string): void {
+  doc.restartPending = doc.restartPending.filter((c) => c !== cluster);
+  if (doc.restartCommands) delete doc.restartCommands[cluster];
 }
 
 /** Records (or clears) the command that applies this cluster's restart, before waiting on it. */
@@ -101,7 +113,8 @@ async function waitHealthy(io: RestartIo, cluster: string, deadline: number): Pr
  * Finishes the KrbServer restart owed on one cluster: polls the command the journal holds (the
  * save's own restart, or a stop/start an earlier run began); without one, or when the Manager
  * no longer knows it, restarts with the documented stop + start (`only_self: true`). Then waits
- * for KrbServer health GOOD. Clears the journal's pending entry only when all of that succeeded.
+ * for KrbServer health GOOD. Only then does the outcome carry the change that clears the
+ * journal's pending entry (the step's done record writes it).
  */
 export async function finishRestart(io: RestartIo, cluster: string): Promise<RestartOutcome> {
   const deadline = io.clock.now().getTime() + io.timeoutMs;
@@ -121,12 +134,8 @@ export async function finishRestart(io: RestartIo, cluster: string): Promise<Res
   }
   if (from) await stopStart(io, cluster, deadline, from);
   await waitHealthy(io, cluster, deadline);
-  await io.journal.update((doc) => {
-    doc.restartPending = doc.restartPending.filter((c) => c !== cluster);
-    if (doc.restartCommands) delete doc.restartCommands[cluster];
-  });
   const how = via === 'save' ? 'restarted by the save' : via === 'journal' ? 'restart finished' : 'restarted (stop + start)';
-  return { via, message: `${KRB_SERVICE} ${how}, health GOOD` };
+  return { via, message: `${KRB_SERVICE} ${how}, health GOOD`, journal: (doc) => restartDone(doc, cluster) };
 }
 
 /** Whether a restart owed on a cluster is evidently done, read through documented calls only. */

@@ -132,4 +132,44 @@ describe('the engine and the journal', () => {
     expect(entry).toMatchObject({ status: 'done' });
     expect(entry?.undo).toBeDefined();
   });
+
+  it("a writing step's done record (with the change it carries) is waited for at the next barrier, not before the read-only step after it", async () => {
+    const { store, pending, written, finishAll } = slowStore();
+    const journal = await startJournal(store, finishAll);
+    const ran: string[] = [];
+    const steps: Step<object>[] = [
+      { id: 'restart', title: 'restart', run: async () => (ran.push('restart'), { message: 'restarted', journal: (doc) => void (doc.restartPending = []) }) },
+      { id: 'verify', title: 'verify', readOnly: true, run: async () => void ran.push('verify') },
+    ];
+    const owed = journal.update((doc) => void (doc.restartPending = ['a']));
+    await tick();
+    finishAll();
+    await owed;
+    const run = runSteps(steps, {}, { events: silentSink, journal, signal: new AbortController().signal });
+    // restart's `started` record is waited for (it writes next): let the disk answer once.
+    while (!ran.includes('restart')) {
+      finishAll();
+      await tick();
+    }
+    await tick();
+    await tick();
+    // verify ran while restart's done record was still on its way to disk.
+    expect(ran).toEqual(['restart', 'verify']);
+    expect(pending.length).toBeGreaterThan(0);
+    expect(written.at(-1)?.restartPending).toEqual(['a']);
+    let finished = false;
+    void run.then(() => (finished = true));
+    await tick();
+    expect(finished).toBe(false);
+    while (!finished) {
+      finishAll();
+      await tick();
+    }
+    // The end of the run waited for it; the change went with the done record.
+    const last = written.at(-1);
+    expect(last?.restartPending).toEqual([]);
+    expect(last?.steps.map((x) => `${x.id}:${x.status}`)).toEqual(['restart:done', 'verify:done']);
+    // Never cleared before the step is recorded done: the same write.
+    expect(written.some((d) => d.restartPending.length === 0 && d.steps.some((x) => x.id === 'restart' && x.status !== 'done'))).toBe(false);
+  });
 });

@@ -22,6 +22,6 @@ export const restart: Step<LinkState> = {
     const outcome = await finishRestart({ manager, journal: s.journal, clock: deps.clock, events: deps.events, signal: deps.signal, step: 'restart', timeoutMs: s.request.restartTimeoutMs }, name);
     s.restarted.add(name);
     s.restartPending.delete(name);
-    return { message: outcome.message };
+    return { message: outcome.message, journal: outcome.journal };
   },
 };

@@ -67,6 +67,6 @@ export const restart: Step<MeshState> = {
       const outcome = await finishRestart({ manager: s.managers[name]!, journal: s.journal, clock: deps.clock, events: deps.events, signal: deps.signal, step: 'restart', timeoutMs: s.request.restartTimeoutMs }, name);
       s.restarted.add(name);
       s.restartPending.delete(name);
-      return { message: outcome.message };
+      return { message: outcome.message, journal: outcome.journal };
     }),
 };
