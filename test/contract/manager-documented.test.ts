@@ -188,6 +188,32 @@ describe('CAS form and redirects', () => {
     expect(hop).toBe('GET ');
   });
 
+  it('the hops after the ticket hop are followed by hand, GET by GET, and only over https on the Manager or CAS host', async () => {
+    const cas = casScope();
+    interceptLoginPage(cas);
+    interceptLoginPost(cas, { status: 302, body: '', headers: { location: `${MANAGER}/web/cas_security_check.htm?ticket=ST-9` } });
+    const hops: string[] = [];
+    managerScope().get('/web/cas_security_check.htm').query(true).reply(function () {
+      hops.push(`${this.req.method} ${this.req.path}`);
+      return [302, '', { location: '/web/index.html' }];
+    });
+    managerScope().get('/web/index.html').reply(function () {
+      hops.push(`${this.req.method} ${this.req.path}`);
+      return [200, '<html>ok</html>'];
+    });
+    expect(await failure(manager().login())).toMatchObject({ code: 'LOGIN_FAILED' });
+    expect(hops).toEqual(['GET /web/cas_security_check.htm?ticket=ST-9', 'GET /web/index.html']);
+    // A later hop that leaves https on those hosts stops the login, as the first one does.
+    const again = casScope();
+    interceptLoginPage(again);
+    interceptLoginPost(again, { status: 302, body: '', headers: { location: `${MANAGER}/web/cas_security_check.htm?ticket=ST-10` } });
+    managerScope().get('/web/cas_security_check.htm').query(true).reply(302, '', { location: 'http://127.0.0.1:28443/web/index.html' });
+    const error = await failure(manager().login());
+    expect(error).toMatchObject({ code: 'CAS_UNEXPECTED' });
+    expect(error.message).toMatch(/http:\/\/127\.0\.0\.1:28443, not the Manager or CAS host over https; not followed/);
+    expect(nock.pendingMocks()).toEqual([]);
+  });
+
   it('an HTML login form without "cas/login" in it still means the session is gone', async () => {
     managerScope().get('/web/v1/clusters').reply(200, '<html><form><input type="hidden" name="execution" value="e2s1"/></form></html>', { 'content-type': 'text/html' });
     expect(await failure(manager().readClusterInfo())).toMatchObject({ code: 'MANAGER_SESSION' });

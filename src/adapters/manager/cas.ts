@@ -35,21 +35,34 @@ export function hiddenLt(html: string): string | undefined {
   return hiddenInputs(html).lt || undefined;
 }
 
+/** Redirects after the password POST, as follow-redirects allowed (axios maxRedirects: 8). */
+const MAX_HOPS = 8;
+
 /**
  * The password POST never follows a redirect to another scheme or host: only https on the CAS
- * or Manager host (the ticket hop to cas_security_check). Anything else stops the login.
+ * or Manager host (the ticket hop to cas_security_check, then the Manager's own pages). Anything
+ * else stops the login. Followed by hand, one GET per hop: the keep-alive connection serves the
+ * next hop (follow-redirects closes it at every redirect, a new TLS handshake each time).
  */
 async function followTicketHop(http: ManagerHttp, reply: AxiosResponse<string>, loginUrl: string): Promise<AxiosResponse<string>> {
-  const location = reply.headers.location as string | undefined;
-  if (reply.status < 300 || reply.status >= 400 || !location) return reply;
-  const target = new URL(location, loginUrl);
   const allowed = new Set([new URL(loginUrl).hostname, new URL(http.cluster.manager.url).hostname]);
-  if (target.protocol !== 'https:' || !allowed.has(target.hostname)) {
-    throw new RemoteError('CAS_UNEXPECTED', `${http.cluster.name}: after the password, CAS redirected to ${target.protocol}//${target.host}, not the Manager or CAS host over https; not followed`, {
-      hint: `clusters.${http.cluster.name}.manager.url must be the Manager floating IP URL that CAS knows (not an EIP, DNS alias or proxy path)`,
-    });
+  let current = reply;
+  let from = loginUrl;
+  for (let hop = 0; hop < MAX_HOPS; hop++) {
+    const location = current.headers.location as string | undefined;
+    if (current.status < 300 || current.status >= 400 || !location) return current;
+    const target = new URL(location, from);
+    if (target.protocol !== 'https:' || !allowed.has(target.hostname)) {
+      throw new RemoteError('CAS_UNEXPECTED', `${http.cluster.name}: after the password, CAS redirected to ${target.protocol}//${target.host}, not the Manager or CAS host over https; not followed`, {
+        hint: `clusters.${http.cluster.name}.manager.url must be the Manager floating IP URL that CAS knows (not an EIP, DNS alias or proxy path)`,
+      });
+    }
+    from = target.toString();
+    current = await http.send('GET', from, `GET ${hop === 0 ? PATHS.securityCheck : target.pathname}`, false, undefined, false, undefined, 0);
   }
-  return http.send('GET', target.toString(), `GET ${PATHS.securityCheck}`, false);
+  throw new RemoteError('CAS_UNEXPECTED', `${http.cluster.name}: the login redirected more than ${MAX_HOPS} times after the password; not followed further`, {
+    hint: `check clusters.${http.cluster.name}.manager.url and .cas; run with --trace-http FILE to see the redirects`,
+  });
 }
 
 async function hasCookie(jar: CookieJar, url: string, name: string): Promise<boolean> {
