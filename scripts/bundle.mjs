@@ -49,6 +49,15 @@ const withoutUnusedAxiosParts = {
     const fromAxios = (importer) => /[\\/]node_modules[\\/]axios[\\/]lib[\\/]/.test(importer);
     b.onResolve({ filter: /^\.\/(fetch|xhr)\.js$/ }, (args) => (fromAxios(args.importer) && /[\\/]adapters[\\/]adapters\.js$/.test(args.importer) ? { path: args.path, namespace: 'axios-absent-adapter' } : undefined));
     b.onLoad({ filter: /.*/, namespace: 'axios-absent-adapter' }, () => ({ contents: 'export const getFetch = () => false; export default false;', loader: 'js' }));
+    // https-proxy-agent (with agent-base and debug, ~25 KB) serves only proxied requests, and every
+    // axios client here sets `proxy: false`: it is required at its first use instead of when axios
+    // loads (new of a function that returns an object gives that object: axios gets the real agent).
+    b.onResolve({ filter: /^https-proxy-agent$/ }, (args) => (fromAxios(args.importer) ? { path: 'https-proxy-agent', namespace: 'axios-proxy-agent-on-first-use', pluginData: { resolveDir: args.resolveDir } } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'axios-proxy-agent-on-first-use' }, (args) => ({
+      contents: 'export default function HttpsProxyAgent(options) { const Agent = require("https-proxy-agent"); return new Agent(options); }',
+      loader: 'js',
+      resolveDir: args.pluginData.resolveDir,
+    }));
     b.onResolve({ filter: /^form-data$/ }, (args) => (fromAxios(args.importer) ? { path: 'form-data', namespace: 'axios-absent-form-data' } : undefined));
     b.onLoad({ filter: /.*/, namespace: 'axios-absent-form-data' }, () => ({
       contents: "export default class FormData { constructor() { throw new Error('multipart/form-data is not part of the mrs-trust bundle (scripts/bundle.mjs)'); } }",

@@ -60,6 +60,8 @@ describe('the bundled CLI', () => {
     for (const [left, mark] of Object.entries(marks)) expect(text.includes(mark), left).toBe(false);
     // What is left in is there (axios's http adapter): the test above would not mean much otherwise.
     expect(text.includes('Invalid proxy authorization')).toBe(true);
+    // https-proxy-agent is in, required at its first use (never: every client sets proxy: false).
+    expect(text).toMatch(/function HttpsProxyAgent\(options\)\{const Agent=require_\w+\(\);return new Agent\(options\)\}/);
   });
 
   it('puts the CommonJS shims (require, __dirname) only in the chunks that use them, keeping line numbers', () => {
