@@ -16,6 +16,8 @@ export interface RestartIo {
   /** The step id progress events carry. */
   step: string;
   timeoutMs: number;
+  /** Called once the restart command has ended well, as the health wait starts (link starts its verify re-read there). */
+  commandDone?: () => void;
 }
 
 export interface RestartOutcome {
@@ -133,6 +135,7 @@ export async function finishRestart(io: RestartIo, cluster: string): Promise<Res
     }
   }
   if (from) await stopStart(io, cluster, deadline, from);
+  io.commandDone?.();
   await waitHealthy(io, cluster, deadline);
   const how = via === 'save' ? 'restarted by the save' : via === 'journal' ? 'restart finished' : 'restarted (stop + start)';
   return { via, message: `${KRB_SERVICE} ${how}, health GOOD`, journal: (doc) => restartDone(doc, cluster) };

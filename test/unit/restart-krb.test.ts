@@ -32,6 +32,44 @@ describe('restart: the documented way', () => {
     expect(doc?.restartCommands).toEqual({});
   });
 
+  it("verify's re-read starts as the restart command ends, alongside the health wait, and verify uses it", async () => {
+    const m = twoClusters();
+    const { deps } = linkDeps(m);
+    const order: string[] = [];
+    let healthy!: () => void;
+    const healthGate = new Promise<void>((resolve) => (healthy = resolve));
+    const health = m.alpha.readHealth.bind(m.alpha);
+    let healthReads = 0;
+    m.alpha.readHealth = async () => {
+      // The first read is discovery's; the one after the restart waits until the test lets it go.
+      if (++healthReads > 1) {
+        order.push('health read started');
+        await healthGate;
+        order.push('health read answered');
+      }
+      return health();
+    };
+    const reread = m.alpha.readPeerRealms.bind(m.alpha);
+    let rereads = 0;
+    m.alpha.readPeerRealms = async () => {
+      rereads += 1;
+      order.push('peer_realms read');
+      return reread();
+    };
+    const run = runLink(deps, request());
+    while (!order.includes('health read started')) await new Promise((r) => setImmediate(r));
+    await new Promise((r) => setImmediate(r));
+    // The re-read is on its way while the health wait still waits.
+    expect(order).toContain('peer_realms read');
+    healthy();
+    const { result } = await run;
+    expect(result.steps.find((x) => x.id === 'verify' && x.scope === 'alpha')).toMatchObject({ status: 'done' });
+    // verify used that read: no second one after the health wait.
+    expect(order.slice(order.indexOf('health read answered'))).not.toContain('peer_realms read');
+    // One read after the restart (check-drift's read before the write is the other).
+    expect(rereads).toBe(2);
+  });
+
   it('the save command id is journaled before the wait, so a run that dies waiting leaves it for the next', async () => {
     const m = twoClusters();
     const abort = new AbortController();

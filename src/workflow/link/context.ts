@@ -122,6 +122,11 @@ export interface LinkState {
   /** Clusters whose restart is owed: changed in this run, or left pending by a previous run. */
   restartPending: Set<string>;
   restarted: Set<string>;
+  /**
+   * verify's re-read of a side, started by the restart step as soon as the restart command ended:
+   * it needs nothing the health wait or the client refresh gives, so it runs alongside them.
+   */
+  reread?: Record<string, Promise<Awaited<ReturnType<Manager['readPeerRealms']>>>>;
   configVersionAfter: Record<string, string>;
   precheck?: { summary: string; details?: unknown; skipped?: string };
   clients?: { summary: string; details?: unknown };

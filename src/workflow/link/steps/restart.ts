@@ -19,7 +19,13 @@ export const restart: Step<LinkState> = {
     const name = scope as string;
     const { deps } = s;
     const manager = s.managers[name] as NonNullable<LinkState['managers'][string]>;
-    const outcome = await finishRestart({ manager, journal: s.journal, clock: deps.clock, events: deps.events, signal: deps.signal, step: 'restart', timeoutMs: s.request.restartTimeoutMs }, name);
+    // verify re-reads peer_realms after the restart: started here, alongside the health wait.
+    const commandDone = () => {
+      const read = manager.readPeerRealms();
+      read.catch(() => undefined); // verify reports its error; a run that stops earlier does not read it
+      s.reread = { ...s.reread, [name]: read };
+    };
+    const outcome = await finishRestart({ manager, journal: s.journal, clock: deps.clock, events: deps.events, signal: deps.signal, step: 'restart', timeoutMs: s.request.restartTimeoutMs, commandDone }, name);
     s.restarted.add(name);
     s.restartPending.delete(name);
     return { message: outcome.message, journal: outcome.journal };

@@ -29,7 +29,10 @@ export const verifyConfig: Step<LinkState> = {
   async run(s, scope) {
     const name = scope as string;
     const { realm, expected } = expectation(s, name);
-    const now = await (s.managers[name] as NonNullable<LinkState['managers'][string]>).readPeerRealms();
+    // The read the restart step started once its command ended (LinkState.reread), else a new one.
+    const started = s.reread?.[name];
+    if (s.reread) delete s.reread[name];
+    const now = await (started ?? (s.managers[name] as NonNullable<LinkState['managers'][string]>).readPeerRealms());
     const found = findPeer(now.peers, realm);
     const hint = `run \`mrs-trust status ${s.request.a} ${s.request.b}\` to see both sides`;
     if (expected) {
