@@ -3,6 +3,12 @@ import type { KdcAddress } from '../domain/ip-port.js';
 import type { PeerEntry } from '../domain/peers.js';
 import type { ClockSample } from '../domain/precheck/outcomes.js';
 
+export interface SaveOptions {
+  expectedVersion: string;
+  restart: boolean;
+  ready?: Promise<void>;
+}
+
 /** What `readClusterInfo()` learns from `GET /web/v1/clusters`. */
 export interface ClusterInfo {
   /** The Manager's own cluster name. */
@@ -67,8 +73,11 @@ export interface Manager {
    * Manager to restart the affected services (`restart_affected_components: true`, as the
    * console's "Restart the affected services or instances") and returns the command id of that
    * restart when the Manager gives one (none: the caller restarts with stop + start).
+   * `ready` settles when the caller may write (its journal record of this save is on disk): the
+   * re-read before the save runs meanwhile, and nothing is sent before it resolves; a rejection
+   * stops the save unsent.
    */
-  savePeerRealms(peers: PeerEntry[], options: { expectedVersion: string; restart: boolean }): Promise<{ commandId?: string; configVersion?: string }>;
+  savePeerRealms(peers: PeerEntry[], options: SaveOptions): Promise<{ commandId?: string; configVersion?: string }>;
   /**
    * Documented `POST …/service/{name}/stop` and `…/start` with `only_self: true` (never false:
    * on a security cluster every service depends on KrbServer). Returns the command id to wait

@@ -29,6 +29,7 @@ export function recordingManager(inner: Manager, writes: RecordedWrite[]): Manag
     readPeerRealms: () => inner.readPeerRealms(),
     ...(inner.readServerTime ? { readServerTime: () => (inner.readServerTime as NonNullable<Manager['readServerTime']>)() } : {}),
     async savePeerRealms(peers, options) {
+      await options.ready;
       writes.push({ type: 'save-peer-realms', cluster: inner.cluster, peers: peers.map((p) => ({ ...p })), expectedVersion: options.expectedVersion, restart: options.restart });
       return options.restart ? { commandId: DRY_COMMAND } : {};
     },

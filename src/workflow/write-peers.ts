@@ -44,11 +44,15 @@ export async function assertUnchanged(manager: Pick<Manager, 'readPeerRealms'>, 
 export async function savePeersWithRestart(manager: Manager, journal: RunJournal, w: PeerWrite): Promise<{ configVersion?: string }> {
   // One journal write holds all three before the save: the undo data, the pending restart, and
   // no command id of an earlier run (stale once this save restarts KrbServer again).
-  await journal.recordStep({ id: w.step, scope: w.cluster, status: 'started', undo: w.undo }, (doc) => {
+  const recorded = journal.recordStep({ id: w.step, scope: w.cluster, status: 'started', undo: w.undo }, (doc) => {
     if (!doc.restartPending.includes(w.cluster)) doc.restartPending.push(w.cluster);
     setRestartCommand(doc, w.cluster, undefined);
   });
-  const saved = await manager.savePeerRealms(w.peersAfter, { expectedVersion: w.configVersion, restart: true });
+  // The Manager re-reads the configuration while that record goes to disk, and sends the save
+  // only once it is there (`ready`); a failed journal write stops the save unsent.
+  recorded.catch(() => undefined); // observed by savePeerRealms (and awaited again below)
+  const saved = await manager.savePeerRealms(w.peersAfter, { expectedVersion: w.configVersion, restart: true, ready: recorded });
+  await recorded;
   if (saved.commandId) await journalRestartCommand(journal, w.cluster, { id: saved.commandId, via: 'save' });
   return saved.configVersion ? { configVersion: saved.configVersion } : {};
 }

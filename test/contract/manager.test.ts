@@ -304,6 +304,35 @@ describe('writes', () => {
     });
   });
 
+  it('re-reads while the caller journals (ready) and posts only once ready resolves; a rejected ready sends nothing', async () => {
+    const m = managerScope();
+    let reread = false;
+    m.get('/web/v1/config/cluster/1/service/KrbServer').reply(() => {
+      reread = true;
+      return [200, JSON.stringify(envelope({ config_version: 7, configurations: [{ name: 'default_realm', value: 'ALPHA.MRS' }, { name: 'kdc_ports', value: '21732' }, { name: 'peer_realms', value: '[]' }] }))];
+    });
+    const save = interceptSave(m);
+    let release!: () => void;
+    const ready = new Promise<void>((resolve) => (release = resolve));
+    const saving = manager().savePeerRealms(rows, { expectedVersion: '7', restart: true, ready });
+    for (let i = 0; i < 50 && !reread; i++) await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(reread).toBe(true);
+    expect(save.isDone()).toBe(false);
+    release();
+    expect(await saving).toEqual({ commandId: '4242', configVersion: '8' });
+    expect(save.isDone()).toBe(true);
+    const again = interceptKrbConfig(managerScope(), { version: '7' });
+    const unsent = interceptSave(managerScope());
+    const journalFailed = Promise.reject(new Error('cannot write the journal: ENOSPC'));
+    await expect(manager().savePeerRealms(rows, { expectedVersion: '7', restart: true, ready: journalFailed })).rejects.toThrow(/ENOSPC/);
+    // The re-read was already on its way; the save never is.
+    for (let i = 0; i < 50 && !again.isDone(); i++) await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(unsent.isDone()).toBe(false);
+    nock.cleanAll();
+  });
+
   it('refuses with CONFIG_DRIFT (exit 3) and writes nothing when the version moved', async () => {
     interceptKrbConfig(managerScope(), { version: '8' });
     const save = interceptSave(managerScope());

@@ -56,7 +56,8 @@ export class FakeManager implements Manager {
     const { peers, configVersion } = await this.readKerberosFacts();
     return { peers, configVersion };
   }
-  async savePeerRealms(peers: PeerEntry[], options: { expectedVersion: string; restart: boolean }) {
+  async savePeerRealms(peers: PeerEntry[], options: { expectedVersion: string; restart: boolean; ready?: Promise<void> }) {
+    await options.ready;
     if (String(this.configVersion) !== options.expectedVersion) throw new CheckError('CONFIG_DRIFT', `${this.cluster}: config version moved`);
     this.peers = peers.map((p) => ({ ...p }));
     this.saves.push(this.peers);

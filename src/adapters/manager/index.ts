@@ -8,7 +8,7 @@ import { isMrs3, majorOf, resolveVersion } from '../../domain/version.js';
 import { createManagerV3 } from './v3/index.js';
 import type { ManagerLog, ManagerOptions } from './settings.js';
 import type { PeerEntry } from '../../domain/peers.js';
-import type { ClusterInfo, CommandProgress, HostInfo, KerberosFacts, Manager, ServiceStatus } from '../../ports/manager.js';
+import type { ClusterInfo, CommandProgress, HostInfo, KerberosFacts, Manager, SaveOptions, ServiceStatus } from '../../ports/manager.js';
 import { clusterStatusResObjSchema, clustersResObjSchema, envelopeOf, PATHS } from '../../wire/manager/documented.js';
 import { ASSUMED_PATHS, KRB } from '../../wire/manager/assumed.js';
 import { kerberosFacts, readKrbConfig, readWireHosts, saveBody, saveReplySchema, toHostInfo } from './assumed.js';
@@ -125,9 +125,10 @@ class HttpManager implements Manager {
     return { peers, configVersion };
   }
 
-  async savePeerRealms(peers: PeerEntry[], options: { expectedVersion: string; restart: boolean }): Promise<{ commandId?: string; configVersion?: string }> {
-    // Re-read right before writing: another admin may have saved since discovery.
-    const current = await readKrbConfig(this.#http);
+  async savePeerRealms(peers: PeerEntry[], options: SaveOptions): Promise<{ commandId?: string; configVersion?: string }> {
+    // Re-read right before writing: another admin may have saved since discovery. The caller's
+    // journal write (`ready`) goes to disk meanwhile; nothing is sent before both are done.
+    const [current] = await Promise.all([readKrbConfig(this.#http), options.ready]);
     if (current.configVersion !== options.expectedVersion) {
       throw new CheckError('CONFIG_DRIFT', `${this.cluster}: the KrbServer configuration changed since it was read (version ${options.expectedVersion} → ${current.configVersion}); nothing was written`, {
         hint: 'someone else changed the cluster; run the command again to plan against the new state',
