@@ -10,12 +10,10 @@ import { procedureOf } from '../domain/mrs3/procedure.js';
 import { cloudFacts } from './cloud-facts.js';
 import { networkPrecheck } from '../workflow/precheck/for-link.js';
 import { removeRules } from '../workflow/precheck/rollback.js';
-import { clientRefresher } from '../workflow/clients/link-refresher.js';
 import { ticketTester, type TicketSide } from '../adapters/ssh/ticket-tester.js';
 import { resolveSecret } from '../config/secrets.js';
 import type { TicketTester } from '../ports/ticket.js';
 import type { VerificationStore } from '../ports/state.js';
-import { clientRefreshDeps } from './commands/clients-refresh.js';
 import type { CliContext } from './context.js';
 import { kdcAdmins } from './kdc-admin-wiring.js';
 
@@ -143,7 +141,9 @@ async function wirePlugins(ctx: CliContext, config: LoadedConfig, clusters: Clus
     deps.precheck = networkPrecheck({ ...(await buildPrecheckDeps(ctx, clusters, { only: [...only], timeoutMs: PROBE_TIMEOUT_MS, managers: deps.managers })), events: how.events });
   }
   // refresh-clients: every configured client host gets the new configuration (scenario 1 or 2).
+  // Loaded only then: most of the client refresh (tarballs, SSH steps) is code a run without client hosts never needs.
   if (clusters.some((c) => (c.clients ?? []).length > 0) && !how.clients?.skip) {
+    const [{ clientRefresher }, { clientRefreshDeps }] = await Promise.all([import('../workflow/clients/link-refresher.js'), import('./commands/clients-refresh.js')]);
     const options = { ...(how.clients?.tarballs ? { tarballs: how.clients.tarballs } : {}), ...(how.clients?.managerDownload ? { managerDownload: true } : {}) };
     deps.clients = clientRefresher(await clientRefreshDeps(ctx, config.stateDir), Object.fromEntries(clusters.map((c) => [c.name, c])), how.events, options);
   }

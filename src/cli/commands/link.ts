@@ -6,6 +6,7 @@ import type { LinkRequest } from '../../workflow/link/context.js';
 import type { LinkResult } from '../../workflow/link/result.js';
 import { runLink, stepsFor } from '../../workflow/link/run.js';
 import { withSandbox } from '../with-sandbox.js';
+import { parseTarballs } from '../tarball-flag.js';
 import { buildLinkDeps, linkCluster } from '../link-wiring.js';
 import { mrs3Cli } from '../mrs3-terminal.js';
 import { closeAll } from '../kdc-admin-wiring.js';
@@ -60,7 +61,6 @@ export interface LinkFlags {
 
 /** `--tarball`, `--manager-download`, `--skip-clients` of link and unlink. */
 export async function clientOptions(ctx: CliContext, flags: LinkFlags): Promise<LinkClientOptions> {
-  const { parseTarballs } = await import('./clients-refresh.js');
   const tarballs = parseTarballs(flags.tarball, ctx.cwd);
   if (flags.skipClients && (Object.keys(tarballs).length > 0 || flags.managerDownload)) {
     throw new UsageError('BAD_FLAG', '--skip-clients cannot be combined with --tarball or --manager-download', { hint: 'leave out --skip-clients to refresh the client hosts' });
