@@ -31,6 +31,18 @@ async function startJournal(store: JournalStore, finishAll: () => void) {
   return (await started).journal;
 }
 
+/** The run does not end before its last journal writes are on disk; the disk then answers until it does. */
+async function endsOnlyOnceWritten(run: Promise<unknown>, finishAll: () => void) {
+  let finished = false;
+  void run.then(() => (finished = true));
+  await tick();
+  expect(finished).toBe(false);
+  while (!finished) {
+    finishAll();
+    await tick();
+  }
+}
+
 describe('the engine and the journal', () => {
   it('runs read-only steps without waiting for their journal writes, and a writing step only once they are on disk', async () => {
     const { store, pending, written, finishAll } = slowStore();
@@ -57,14 +69,7 @@ describe('the engine and the journal', () => {
     }
     expect(ran[2]).toBe('write (on disk: discover:done plan:done write:started)');
     // The end of the run waits for the last records too.
-    let finished = false;
-    void run.then(() => (finished = true));
-    await tick();
-    expect(finished).toBe(false);
-    while (!finished) {
-      finishAll();
-      await tick();
-    }
+    await endsOnlyOnceWritten(run, finishAll);
     expect(written.at(-1)?.steps.map((s) => `${s.id}:${s.status}`)).toEqual(['discover:done', 'plan:done', 'write:done']);
   });
 
@@ -157,14 +162,7 @@ describe('the engine and the journal', () => {
     expect(ran).toEqual(['restart', 'verify']);
     expect(pending.length).toBeGreaterThan(0);
     expect(written.at(-1)?.restartPending).toEqual(['a']);
-    let finished = false;
-    void run.then(() => (finished = true));
-    await tick();
-    expect(finished).toBe(false);
-    while (!finished) {
-      finishAll();
-      await tick();
-    }
+    await endsOnlyOnceWritten(run, finishAll);
     // The end of the run waited for it; the change went with the done record.
     const last = written.at(-1);
     expect(last?.restartPending).toEqual([]);
