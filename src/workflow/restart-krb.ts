@@ -172,9 +172,6 @@ export async function pendingRestartEvidence(io: Pick<RestartIo, 'manager' | 'jo
   }
   if (progress.state !== 'COMPLETE') return { done: false, message: `command ${command.id} of the earlier restart ended ${progress.state}: the restart stays in the plan` };
   if (krbHealth !== 'GOOD') return { done: false, message: `command ${command.id} completed but ${KRB_SERVICE} reports ${krbHealth ?? 'no health'}: the restart stays in the plan` };
-  await io.journal.update((doc) => {
-    doc.restartPending = doc.restartPending.filter((c) => c !== cluster);
-    if (doc.restartCommands) delete doc.restartCommands[cluster];
-  });
+  await io.journal.update((doc) => restartDone(doc, cluster));
   return { done: true, message: `the restart an earlier run left pending is done (command ${command.id} ${command.via === 'save' ? 'of the save' : `(${command.via})`} COMPLETE, ${KRB_SERVICE} GOOD): cleared, no restart needed` };
 }

@@ -17,7 +17,6 @@ export interface ClientsRefreshFlags {
   sandbox?: boolean;
 }
 
-
 function wholeNumber(flag: string, text: string | undefined, min: number, max: number): number | undefined {
   if (text === undefined) return undefined;
   if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) throw new UsageError('BAD_FLAG', `${flag}: "${text}" is not a whole number from ${min} to ${max}`);
